@@ -72,11 +72,12 @@ class _Builder:
         self.buffer: list[str] = []
         self.heading: str | None = None  # a heading paragraph that opened this unit
 
-    def open(self, label: str, path: list[str], kind: str, key: tuple, heading: str | None = None) -> None:
-        """Start a unit; ``heading`` is its own heading line (kept in its text and path)."""
+    def open(self, label: str, path: list[str], kind: str, key: tuple,
+             heading: str | None = None, inline: bool = False) -> None:
+        """Start a unit with its heading paragraph (kept in its text; ``inline``: body follows on it)."""
         self.flush()
         self.label, self.path, self.kind, self.key = label, path, kind, key
-        self.heading = heading
+        self.heading = None if inline else heading
         if heading:
             self.buffer.append(heading)
 
@@ -129,7 +130,7 @@ def _parse_outline(doc: Document, headings: list[Heading | None]) -> list[Articl
         if h is not None and h.kind in ("preface", "conclusion"):
             part, part_heading, last_item = None, None, 0
             label = {"preface": "前言" if zh else "Preface", "conclusion": "结束语" if zh else "Conclusion"}[h.kind]
-            b.open(label, [label], h.kind, (h.kind,), heading=p)
+            b.open(label, [label], h.kind, (h.kind,), heading=p, inline=h.inline)
             continue
         if h is not None and h.kind == "part" and h.number > last_part:
             last_part, last_item = h.number, 0
@@ -139,14 +140,14 @@ def _parse_outline(doc: Document, headings: list[Heading | None]) -> list[Articl
                 label = f"{int_to_zh(part)}、{h.title}".rstrip("、")
             else:
                 label = f"Part {part} {h.title}".strip()
-            b.open(label, [part_heading], "part", ("part", part), heading=p)
+            b.open(label, [part_heading], "part", ("part", part), heading=p, inline=h.inline)
             continue
         if h is not None and h.kind == "item" and h.number > last_item:
             last_item = h.number
             label = _item_label(zh, part, h.number, h.title)
             item_heading = p if not h.inline else (h.title or label)
             b.open(label, ([part_heading] if part_heading else []) + [item_heading], "item",
-                   ("item", part, h.number), heading=p)
+                   ("item", part, h.number), heading=p, inline=h.inline)
             continue
         b.add(p)
     b.flush()

@@ -1,0 +1,193 @@
+"""Files → chunks → the store, incrementally and atomically.
+
+A content-hash manifest (kept with the store's pointer) makes a re-run on
+unchanged files a no-op; a changed file replaces exactly its old chunks;
+``prune`` drops files that no longer exist; ``reset`` rebuilds from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import settings as _settings
+from ingest.loaders import SUPPORTED, LoadError, read_file
+from ingest.parse import ParsedFile, parse_text
+from vectorstore.records import Chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    removed: list[str] = field(default_factory=list)
+    documents: int = 0
+    articles: int = 0
+    chunks: int = 0
+    embedded: int = 0  # distinct texts embedded
+    store_chunks: int | None = None
+    seconds: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "embed": 0.0, "write": 0.0})
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """Non-zero exit only when nothing at all could be ingested."""
+        return self.files > 0 and not self.ingested and not self.unchanged
+
+    def summary(self) -> str:
+        s = self.seconds
+        lines = [
+            f"files: {self.files} seen, {len(self.ingested)} ingested, {len(self.unchanged)} unchanged, "
+            f"{len(self.skipped)} skipped" + (f", {len(self.removed)} removed" if self.removed else ""),
+            f"documents: {self.documents}  articles: {self.articles}  chunks: {self.chunks}"
+            + (f"  (store now holds {self.store_chunks} chunks)" if self.store_chunks is not None else ""),
+            f"seconds: parsing {s['parse']:.2f}, embedding {s['embed']:.2f} ({self.embedded} texts), "
+            f"writing {s['write']:.2f}",
+        ]
+        lines += [f"skipped {path}: {reason}" for path, reason in self.skipped]
+        if self.dry_run:
+            lines.append("dry run: the store was not touched")
+        return "\n".join(lines)
+
+
+def source_key(path: Path) -> str:
+    """Path relative to the project when inside it (stable across clones), else absolute."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(_settings.PROJECT_ROOT))
+    except ValueError:
+        return str(resolved)
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to ingest (directories walked, sorted) and paths skipped with a reason."""
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for path in paths:
+        if not path.exists():
+            skipped.append((str(path), "no such file or directory"))
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                files.append(child)
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_file(path: Path, s: _settings.Settings) -> ParsedFile:
+    text = read_file(path, int(s.max_file_mb * 1e6))
+    parsed = parse_text(text, source_key(path), s.chunk_max_tokens, s.token_encoding)
+    if not parsed.chunks:
+        raise LoadError("no text left after removing web boilerplate")
+    return parsed
+
+
+def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for chunks; identical texts are embedded once (copies of a file cost nothing)."""
+    from vectorstore.embeddings import DIMENSIONS, get_embedder
+
+    if not chunks:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32), 0
+    unique: dict[str, int] = {}
+    for chunk in chunks:
+        unique.setdefault(chunk.embed_text, len(unique))
+    vectors = get_embedder().embed(list(unique), progress=progress)
+    return vectors[[unique[c.embed_text] for c in chunks]], len(unique)
+
+
+def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = None, *,
+               reset: bool = False, prune: bool = False, dry_run_jsonl: Path | None = None,
+               progress: bool = True, store=None) -> IngestReport:
+    from tqdm import tqdm
+
+    s = s or _settings.get_settings()
+    paths = paths or [s.corpus_dir]
+    report = IngestReport(dry_run=dry_run_jsonl is not None)
+    files, report.skipped = discover(paths)
+    report.files = len(files) + len(report.skipped)
+    supported = [f for f in files if f.suffix.lower() in SUPPORTED]
+    report.skipped += [(str(f), f"unsupported file type '{f.suffix or '(none)'}'")
+                       for f in files if f.suffix.lower() not in SUPPORTED]
+
+    if dry_run_jsonl is None and store is None:
+        from vectorstore.chroma import ChunkStore
+
+        store = ChunkStore(s)
+    old_manifest = {} if (reset or store is None) else store.pointer().manifest
+
+    new_manifest = dict(old_manifest)
+    parsed: list[ParsedFile] = []
+    started = time.perf_counter()
+    for path in tqdm(supported, desc="parsing", unit="file", disable=not progress):
+        key = source_key(path)
+        try:
+            digest = file_hash(path)
+            if old_manifest.get(key, {}).get("sha256") == digest:
+                report.unchanged.append(key)
+                continue
+            result = parse_file(path, s)
+        except (LoadError, OSError) as exc:
+            report.skipped.append((str(path), str(exc)))
+            log.warning("skipped %s: %s", path, exc)
+            continue
+        parsed.append(result)
+        report.ingested.append(key)
+        new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
+    report.seconds["parse"] = time.perf_counter() - started
+
+    chunks = [c for p in parsed for c in p.chunks]
+    report.documents = sum(len(p.documents) for p in parsed)
+    report.articles = sum(len(a) for p in parsed for a in p.articles.values())
+    report.chunks = len(chunks)
+
+    if dry_run_jsonl is not None:
+        _write_jsonl(dry_run_jsonl, chunks)
+        return report
+
+    if prune:
+        for key in list(new_manifest):
+            if not (_settings.PROJECT_ROOT / key).exists() and not Path(key).exists():
+                report.removed.append(key)
+                del new_manifest[key]
+    if not parsed and not report.removed and not reset:
+        report.store_chunks = store.count()
+        return report  # nothing changed: a no-op
+
+    started = time.perf_counter()
+    vectors, report.embedded = embed_unique(chunks, progress)
+    report.seconds["embed"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    keep = [k for k in new_manifest if k not in report.ingested]
+    with tqdm(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as bar:
+        store.replace(chunks, vectors, keep, new_manifest, progress=bar.update)
+    report.seconds["write"] = time.perf_counter() - started
+    report.store_chunks = store.count()
+    return report
+
+
+def _write_jsonl(path: Path, chunks: list[Chunk]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")

@@ -1,0 +1,45 @@
+"""Shared fixtures: the bundled corpus parsed without a store, and small real stores."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import settings as _settings
+from ingest.parse import ParsedFile, parse_text
+
+CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def parsed_corpus(corpus_files) -> dict[str, ParsedFile]:
+    return {f.name: parse_text(f.read_text(encoding="utf-8"), f.name) for f in corpus_files}
+
+
+@pytest.fixture(scope="session")
+def all_chunks(parsed_corpus):
+    return [c for p in parsed_corpus.values() for c in p.chunks]
+
+
+def documents_by_title(parsed_corpus):
+    return {d.title: (p, d) for p in parsed_corpus.values() for d in p.documents}
+
+
+def make_settings(tmp_path: Path, **overrides) -> _settings.Settings:
+    """Settings for an isolated embedded store under tmp_path."""
+    values = dict(store_dir=tmp_path / "store", cache_dir=tmp_path / "cache",
+                  data_dir=tmp_path, chroma_url=None, chroma_host=None)
+    values.update(overrides)
+    return _settings.Settings(**values)
+
+
+@pytest.fixture
+def tmp_settings(tmp_path) -> _settings.Settings:
+    return make_settings(tmp_path)

