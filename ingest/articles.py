@@ -32,13 +32,14 @@ def _norm(text: str) -> str:
 def drop_table_of_contents(paragraphs: list[str]) -> list[str]:
     """Remove headings listed once at the top and again, with body text, below."""
     headings = [classify(p) for p in paragraphs]
+    normed = [_norm(p) if h is not None else None for p, h in zip(paragraphs, headings)]
     keep = []
     for i, (p, h) in enumerate(zip(paragraphs, headings)):
         if h is not None and h.kind in _STRUCTURAL and not h.inline:
             next_is_heading = i + 1 >= len(paragraphs) or (
                 headings[i + 1] is not None and not headings[i + 1].inline
             )
-            repeated = any(_norm(q) == _norm(p) for q in paragraphs[i + 1 :])
+            repeated = normed[i] in normed[i + 1 :]
             if next_is_heading and repeated:
                 continue
         keep.append(p)

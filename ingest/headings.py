@@ -47,13 +47,15 @@ class Heading:
     tight: bool = False  # 第N条 written without a space: needs exact numbering
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def is_zh(text: str) -> bool:
-    """Mostly Chinese characters?"""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
-    return cjk / len(letters) > 0.3
+    """Mostly Chinese characters (over 30% of the letters)?"""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return cjk > 0 and cjk / (cjk + latin) > 0.3
 
 
 def _title_of(rest: str) -> tuple[str, bool]:

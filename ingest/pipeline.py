@@ -137,6 +137,7 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
 
     new_manifest = dict(old_manifest)
     parsed: list[ParsedFile] = []
+    preloading = False
     started = time.perf_counter()
     for path in tqdm(supported, desc="parsing", unit="file", disable=not progress):
         key = source_key(path)
@@ -145,6 +146,11 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
             if old_manifest.get(key, {}).get("sha256") == digest:
                 report.unchanged.append(key)
                 continue
+            if not preloading and dry_run_jsonl is None:
+                from vectorstore.embeddings import get_embedder
+
+                get_embedder().preload()  # torch loads while we parse
+                preloading = True
             result = parse_file(path, s)
         except (LoadError, OSError) as exc:
             report.skipped.append((str(path), str(exc)))

@@ -58,16 +58,26 @@ class Embedder:
         return vectors.astype(np.float32)
 
     def _embed_with_bar(self, texts: list[str], desc: str) -> np.ndarray:
+        """Embed in slices for a progress bar; sorted by length first so batches pad little."""
         from tqdm import tqdm
 
-        out = []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        step = self.batch_size * 8
         with tqdm(total=len(texts), desc=desc, unit="chunk") as bar:
-            for start in range(0, len(texts), self.batch_size * 4):
-                batch = texts[start : start + self.batch_size * 4]
-                out.append(self.model.encode(batch, batch_size=self.batch_size, show_progress_bar=False,
-                                             normalize_embeddings=True, convert_to_numpy=True))
-                bar.update(len(batch))
-        return np.vstack(out)
+            for start in range(0, len(order), step):
+                idx = order[start : start + step]
+                out[idx] = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size,
+                                             show_progress_bar=False, normalize_embeddings=True,
+                                             convert_to_numpy=True)
+                bar.update(len(idx))
+        return out
+
+    def preload(self) -> threading.Thread:
+        """Load the model in the background (overlaps torch's import with other work)."""
+        thread = threading.Thread(target=lambda: self.model, name="embedder-load", daemon=True)
+        thread.start()
+        return thread
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0].tolist()

@@ -44,7 +44,7 @@ class Chunk:
         return f"{self.article}, part {self.part} of {self.n_parts}"
 
     def metadata(self) -> dict:
-        """Chroma metadata: scalar values only, no None."""
+        """Chroma metadata: scalar values only; empty optional fields are left out."""
         meta = {
             "article_id": self.article_id,
             "doc_id": self.doc_id,
@@ -63,7 +63,7 @@ class Chunk:
             "effective": self.effective or "",
             "alt_title": self.alt_title or "",
         }
-        return meta
+        return {k: v for k, v in meta.items() if v != ""}
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
