@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     embed_batch_size: int = 16  # measured fastest on 2 CPU cores
     write_batch_size: int = 5000  # Chroma's max batch is ~5461
 
+    # --- retrieval -------------------------------------------------------------
+    retrieval_k: int = 5
+    retrieval_candidates: int = 40  # per ranking, before fusion
+    rrf_k: int = 60
+    dense_weight: float = 0.5  # share of the dense ranking in the fusion (BM25 gets the rest)
+    title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"
+    index_refresh_s: float = 2.0  # how often to check whether the store changed
+
     # --- embeddings ----------------------------------------------------------
     embedding_device: str = "cpu"
     embedding_threads: int = 0  # 0 = torch default

@@ -1,0 +1,287 @@
+"""Question → ranked articles: dense (Chroma) + BM25, fused by reciprocal rank, plus direct lookup.
+
+Results are *articles*: the parts of a split article are merged back, the part
+that matched best is marked, and each result carries its scores (fused, dense
+cosine, BM25) so the answering step can decide to refuse.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+import settings as _settings
+from vectorstore.chroma import ChunkStore
+from vectorstore.embeddings import get_embedder
+from vectorstore.keyword import KeywordIndex, tokenize
+from vectorstore.records import Chunk
+
+log = logging.getLogger(__name__)
+
+_ZH_NUM = "零〇一二三四五六七八九十百两"
+_ARTICLE_REF_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
+_ARTICLE_REF_ZH = re.compile(rf"第([{_ZH_NUM}\d]+)条")
+
+
+@dataclass
+class ArticleHit:
+    rank: int
+    article_id: str
+    document: str
+    doc_id: str
+    doc_type: str
+    language: str
+    article: str
+    path: list[str]
+    text: str  # the whole article (all parts)
+    score: float  # fused reciprocal-rank score
+    dense: float  # best cosine similarity of the article's chunks to the question
+    keyword: float  # best BM25 score of the article's chunks
+    best_chunk_id: str
+    best_part: int
+    n_parts: int
+    source: str
+    parallel_id: str | None = None
+    issued: str | None = None
+    effective: str | None = None
+    alt_title: str | None = None
+    direct: bool = False  # found by an article reference in the question
+    chunk_ids: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.document}, {self.article}"
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["chunk_id"] = self.best_chunk_id
+        return out
+
+
+@dataclass
+class Filters:
+    documents: list[str] | None = None  # titles or doc ids
+    language: str | None = None
+    doc_type: str | None = None
+
+    def where(self) -> dict | None:
+        clauses = []
+        if self.documents:
+            clauses.append({"$or": [{"document": {"$in": self.documents}}, {"doc_id": {"$in": self.documents}}]})
+        if self.language:
+            clauses.append({"language": self.language})
+        if self.doc_type:
+            clauses.append({"doc_type": self.doc_type})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def allows(self, chunk: Chunk) -> bool:
+        return ((not self.documents or chunk.document in self.documents or chunk.doc_id in self.documents)
+                and (not self.language or chunk.language == self.language)
+                and (not self.doc_type or chunk.doc_type == self.doc_type))
+
+
+class Snapshot:
+    """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
+
+    def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]]):
+        self.generation = generation
+        self.chunks = chunks
+        self.index_of = {c.chunk_id: i for i, c in enumerate(chunks)}
+        self.articles: dict[str, list[int]] = {}
+        for i, chunk in enumerate(chunks):
+            self.articles.setdefault(chunk.article_id, []).append(i)
+        for ids in self.articles.values():
+            ids.sort(key=lambda i: chunks[i].part)
+        self.documents: dict[str, Chunk] = {}
+        for chunk in chunks:
+            self.documents.setdefault(chunk.doc_id, chunk)
+        self.keyword = KeywordIndex(tokenised)
+
+    def article_text(self, article_id: str) -> str:
+        return "\n".join(self.chunks[i].text for i in self.articles[article_id])
+
+    def first_chunk(self, article_id: str) -> Chunk:
+        return self.chunks[self.articles[article_id][0]]
+
+
+class HybridRetriever:
+    """The one place that turns a question into a ranked list of articles."""
+
+    def __init__(self, s: _settings.Settings | None = None, store: ChunkStore | None = None):
+        self.settings = s or _settings.get_settings()
+        self.store = store or ChunkStore(self.settings)
+        self.embedder = get_embedder()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # --- keeping the in-memory view consistent with the store -----------------------
+    def snapshot(self) -> Snapshot:
+        """The current snapshot, rebuilt when the store's active collection has changed."""
+        now = time.monotonic()
+        with self._lock:
+            if self._snapshot is None or now - self._checked > self.settings.index_refresh_s:
+                generation = self.store.pointer().active
+                if self._snapshot is None or generation != self._snapshot.generation:
+                    self._snapshot = self._load(generation)
+                self._checked = now
+            return self._snapshot
+
+    def _load(self, generation: str | None) -> Snapshot:
+        started = time.perf_counter()
+        self.store.active_collection()  # raises EmptyStore with the ingest command
+        chunks = self.store.chunks()
+        cache = self.settings.cache_dir / f"bm25-{generation}.pkl"
+        tokenised = None
+        if cache.exists():
+            try:
+                cached = pickle.loads(cache.read_bytes())
+                if cached["ids"] == [c.chunk_id for c in chunks]:
+                    tokenised = cached["tokens"]
+            except Exception:  # noqa: BLE001 - a bad cache is rebuilt
+                tokenised = None
+        if tokenised is None:
+            tokenised = [tokenize(f"{c.document} {' '.join(c.path)} {c.text}", self.settings.cache_dir) for c in chunks]
+            try:
+                self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+                for old in self.settings.cache_dir.glob("bm25-*.pkl"):
+                    old.unlink(missing_ok=True)
+                cache.write_bytes(pickle.dumps({"ids": [c.chunk_id for c in chunks], "tokens": tokenised}))
+            except OSError as exc:
+                log.warning("cannot cache the keyword index in %s: %s", self.settings.cache_dir, exc)
+        snapshot = Snapshot(generation, chunks, tokenised)
+        log.info("index of %d chunks (%s) ready in %.2fs", len(chunks), generation, time.perf_counter() - started)
+        return snapshot
+
+    # --- ranking ---------------------------------------------------------------------
+    def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity), best first, from Chroma."""
+        collection = self.store.active_collection()
+        got = collection.query(query_embeddings=[question_vector], n_results=n, where=filters.where(),
+                               include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]
+
+    def keyword_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int) -> list[tuple[str, float]]:
+        scores = snap.keyword.scores(tokenize(question, self.settings.cache_dir))
+        if filters.where() is not None:
+            mask = np.array([filters.allows(c) for c in snap.chunks], dtype=bool)
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:n]
+        return [(snap.chunks[i].chunk_id, float(scores[i])) for i in top if scores[i] > 0]
+
+    def search(self, question: str, k: int = 5, filters: Filters | None = None,
+               mode: str = "hybrid") -> list[ArticleHit]:
+        """Top-k articles. mode: hybrid | dense | keyword."""
+        filters = filters or Filters()
+        snap = self.snapshot()
+        n = max(self.settings.retrieval_candidates, k * 4)
+        dense = self.dense_ranking(self.embedder.embed_query(question), filters, min(n, len(snap.chunks))) \
+            if mode in ("hybrid", "dense") else []
+        keyword = self.keyword_ranking(snap, question, filters, n) if mode in ("hybrid", "keyword") else []
+        hits = self._fuse(snap, dense, keyword)
+        direct = self._direct_lookup(snap, question, filters) if mode == "hybrid" else None
+        if direct is not None:
+            hits = [h for h in hits if h.article_id != direct.article_id]
+            hits.insert(0, direct)
+        hits = hits[:k]
+        for rank, hit in enumerate(hits, start=1):
+            hit.rank = rank
+        return hits
+
+    def _fuse(self, snap: Snapshot, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> list[ArticleHit]:
+        k_rrf = self.settings.rrf_k
+        fused: dict[str, float] = {}
+        best_dense: dict[str, tuple[float, str]] = {}
+        best_keyword: dict[str, tuple[float, str]] = {}
+        for ranking, best, weight in ((dense, best_dense, self.settings.dense_weight),
+                                      (keyword, best_keyword, 1.0 - self.settings.dense_weight)):
+            rank = 0
+            for chunk_id, score in ranking:
+                article_id = snap.chunks[snap.index_of[chunk_id]].article_id
+                if article_id in best:
+                    continue  # an article counts once per ranking, at its best part
+                best[article_id] = (score, chunk_id)
+                rank += 1
+                fused[article_id] = fused.get(article_id, 0.0) + weight / (k_rrf + rank)
+        hits = []
+        for article_id, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            d_score, d_chunk = best_dense.get(article_id, (0.0, None))
+            kw_score, kw_chunk = best_keyword.get(article_id, (0.0, None))
+            hits.append(self._hit(snap, article_id, score, d_score, kw_score, d_chunk or kw_chunk))
+        return hits
+
+    def _hit(self, snap: Snapshot, article_id: str, score: float, dense: float, keyword: float,
+             best_chunk_id: str | None, direct: bool = False) -> ArticleHit:
+        first = snap.first_chunk(article_id)
+        best = snap.chunks[snap.index_of[best_chunk_id]] if best_chunk_id else first
+        return ArticleHit(
+            rank=0, article_id=article_id, document=first.document, doc_id=first.doc_id,
+            doc_type=first.doc_type, language=first.language, article=first.article,
+            path=list(first.path), text=snap.article_text(article_id), score=score, dense=dense,
+            keyword=keyword, best_chunk_id=best.chunk_id, best_part=best.part, n_parts=first.n_parts,
+            source=first.source, parallel_id=first.parallel_id, issued=first.issued,
+            effective=first.effective, alt_title=first.alt_title, direct=direct,
+            chunk_ids=[snap.chunks[i].chunk_id for i in snap.articles[article_id]],
+        )
+
+    # --- "What does Article 12 of the public account regulations say?" -----------------
+    def _direct_lookup(self, snap: Snapshot, question: str, filters: Filters) -> ArticleHit | None:
+        from rapidfuzz import fuzz
+
+        from vectorstore.references import article_labels_in, label_matches
+
+        labels = article_labels_in(question)
+        if not labels:
+            return None
+        candidates = [
+            (article_id, snap.chunks[ids[0]]) for article_id, ids in snap.articles.items()
+            if label_matches(snap.chunks[ids[0]].article, labels) and filters.allows(snap.chunks[ids[0]])
+        ]
+        if not candidates:
+            return None
+        rest = _ARTICLE_REF_ZH.sub(" ", _ARTICLE_REF_EN.sub(" ", question)).strip() or question
+
+        def title_score(chunk: Chunk) -> float:
+            titles = [chunk.document] + ([chunk.alt_title] if chunk.alt_title else [])
+            return max(fuzz.token_set_ratio(rest.lower(), t.lower()) for t in titles)
+
+        scored = sorted(candidates, key=lambda c: -title_score(c[1]))
+        best_id, best_chunk = scored[0]
+        if len(scored) > 1 and title_score(best_chunk) < self.settings.title_match_min:
+            # No document named: prefer the question's language, then the best retrieval score.
+            zh = bool(re.search(r"[\u4e00-\u9fff]", question))
+            same_lang = [c for c in scored if (c[1].language == "zh") == zh] or scored
+            if len(same_lang) > 1:
+                ranked = self._fuse(snap, self.dense_ranking(self.embedder.embed_query(question), filters, 40), [])
+                order = {h.article_id: i for i, h in enumerate(ranked)}
+                same_lang.sort(key=lambda c: order.get(c[0], 10**6))
+            best_id, best_chunk = same_lang[0]
+        return self._hit(snap, best_id, 1.0, 1.0, 0.0, None, direct=True)
+
+    # --- lookups for the UI and the answering step ----------------------------------------
+    def article(self, article_id: str) -> ArticleHit | None:
+        snap = self.snapshot()
+        if article_id not in snap.articles:
+            return None
+        return self._hit(snap, article_id, 0.0, 0.0, 0.0, None)
+
+    def documents(self) -> list[dict]:
+        snap = self.snapshot()
+        counts: dict[str, int] = {}
+        for article_id, ids in snap.articles.items():
+            doc_id = snap.chunks[ids[0]].doc_id
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        out = []
+        for doc_id, c in snap.documents.items():
+            out.append({"doc_id": doc_id, "title": c.document, "alt_title": c.alt_title, "doc_type": c.doc_type,
+                        "language": c.language, "issued": c.issued, "effective": c.effective,
+                        "source": c.source, "articles": counts.get(doc_id, 0)})
+        return out
