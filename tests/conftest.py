@@ -43,3 +43,28 @@ def make_settings(tmp_path: Path, **overrides) -> _settings.Settings:
 @pytest.fixture
 def tmp_settings(tmp_path) -> _settings.Settings:
     return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory) -> _settings.Settings:
+    """An embedded store holding the whole bundled corpus (ingested once per test session)."""
+    from ingest.pipeline import run_ingest
+
+    s = make_settings(tmp_path_factory.mktemp("bundled"), index_refresh_s=0.0)
+    run_ingest([CORPUS], s, progress=False)
+    return s
+
+
+@pytest.fixture(scope="session")
+def retriever(bundled_settings):
+    from vectorstore.hybrid import HybridRetriever
+
+    return HybridRetriever(bundled_settings)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -118,3 +118,17 @@ def chroma_embedding_function():
             return "cosine"
 
     return NetlawEmbeddingFunction()
+
+
+def langchain_embeddings():
+    """Our model behind LangChain's ``Embeddings`` interface (for LangChain's Chroma wrapper)."""
+    from langchain_core.embeddings import Embeddings
+
+    class NetlawEmbeddings(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return get_embedder().embed(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return get_embedder().embed_query(text)
+
+    return NetlawEmbeddings()

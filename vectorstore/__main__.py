@@ -1,0 +1,3 @@
+from vectorstore.cli import main
+
+raise SystemExit(main())
