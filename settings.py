@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     retrieval_candidates: int = 40  # per ranking, before fusion
     rrf_k: int = 10  # calibrated on benchmarks/data/retrieval_questions.jsonl
     dense_weight: float = 0.3  # share of the dense ranking in the fusion (BM25 gets the rest)
+    dense_weight_zh: float = 0.1  # for Chinese questions: the embedding model is English-trained
     title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"
     index_refresh_s: float = 2.0  # how often to check whether the store changed
 

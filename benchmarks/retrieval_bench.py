@@ -147,8 +147,9 @@ def main(argv: list[str] | None = None) -> None:
         by_kind = {}
         for kind in sorted({q["kind"] for q in questions}):
             subset = [q for q in questions if q["kind"] == kind]
-            r, l, _ = run_ours(retriever, subset, "hybrid")
-            by_kind[kind] = (len(subset), metrics(r, l))
+            for mode in ("hybrid", "dense", "keyword"):
+                r, l, _ = run_ours(retriever, subset, mode)
+                by_kind[(kind, mode)] = (len(subset), metrics(r, l))
         scaled = None
         if args.replicas > 1:
             s50 = build_store(tmp_path, args.replicas)
@@ -164,9 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|---|---|---|")
     for name, m in rows.items():
         print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |")
-    print("\nhybrid by question kind:")
-    for kind, (n, m) in by_kind.items():
-        print(f"  {kind:<11} n={n:<3} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+    print("\nby question kind:")
+    for (kind, mode), (n, m) in by_kind.items():
+        print(f"  {kind:<11} {mode:<8} n={n:<3} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
     if scaled:
         m, count, index_s = scaled
         print(f"\nx{args.replicas} corpus ({count} chunks; first query incl. index build {index_s:.1f}s): "

@@ -19,7 +19,7 @@ import re
 
 from ingest.headings import Heading, classify
 from ingest.ids import stable_id
-from ingest.numbers import int_to_zh
+from vectorstore.numerals import int_to_zh
 from ingest.records import Article, Document
 
 _STRUCTURAL = {"part", "item", "chapter", "preface", "conclusion"}

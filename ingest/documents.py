@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ingest.clean import DOCUMENT_BREAK
-from ingest.headings import classify, is_zh
+from ingest.headings import classify
+from vectorstore.numerals import is_zh
 from ingest.records import Document
 
 _TERMINAL = re.compile(r"[.。;；!?！？:：,，]$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.numbers import ORDINALS, WORDS, to_int
+from vectorstore.numerals import ORDINALS, WORDS, is_zh, to_int
 
 _ZH_NUM = "零〇一二三四五六七八九十百千两"
 _SENTENCE_END = re.compile(r"[.。;；!?！？]")
@@ -45,17 +45,6 @@ class Heading:
     title: str  # the heading's own words ("Guiding ideology"), may be ""
     inline: bool  # True when body text follows the heading in the same paragraph
     tight: bool = False  # 第N条 written without a space: needs exact numbering
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def is_zh(text: str) -> bool:
-    """Mostly Chinese characters (over 30% of the letters)?"""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    return cjk > 0 and cjk / (cjk + latin) > 0.3
 
 
 def _title_of(rest: str) -> tuple[str, bool]:

@@ -4,7 +4,7 @@ from ingest.articles import parse_articles
 from ingest.clean import clean_text
 from ingest.documents import split_documents
 from ingest.headings import classify
-from ingest.numbers import int_to_zh, roman_to_int, to_int, zh_to_int
+from vectorstore.numerals import int_to_zh, roman_to_int, to_int, zh_to_int
 from ingest.parse import parse_text
 
 

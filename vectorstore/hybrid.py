@@ -20,6 +20,7 @@ import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
 from vectorstore.keyword import KeywordIndex, tokenize
+from vectorstore.numerals import is_zh
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,15 @@ class Snapshot:
         for chunk in chunks:
             self.documents.setdefault(chunk.doc_id, chunk)
         self.keyword = KeywordIndex(tokenised)
+        # The same text from several copies of a file ranks once: only the first copy is "canonical".
+        keys: set[tuple] = set()
+        self.canonical = np.zeros(len(chunks), dtype=bool)
+        for i, c in enumerate(chunks):
+            key = (c.document, c.article, c.part, c.text)
+            if key not in keys:
+                keys.add(key)
+                self.canonical[i] = True
+        self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
 
     def article_text(self, article_id: str) -> str:
         return "\n".join(self.chunks[i].text for i in self.articles[article_id])
@@ -171,9 +181,10 @@ class HybridRetriever:
 
     def keyword_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int) -> list[tuple[str, float]]:
         scores = snap.keyword.scores(tokenize(question, self.settings.cache_dir))
+        mask = snap.canonical
         if filters.where() is not None:
-            mask = np.array([filters.allows(c) for c in snap.chunks], dtype=bool)
-            scores = np.where(mask, scores, 0.0)
+            mask = mask & np.array([filters.allows(c) for c in snap.chunks], dtype=bool)
+        scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:n]
         return [(snap.chunks[i].chunk_id, float(scores[i])) for i in top if scores[i] > 0]
 
@@ -183,10 +194,14 @@ class HybridRetriever:
         filters = filters or Filters()
         snap = self.snapshot()
         n = max(self.settings.retrieval_candidates, k * 4)
-        dense = self.dense_ranking(self.embedder.embed_query(question), filters, min(n, len(snap.chunks))) \
+        # Copies of the same text come back from Chroma side by side: ask for enough to see past them.
+        n_dense = min(len(snap.chunks), int(n * min(snap.duplication, 50)))
+        dense = self.dense_ranking(self.embedder.embed_query(question), filters, n_dense) \
             if mode in ("hybrid", "dense") else []
         keyword = self.keyword_ranking(snap, question, filters, n) if mode in ("hybrid", "keyword") else []
-        hits = self._fuse(snap, dense, keyword)
+        # The embedding model is English-trained: Chinese questions lean on BM25 (jieba) more.
+        weight = self.settings.dense_weight_zh if is_zh(question) else self.settings.dense_weight
+        hits = self._fuse(snap, dense, keyword, weight)
         direct = self._direct_lookup(snap, question, filters) if mode == "hybrid" else None
         if direct is not None:
             hits = [h for h in hits if h.article_id != direct.article_id]
@@ -196,13 +211,13 @@ class HybridRetriever:
             hit.rank = rank
         return hits
 
-    def _fuse(self, snap: Snapshot, dense: list[tuple[str, float]], keyword: list[tuple[str, float]]) -> list[ArticleHit]:
+    def _fuse(self, snap: Snapshot, dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
+              dense_weight: float = 0.5) -> list[ArticleHit]:
         k_rrf = self.settings.rrf_k
         fused: dict[str, float] = {}
         best_dense: dict[str, tuple[float, str]] = {}
         best_keyword: dict[str, tuple[float, str]] = {}
-        for ranking, best, weight in ((dense, best_dense, self.settings.dense_weight),
-                                      (keyword, best_keyword, 1.0 - self.settings.dense_weight)):
+        for ranking, best, weight in ((dense, best_dense, dense_weight), (keyword, best_keyword, 1.0 - dense_weight)):
             rank = 0
             for chunk_id, score in ranking:
                 article_id = snap.chunks[snap.index_of[chunk_id]].article_id
@@ -212,7 +227,13 @@ class HybridRetriever:
                 rank += 1
                 fused[article_id] = fused.get(article_id, 0.0) + weight / (k_rrf + rank)
         hits = []
+        seen: set[tuple[str, str, int]] = set()
         for article_id, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            first = snap.first_chunk(article_id)
+            key = (first.document, first.article, hash(snap.article_text(article_id)))
+            if key in seen:
+                continue  # the same article from another copy of the same file
+            seen.add(key)
             d_score, d_chunk = best_dense.get(article_id, (0.0, None))
             kw_score, kw_chunk = best_keyword.get(article_id, (0.0, None))
             hits.append(self._hit(snap, article_id, score, d_score, kw_score, d_chunk or kw_chunk))
