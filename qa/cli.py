@@ -1,0 +1,86 @@
+"""``python -m qa ask``: answer questions with cited articles, one at a time or in a batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+import settings as _settings
+from qa.backends import BACKENDS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    s = _settings.get_settings()
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Ask the Netlaw library a question.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question with article citations")
+    ask.add_argument("question", nargs="?", help="the question (or use --questions-file)")
+    ask.add_argument("--backend", choices=BACKENDS, default=s.backend, help=f"answer backend (default: {s.backend})")
+    ask.add_argument("--k", type=int, default=s.retrieval_k, help="articles to retrieve")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--history", type=Path, help='JSON file: [{"role": "user"|"assistant", "content": ...}, ...]')
+    ask.add_argument("--questions-file", type=Path, help='batch input: JSONL lines {"id", "question"}')
+    ask.add_argument("--output", type=Path, help="batch output JSONL (default: stdout)")
+    return parser
+
+
+def print_answer(answer) -> None:
+    if answer.notice:
+        print(f"note: {answer.notice}\n")
+    if answer.standalone_question:
+        print(f"(understood as: {answer.standalone_question})\n")
+    print(textwrap.fill(answer.answer, 100) if " " in answer.answer else answer.answer)
+    if answer.refused and answer.suggestions:
+        print("\nYou may want to read:")
+        for s in answer.suggestions:
+            print(f"  - {s['document']}, {s['article']}")
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"  [{c.marker}] {c.document}, {c.article}")
+            print(textwrap.indent(textwrap.shorten(c.text, 240, placeholder=" …"), "      "))
+            if c.parallel:
+                print(f"      parallel: {c.parallel['document']}, {c.parallel['article']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from tqdm import tqdm
+
+    from qa.chain import AnswerService
+    from vectorstore.chroma import StoreError
+
+    try:
+        service = AnswerService()
+        service.retriever.snapshot()  # fail early, with the ingest command, if the store is empty
+        if args.questions_file:
+            rows = [json.loads(l) for l in args.questions_file.read_text(encoding="utf-8").splitlines() if l.strip()]
+            out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+            try:
+                for row in tqdm(rows, desc=f"answering ({args.backend})", unit="question"):
+                    answer = service.ask(row["question"], backend=args.backend, k=args.k, id=row.get("id"),
+                                         history=row.get("history"))
+                    out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+                    out.flush()
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+            return 0
+        if args.question is None:
+            print("error: give a question, or --questions-file", file=sys.stderr)
+            return 2
+        history = json.loads(args.history.read_text(encoding="utf-8")) if args.history else None
+        answer = service.ask(args.question, history=history, backend=args.backend, k=args.k)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0

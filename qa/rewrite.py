@@ -1,0 +1,83 @@
+"""Follow-up questions → standalone questions.
+
+The rule (used by the extractive backend, and as the fallback of the model rewrite): a question
+is a follow-up when there is history and it leans on it — a pronoun ("they", "it", "其", "他们"),
+an opening connective ("And …", "What about …", "那么…") or too few terms of its own to search
+with. Its standalone form carries the previous question's subject (that question itself) and the
+document the previous answer cited, so retrieval looks in the same place. A question that stands
+on its own is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectorstore.keyword import tokenize
+
+_ANAPHORA_EN = re.compile(
+    r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|such|same|there|the former|the latter)\b",
+    re.IGNORECASE)
+_CONNECTIVE_EN = re.compile(r"^\s*(and|also|but|so|then|what about|how about|and what|what else|anything else)\b",
+                            re.IGNORECASE)
+_ANAPHORA_ZH = re.compile(r"(它们|它|他们|她们|其|该|这些|那些|此|上述|这个|那个|这条|那条)")
+_CONNECTIVE_ZH = re.compile(r"^\s*(那么|那|还有|另外|而且|并且|此外|那它)")
+
+
+def previous_turn(history: list[dict]) -> tuple[str | None, str | None]:
+    """(previous standalone question, document its answer cited most) from chat history."""
+    question, document = None, None
+    for turn in reversed(history or []):
+        role = turn.get("role")
+        if role == "assistant" and document is None:
+            cited = [c.get("document") for c in turn.get("citations") or [] if c.get("document")]
+            if cited:
+                document = max(set(cited), key=cited.count)
+        if role == "user":
+            question = turn.get("standalone") or turn.get("content")
+            break
+    return question, document
+
+
+def is_follow_up(question: str, history: list[dict]) -> bool:
+    if not history:
+        return False
+    return bool(
+        _ANAPHORA_EN.search(question) or _CONNECTIVE_EN.search(question)
+        or _ANAPHORA_ZH.search(question) or _CONNECTIVE_ZH.search(question)
+        or len(set(tokenize(question))) <= 2
+    )
+
+
+def rule_rewrite(question: str, history: list[dict]) -> str:
+    if not is_follow_up(question, history):
+        return question
+    previous, document = previous_turn(history)
+    if not previous:
+        return question
+    context = previous if not document or document in previous else f"{previous} — {document}"
+    return f"{question.strip()} ({context})"
+
+
+REWRITE_PROMPT = (
+    "Rewrite the user's last question so that it can be understood without the conversation. "
+    "Keep its language. Output only the rewritten question.\n\nConversation:\n{conversation}\n\n"
+    "Last question: {question}\nRewritten question:"
+)
+
+
+def model_rewrite(question: str, history: list[dict], chat_model) -> str:
+    """Ask the model; keep its answer only when it looks like a question about the same things."""
+    rule = rule_rewrite(question, history)
+    if rule == question:
+        return question  # not a follow-up: nothing to rewrite
+    conversation = "\n".join(f"{t.get('role')}: {str(t.get('content', ''))[:400]}" for t in history[-4:])
+    try:
+        reply = chat_model.invoke(REWRITE_PROMPT.format(conversation=conversation, question=question))
+        text = str(getattr(reply, "content", reply)).strip().splitlines()[0].strip() if reply else ""
+    except Exception:  # noqa: BLE001 - the rule is the fallback
+        return rule
+    previous, _ = previous_turn(history)
+    shared = set(tokenize(text)) & (set(tokenize(question)) | set(tokenize(previous or "")))
+    if not text or len(text) > 400 or "[" in text or not shared:
+        return rule
+    return text

@@ -1,0 +1,55 @@
+"""Sentences, content terms and how well a source supports a claim. Pure except for embeddings."""
+
+from __future__ import annotations
+
+import re
+
+from vectorstore.keyword import tokenize
+from vectorstore.numerals import is_zh
+
+_MARKER = re.compile(r"\s*\[(\d{1,3})\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])(?:\s*(?:\[\d{1,3}\])+)?\s+|(?<=[。！？；])(?:\s*(?:\[\d{1,3}\])+)?")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, each keeping the [n] markers that follow it."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            piece = line[start : m.end()].strip()
+            if piece:
+                out.append(piece)
+            start = m.end()
+        rest = line[start:].strip()
+        if rest:
+            out.append(rest)
+    return out
+
+
+def markers_in(sentence: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d{1,3})\]", sentence)]
+
+
+def strip_markers(sentence: str) -> str:
+    return _MARKER.sub("", sentence).strip()
+
+
+def content_terms(text: str) -> set[str]:
+    """Terms for lexical support: stemmed English words and numbers; Chinese character bigrams."""
+    terms = set(tokenize(text))
+    if is_zh(text):
+        chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+        terms |= {a + b for a, b in zip(chars, chars[1:])}
+    return terms
+
+
+def lexical_support(claim: str, source: str) -> float:
+    """Share of the claim's content terms that occur in the source (0..1)."""
+    claim_terms = content_terms(claim)
+    if not claim_terms:
+        return 0.0
+    return len(claim_terms & content_terms(source)) / len(claim_terms)

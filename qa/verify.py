@@ -1,0 +1,107 @@
+"""Citation check: every sentence of an answer must be supported by a source it cites.
+
+For each sentence of the backend's text:
+1. ``[n]`` markers that point to no source are removed (invented citations);
+2. the sentence (markers stripped) is compared with each cited source: it is supported when
+   the share of its content terms found in the source reaches ``support_min_lexical``, or its
+   embedding is close (cosine ≥ ``support_min_cosine``) to some sentence of the source;
+3. a sentence none of its cited sources supports — or one with no marker — is given the
+   source that supports it best, if one does; otherwise it is dropped and counted.
+So every marker in the output resolves to a retrieved article, by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.records import Citation, Source
+from qa.text import content_terms, lexical_support, markers_in, split_sentences, strip_markers
+from vectorstore.numerals import is_zh
+
+_NO_ANSWER = ("i don't know", "i do not know", "我不知道")
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation]
+    dropped: int = 0
+    invented_removed: int = 0
+    kept: list[tuple[str, list[int]]] = field(default_factory=list)  # (sentence, markers)
+
+
+def attach(claim: str, markers: list[int]) -> str:
+    """'Logs are kept six months.' + [1] → 'Logs are kept six months [1].'"""
+    tags = "".join(f"[{m}]" for m in markers)
+    claim = claim.rstrip()
+    if claim and claim[-1] in ".。!?！？;；":
+        space = "" if claim[-1] in "。！？；" else " "
+        return f"{claim[:-1]}{space}{tags}{claim[-1]}"
+    return f"{claim} {tags}"
+
+
+class CitationChecker:
+    def __init__(self, settings, embedder=None):
+        self.settings = settings
+        self.embedder = embedder
+
+    def _cosine_support(self, claim: str, sources: list[Source]) -> list[float]:
+        """Best cosine between the claim and any sentence of each source."""
+        if self.embedder is None:
+            return [0.0] * len(sources)
+        sentence_lists = [split_sentences(s.text) or [s.text] for s in sources]
+        flat = [claim] + [t for ts in sentence_lists for t in ts]
+        vectors = self.embedder.embed_cached(flat)
+        claim_vec, rest = vectors[0], vectors[1:]
+        out, start = [], 0
+        for ts in sentence_lists:
+            block = rest[start : start + len(ts)]
+            out.append(float(np.max(block @ claim_vec)) if len(ts) else 0.0)
+            start += len(ts)
+        return out
+
+    def support(self, claim: str, sources: list[Source]) -> list[float]:
+        """Support of the claim by each source, on the lexical scale (cosine mapped onto it)."""
+        s = self.settings
+        lexical = [lexical_support(claim, src.text) for src in sources]
+        if max(lexical, default=0.0) >= s.support_min_lexical:
+            return lexical
+        cosine = self._cosine_support(claim, sources)
+        # a cosine at the threshold counts as much as lexical support at its threshold
+        return [max(lx, cs * s.support_min_lexical / s.support_min_cosine) for lx, cs in zip(lexical, cosine)]
+
+    def check(self, text: str, sources: list[Source]) -> Verified:
+        by_marker = {s.marker: s for s in sources}
+        kept: list[tuple[str, list[int]]] = []
+        dropped = invented = 0
+        for sentence in split_sentences(text):
+            markers = markers_in(sentence)
+            valid = [m for m in dict.fromkeys(markers) if m in by_marker]
+            invented += len(markers) - len([m for m in markers if m in by_marker])
+            claim = strip_markers(sentence)
+            if len(content_terms(claim)) < 2 or claim.lower().strip(" .。") in _NO_ANSWER:
+                continue  # no claim to check ("[1]", "Answer:", "I don't know")
+            threshold = self.settings.support_min_lexical
+            scores = self.support(claim, sources)
+            supported = [m for m in valid if scores[m - 1] >= threshold]
+            if not supported:
+                best = int(np.argmax(scores)) if scores else -1
+                if best >= 0 and scores[best] >= threshold:
+                    supported = [sources[best].marker]
+            if not supported:
+                dropped += 1
+                continue
+            kept.append((claim, supported))
+        joiner = "" if is_zh(" ".join(c for c, _ in kept)) else " "
+        answer = joiner.join(attach(claim, ms) for claim, ms in kept)
+        citations: dict[int, Citation] = {}
+        for claim, ms in kept:
+            for m in ms:
+                src = by_marker[m]
+                cite = citations.setdefault(m, Citation(marker=m, document=src.document, article=src.article,
+                                                        text=src.text, chunk_id=src.chunk_id,
+                                                        article_id=src.article_id, parallel=src.parallel))
+                cite.sentences.append(claim)
+        return Verified(answer, [citations[m] for m in sorted(citations)], dropped, invented, kept)
