@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# llama.cpp is compiled for any x86-64, not only this CPU.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: run test ingest clean
+.PHONY: run test test-unit evals ingest clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# torch first, pinned: pip takes the CPU wheel on this disk, not a CUDA build.
@@ -15,13 +17,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.local: $(VENV)/.base
+	$(PIP) install -q -e '.[test,local]'
+	touch $@
+
+run: $(VENV)/.base
 	$(PY) -m ingest
 
-ingest: $(VENV)/.installed
+ingest: $(VENV)/.base
 	$(PY) -m ingest
 
-test: $(VENV)/.installed
+test: $(VENV)/.local
 	$(PY) -m pytest tests/
 
 clean:

@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     gate_min_coverage_zh: float = 0.50
     gate_min_keyword_zh: float = 10.0
     # citation check: a sentence is supported by a source when either measure reaches its threshold
-    support_min_lexical: float = 0.60
+    support_min_lexical: float = 0.70
     support_min_cosine: float = 0.75
     # extractive answers
     extractive_max_sentences: int = 3
@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_timeout_s: float = 60.0
     llm_source_tokens: int = 1400  # budget of source text in the prompt
+    local_sources: int = 3  # the 135M model copes with few sources at best
+    llm_repeat_penalty: float = 1.3
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "smollm2"
     openai_api_key: SecretStr = SecretStr("not-needed")

@@ -12,6 +12,7 @@ So every marker in the output resolves to a retrieved article, by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from qa.text import content_terms, lexical_support, markers_in, split_sentences,
 from vectorstore.numerals import is_zh
 
 _NO_ANSWER = ("i don't know", "i do not know", "我不知道")
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -63,14 +65,21 @@ class CitationChecker:
         return out
 
     def support(self, claim: str, sources: list[Source]) -> list[float]:
-        """Support of the claim by each source, on the lexical scale (cosine mapped onto it)."""
+        """Support of the claim by each source, on the lexical scale (cosine mapped onto it).
+
+        A number or date in the claim that the source does not contain means no support:
+        a model that writes "1 September 2013" must have read it in the cited article."""
         s = self.settings
-        lexical = [lexical_support(claim, src.text) for src in sources]
+        texts = [f"{src.document} {' '.join(src.path)} {src.text}" for src in sources]
+        numbers = set(_NUMBER.findall(claim))
+        has_numbers = [numbers <= set(_NUMBER.findall(t)) for t in texts]
+        lexical = [lexical_support(claim, t) if ok else 0.0 for t, ok in zip(texts, has_numbers)]
         if max(lexical, default=0.0) >= s.support_min_lexical:
             return lexical
         cosine = self._cosine_support(claim, sources)
         # a cosine at the threshold counts as much as lexical support at its threshold
-        return [max(lx, cs * s.support_min_lexical / s.support_min_cosine) for lx, cs in zip(lexical, cosine)]
+        return [max(lx, cs * s.support_min_lexical / s.support_min_cosine) if ok else 0.0
+                for lx, cs, ok in zip(lexical, cosine, has_numbers)]
 
     def check(self, text: str, sources: list[Source]) -> Verified:
         by_marker = {s.marker: s for s in sources}
@@ -83,6 +92,8 @@ class CitationChecker:
             claim = strip_markers(sentence)
             if len(content_terms(claim)) < 2 or claim.lower().strip(" .。") in _NO_ANSWER:
                 continue  # no claim to check ("[1]", "Answer:", "I don't know")
+            if any(claim == c for c, _ in kept):
+                continue  # a repeated sentence (small models loop)
             threshold = self.settings.support_min_lexical
             scores = self.support(claim, sources)
             supported = [m for m in valid if scores[m - 1] >= threshold]

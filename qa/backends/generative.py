@@ -56,7 +56,8 @@ class GenerativeBackend:
             if not path.exists():
                 raise BackendError(f"GGUF model file not found: {path}")
             model = LlamaCppChat(model_path=str(path), n_ctx=settings.local_context, n_threads=settings.local_threads,
-                                 max_tokens=settings.max_answer_tokens, temperature=settings.llm_temperature)
+                                 max_tokens=settings.max_answer_tokens, temperature=settings.llm_temperature,
+                                 repeat_penalty=settings.llm_repeat_penalty)
         else:
             from langchain_openai import ChatOpenAI
 
@@ -71,6 +72,8 @@ class GenerativeBackend:
         return prompt | self.chat_model | StrOutputParser()
 
     def stream(self, question: str, sources: list[Source], language: str) -> Iterator[str]:
+        if self.name == "local":
+            sources = sources[: self.settings.local_sources]
         inputs = {"sources": format_sources(sources, self.settings.llm_source_tokens), "question": question}
         produced = False
         try:

@@ -36,6 +36,7 @@ class LlamaCppChat(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 300
     temperature: float = 0.0
+    repeat_penalty: float = 1.3
     _llama: Any = PrivateAttr(default=None)
 
     @property
@@ -58,7 +59,8 @@ class LlamaCppChat(BaseChatModel):
         with _LOCK:
             stream = self.llama().create_chat_completion(
                 messages=self._messages(messages), stream=True, stop=stop,
-                max_tokens=kwargs.get("max_tokens", self.max_tokens), temperature=self.temperature)
+                max_tokens=kwargs.get("max_tokens", self.max_tokens), temperature=self.temperature,
+                repeat_penalty=self.repeat_penalty)
             for part in stream:
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if delta:
