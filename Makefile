@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 # llama.cpp is compiled for any x86-64, not only this CPU.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: run test test-unit evals ingest clean
+.PHONY: run test browser ingest clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,16 @@ $(VENV)/.local: $(VENV)/.base
 	touch $@
 
 run: $(VENV)/.base
-	$(PY) -m ingest
+	$(PY) app.py
 
 ingest: $(VENV)/.base
 	$(PY) -m ingest
 
-test: $(VENV)/.local
+# Browser tests drive Debian's Chromium; install it (and a CJK font for screenshots) when missing.
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null)
+
+test: $(VENV)/.local browser
 	$(PY) -m pytest tests/
 
 clean:

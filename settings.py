@@ -99,6 +99,19 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr = SecretStr("not-needed")
     llm_rewrite: bool = True  # generative backends rewrite follow-ups with the model (rule as fallback)
 
+    openai_enabled: bool = False  # offer the openai backend in the UI/API (set with openai_base_url)
+
+    # --- serving (app.py) --------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 7860
+    users: str | None = None  # "alice:<pbkdf2 hash>,bob:<hash>" (python app.py hash-password)
+    admins: str | None = None  # "alice"
+    ui_concurrency: int = 4  # answers computed at once; others wait in the queue
+    queue_size: int = 64
+    upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    max_upload_mb: float = 20.0
+    feedback_db: Path = PROJECT_ROOT / "data" / "feedback.sqlite"
+
     # --- embeddings ----------------------------------------------------------
     embedding_device: str = "cpu"
     embedding_threads: int = 0  # 0 = torch default

@@ -3,9 +3,10 @@
 The rule (used by the extractive backend, and as the fallback of the model rewrite): a question
 is a follow-up when there is history and it leans on it — a pronoun ("they", "it", "其", "他们"),
 an opening connective ("And …", "What about …", "那么…") or too few terms of its own to search
-with. Its standalone form carries the previous question's subject (that question itself) and the
-document the previous answer cited, so retrieval looks in the same place. A question that stands
-on its own is left alone.
+with. Its standalone form carries the subject of the conversation: the title of the document the
+previous answer cited (or, if it cited none, the previous question), so retrieval looks in the same
+document while the new question's own words pick the article. A question that stands on its own
+is left alone.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def rule_rewrite(question: str, history: list[dict]) -> str:
     previous, document = previous_turn(history)
     if not previous:
         return question
-    context = previous if not document or document in previous else f"{previous} — {document}"
-    return f"{question.strip()} ({context})"
+    # The document the last answer cited names the subject best; without one, the last question.
+    return f"{question.strip()} ({document or previous})"
 
 
 REWRITE_PROMPT = (

@@ -145,6 +145,12 @@ class HybridRetriever:
                 self._checked = now
             return self._snapshot
 
+    def refresh(self) -> Snapshot:
+        """Re-read the store now (after an ingest in this process)."""
+        with self._lock:
+            self._checked = float("-inf")
+        return self.snapshot()
+
     def _load(self, generation: str | None) -> Snapshot:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command

@@ -1,0 +1,55 @@
+"""Feedback on answers (thumbs up/down, a comment), kept in SQLite under the data dir."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, user TEXT, question TEXT NOT NULL,
+    answer TEXT NOT NULL, citations TEXT NOT NULL, backend TEXT, rating INTEGER NOT NULL, comment TEXT)"""
+COLUMNS = ["id", "time", "user", "question", "answer", "citations", "backend", "rating", "comment"]
+
+
+class FeedbackStore:
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(_SCHEMA)
+
+    def _connect(self):
+        return sqlite3.connect(self.path, timeout=10)
+
+    def add(self, answer: dict, rating: int, comment: str | None = None, user: str | None = None) -> int:
+        """rating: +1 (helpful) or -1 (not helpful)."""
+        citations = [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
+                     for c in answer.get("citations", [])]
+        with self._lock, self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO feedback (time, user, question, answer, citations, backend, rating, comment) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (time.strftime("%Y-%m-%dT%H:%M:%S%z"), user, answer.get("question", ""), answer.get("answer", ""),
+                 json.dumps(citations, ensure_ascii=False), answer.get("backend"), int(rating), comment or None))
+            return int(cur.lastrowid)
+
+    def set_comment(self, row_id: int, comment: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, row_id))
+
+    def rows(self) -> list[dict]:
+        with self._connect() as db:
+            return [dict(zip(COLUMNS, row)) for row in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")]
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(self.rows())
+        return buffer.getvalue()

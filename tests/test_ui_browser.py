@@ -1,0 +1,122 @@
+"""The Gradio helpdesk in a real headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+import settings as _settings
+from tests.app_server import PASSWORDS, running_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = _settings.PROJECT_ROOT / "docs" / "screenshots"
+pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app(bundled_settings, tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("app"), bundled_settings.store_dir) as running:
+        yield running
+
+
+def login(browser, url, user):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(url + "/")
+    page.fill("input[type=text]", user)
+    page.fill("input[type=password]", PASSWORDS[user])
+    page.click("button:has-text('Login')")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    return page
+
+
+def ask(page, question, n_answers):
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    # wait until the n-th assistant message is final (it has chips or a refusal)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .answer, #chat .refusal').length >= n", arg=n_answers, timeout=120_000)
+
+
+def test_chat_source_viewer_follow_up_and_feedback(app, browser):
+    url, env, _ = app
+    page = login(browser, url, "alice")
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    assert page.locator("#chat .cite-chip").count() >= 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+
+    chip = page.locator("#chat .answer .cite-chip").first
+    marker = chip.inner_text()
+    chip.click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    viewer = page.inner_text("#viewer")
+    assert "Internet User Public Account Information Service Management Regulations" in viewer
+    assert page.locator("#viewer mark").count() >= 1  # the sentences the answer used are highlighted
+    page.screenshot(path=str(SCREENSHOTS / "source-viewer.png"))
+    assert marker.startswith("[")
+
+    ask(page, "When did they take effect?", 2)
+    last = page.locator("#chat .answer").last.inner_text()
+    assert "8 October 2017" in last
+    assert "Understood as" in page.inner_text("#chat")
+
+    page.locator("#chat button[aria-label='Like']").last.click()
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('saved')",
+                           timeout=30_000)
+    page.fill("#feedback-comment textarea", "clear and cited")
+    page.click("#send-comment")
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('Comment saved')",
+                           timeout=30_000)
+    rows = sqlite3.connect(env["NETLAW_FEEDBACK_DB"]).execute(
+        "SELECT user, question, rating, comment, citations, backend FROM feedback").fetchall()
+    assert rows and rows[-1][0] == "alice" and rows[-1][1] == "When did they take effect?"
+    assert rows[-1][2] == 1 and rows[-1][3] == "clear and cited" and "Article 18" in rows[-1][4]
+
+    page.click("#new-conversation")
+    page.wait_for_function("() => document.querySelectorAll('#chat .answer').length == 0", timeout=30_000)
+
+
+def test_text_is_shown_as_text_not_html(app, browser):
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "<script>window.pwned=1</script><b>bold</b> capital of France?", 1)
+    assert "<script>window.pwned=1</script>" in page.inner_text("#chat")
+    assert page.evaluate("() => window.pwned === undefined")
+    assert page.locator("#chat .refusal").count() == 1  # a refusal looks different from an answer
+
+
+def test_admin_uploads_a_file_and_asks_about_it_non_admin_cannot(app, browser, tmp_path):
+    url, _, _ = app
+    doc = tmp_path / "drone_rules.txt"
+    doc.write_text("Provisional Rules on Rooftop Drone Beacons\n\nArticle 1: Every rooftop drone beacon shall "
+                   "blink violet twice per minute.\n\nArticle 2: These Rules take effect on 3 March 2031.\n")
+    page = login(browser, url, "alice")
+    page.click("button[role=tab]:has-text('Library')")
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.click("#ingest")
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('Ingested 1 file')",
+                           timeout=120_000)
+    assert "Rooftop Drone Beacons" in page.inner_text("#library")
+    page.click("button[role=tab]:has-text('Chat')")
+    ask(page, "How often must a rooftop drone beacon blink?", 1)
+    assert "violet twice per minute" in page.locator("#chat .answer").last.inner_text()
+
+    bob = login(browser, url, "bob")
+    bob.click("button[role=tab]:has-text('Library')")
+    bob.wait_for_selector("#library", timeout=30_000)
+    assert bob.locator("#upload").count() == 0 or not bob.locator("#upload").is_visible()
+    assert bob.locator("#download-feedback").count() == 0 or not bob.locator("#download-feedback").is_visible()
