@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
         for backend in args.backends:
             service.ask("warm up: when did the public account regulations take effect?", backend=backend)
             results.append(run_backend(service, backend, answerable, oos))
+            print(f"{backend} done: " + json.dumps({k: v for k, v in results[-1].items() if k != "rows"}), flush=True)
     print(f"\n{len(answerable)} answerable + {len(oos)} out-of-scope questions; 2 cores, CPU, Python {sys.version.split()[0]}")
     print("| backend | gold article cited | false refusals | out-of-scope refused | invented citations | "
           "dropped sentences | fallbacks | p50 s | p95 s | first token p50 / p95 s |")

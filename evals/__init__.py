@@ -1,0 +1,1 @@
+"""Evaluation suite: a gold set of questions and answers, metrics, floors and a readable report."""

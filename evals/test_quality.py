@@ -1,0 +1,49 @@
+"""Each metric against its floor (evals/floors.toml). A metric under its floor fails with the list
+of the questions that failed and why (wrong article, missing fact, uncited sentence, not refused)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.conftest import floors_for
+
+CEILINGS = {"false_refusal_rate", "latency_p50_s", "latency_p95_s"}
+METRICS = ["hit@5", "mrr@10", "ndcg@10", "recall@5", "citation_precision", "citation_recall", "citation_coverage",
+           "key_fact_recall", "token_f1", "abstention_accuracy", "false_refusal_rate", "latency_p50_s", "latency_p95_s"]
+RELEVANT = {  # which failure reasons explain a low value of each metric
+    "hit@5": "wrong article", "mrr@10": "wrong article", "ndcg@10": "wrong article", "recall@5": "wrong article",
+    "citation_precision": "cited", "citation_recall": "cited", "citation_coverage": "uncited",
+    "key_fact_recall": "missing fact", "token_f1": "missing fact", "abstention_accuracy": "not refused",
+    "false_refusal_rate": "refused an answerable",
+}
+
+
+def _failed(run: dict, metric: str) -> str:
+    needle = RELEVANT.get(metric, "")
+    lines = [f"  {r['id']} ({r['type']}): {'; '.join(r['why'])} — {r['question'][:80]}"
+             for r in run["rows"] if any(needle in w for w in r["why"])]
+    return "\n".join(lines[:40]) or "  (no single item explains it)"
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_metric_meets_its_floor(evaluation, floors, metric):
+    backend = evaluation["primary"]
+    run = evaluation["runs"][backend]
+    floor = floors_for(floors, backend).get(metric)
+    if floor is None:
+        pytest.skip(f"no floor for {metric} ({backend}) in evals/floors.toml")
+    value = run["metrics"].get(metric)
+    assert value is not None, f"{metric} was not measured"
+    if metric in CEILINGS:
+        assert value <= floor, f"{backend} {metric} = {value:.3f} > {floor}\n{_failed(run, metric)}"
+    else:
+        assert value >= floor, f"{backend} {metric} = {value:.3f} < {floor}\n{_failed(run, metric)}"
+
+
+def test_every_citation_resolves_to_a_retrieved_article(evaluation):
+    """citation validity must be 1.0 for every backend: an invented citation is a hard failure."""
+    for backend, run in evaluation["runs"].items():
+        if backend == "naive LangChain":
+            continue
+        bad = [r["id"] for r in run["rows"] if r["n_resolving"] < r["n_citations"]]
+        assert run["metrics"]["citation_validity"] == 1.0, f"{backend}: invented citations in {bad}"
