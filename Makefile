@@ -33,6 +33,7 @@ browser:
 
 test: $(VENV)/.local browser
 	$(PY) -m pytest tests/
+	$(PY) -m pytest evals/
 
 clean:
 	rm -rf $(VENV) data/store data/cache
