@@ -51,23 +51,6 @@ document.addEventListener('click', function (event) {
 </script>"""
 
 
-def available_backends(s: _settings.Settings) -> list[str]:
-    """The backends this installation can actually run."""
-    names = ["extractive"]
-    try:
-        import importlib.util
-
-        from qa.backends.llamacpp_chat import default_gguf
-
-        if importlib.util.find_spec("llama_cpp") and (s.local_model_path or default_gguf()).exists():
-            names.append("local")
-    except FileNotFoundError:
-        pass
-    if s.openai_enabled:
-        names.append("openai")
-    return names
-
-
 def safe_upload_name(name: str) -> str:
     """A file name that cannot leave the upload directory."""
     base = Path(name.replace("\\", "/")).name
@@ -75,8 +58,10 @@ def safe_upload_name(name: str) -> str:
     return base[:120]
 
 
-def build_ui(service, s: _settings.Settings, users, feedback):
+def build_ui(service, s: _settings.Settings, users, feedback, audit):
     import gradio as gr
+
+    from qa.backends import available_backends
 
     from qa.records import Answer
     from service.render import answer_html, article_html
@@ -117,6 +102,7 @@ def build_ui(service, s: _settings.Settings, users, feedback):
         record = answer.to_json()
         record["user"] = username(request)
         answers.append(record)
+        audit.record(record, username(request), "ui", (answer.timings.get("retrieve_ms", 0) + answer.timings.get("answer_ms", 0)) / 1000)
         chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1)}
         yield chat, answers, ""
 
@@ -288,15 +274,20 @@ def create_app(s: _settings.Settings):
     from fastapi import FastAPI
 
     from qa.chain import AnswerService
+    from service.api import build_api
+    from service.audit import AuditLog
     from service.feedback import FeedbackStore
     from service.users import Users
 
     service = AnswerService(s)
     users = Users(s.users, s.admins)
     feedback = FeedbackStore(s.feedback_db)
-    demo = build_ui(service, s, users, feedback)
-    api = FastAPI(title="Netlaw Helpdesk")
-    api.state.service, api.state.users, api.state.feedback = service, users, feedback
+    audit = AuditLog(s.audit_dir, s.audit_max_bytes)
+    demo = build_ui(service, s, users, feedback, audit)
+    api = FastAPI(title="Netlaw Helpdesk", version="0.1.0",
+                  description="Answers about Chinese internet law with article citations.")
+    api.state.service, api.state.users, api.state.feedback, api.state.audit = service, users, feedback, audit
+    build_api(api, service, feedback, audit, s)
     return gr.mount_gradio_app(api, demo, path="", auth=users.check if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False, css=CSS, head=HEAD,
                                max_file_size=f"{int(s.max_upload_mb)}mb", show_error=True)
@@ -344,12 +335,22 @@ def serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python app.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", choices=["serve", "hash-password"], default="serve")
+    parser.add_argument("command", nargs="?", choices=["serve", "hash-password", "hash-key"], default="serve",
+                        help="serve (default); hash-password / hash-key read a secret on stdin and print its hash")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1; others need NETLAW_USERS)")
     parser.add_argument("--port", type=int, help="port (default 7860)")
     parser.add_argument("--backend", choices=["extractive", "local", "openai"], help="default answer backend")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "hash-key":
+        from service.api import hash_key
+
+        key = sys.stdin.readline().strip()
+        if not key:
+            print("error: give the API key on standard input", file=sys.stderr)
+            return 2
+        print(hash_key(key))
+        return 0
     if args.command == "hash-password":
         from service.users import hash_password
 

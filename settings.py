@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
     max_upload_mb: float = 20.0
     feedback_db: Path = PROJECT_ROOT / "data" / "feedback.sqlite"
+    audit_dir: Path = PROJECT_ROOT / "data" / "audit"
+    audit_max_bytes: int = 10_000_000  # then the log rotates (5 old files kept)
+    # REST API: keys as "name:sha256-hex-of-key" (python app.py hash-key), per-key rate limit
+    api_keys: str | None = None
+    api_rate_per_minute: int = 120
+    api_max_body_bytes: int = 200_000
 
     # --- embeddings ----------------------------------------------------------
     embedding_device: str = "cpu"

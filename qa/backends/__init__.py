@@ -26,6 +26,24 @@ class Backend(Protocol):
         ...
 
 
+def available_backends(settings) -> list[str]:
+    """The backends this installation can actually run: extractive always; local when llama.cpp and
+    a GGUF file are installed; openai when configured (NETLAW_OPENAI_ENABLED)."""
+    import importlib.util
+
+    names = ["extractive"]
+    try:
+        from qa.backends.llamacpp_chat import default_gguf
+
+        if importlib.util.find_spec("llama_cpp") and (settings.local_model_path or default_gguf()).exists():
+            names.append("local")
+    except FileNotFoundError:
+        pass
+    if settings.openai_enabled:
+        names.append("openai")
+    return names
+
+
 def make_backend(name: str, settings, retriever=None) -> Backend:
     if name == "extractive":
         from qa.backends.extractive import ExtractiveBackend

@@ -1,0 +1,278 @@
+"""The REST API of the helpdesk (mounted next to the Gradio UI in one FastAPI process).
+
+    POST /api/ask            {"question", "history"?, "backend"?, "k"?, "documents"?} → the answer object
+    POST /api/ask/stream     the same as Server-Sent Events: "token" events, then one "answer" event
+    GET  /api/documents      the library
+    GET  /api/documents/{doc_id}/articles/{label}
+    POST /api/feedback       a rating (and comment) of an answer
+    GET  /api/health         open: store, backends, counts, version
+
+Every route but /api/health needs ``Authorization: Bearer <key>``; keys are configured as
+``name:sha256-hex`` (NETLAW_API_KEYS), so no key is ever stored in clear, and only the key's name
+reaches the audit log. Each key has a rate limit (429 with Retry-After). Errors are JSON with a
+clear message — never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from typing import Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field, field_validator
+
+from qa.backends import available_backends as available
+from vectorstore.chroma import StoreError, StoreUnavailable
+from vectorstore.hybrid import Filters
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+
+# --- request and response models ---------------------------------------------------------
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+    citations: list[dict] | None = None
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=100_000, description="the question; over NETLAW_MAX_QUESTION_CHARS is 422")
+    history: list[Turn] = Field(default_factory=list, max_length=50)
+    backend: Literal["extractive", "local", "openai"] | None = None
+    k: int | None = Field(default=None, ge=1, le=20)
+    documents: list[str] | None = Field(default=None, max_length=50)
+
+
+class CitationOut(BaseModel):
+    marker: int
+    document: str
+    article: str
+    text: str
+    chunk_id: str
+    article_id: str
+    parallel: dict | None = None
+    sentences: list[str] = []
+
+
+class RetrievedOut(BaseModel):
+    rank: int
+    document: str
+    article: str
+    text: str
+    score: float
+    chunk_id: str
+    article_id: str
+
+
+class AnswerOut(BaseModel):
+    id: str | None = None
+    question: str
+    answer: str
+    refused: bool
+    backend: str
+    citations: list[CitationOut]
+    retrieved: list[RetrievedOut]
+    dropped_sentences: int
+    timings: dict
+    language: str
+    standalone_question: str | None = None
+    notice: str | None = None
+    refusal_reason: str | None = None
+    suggestions: list[dict] = []
+
+
+class FeedbackIn(BaseModel):
+    question: str = Field(max_length=20_000)
+    answer: str = Field(max_length=50_000)
+    citations: list[dict] = Field(default_factory=list, max_length=50)
+    backend: str | None = Field(default=None, max_length=50)
+    rating: Literal[-1, 1]
+    comment: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("citations")
+    @classmethod
+    def _citations(cls, value):
+        for c in value:
+            if not {"marker", "document", "article"} <= set(c):
+                raise ValueError("each citation needs marker, document and article")
+        return value
+
+
+# --- keys and rate limits ----------------------------------------------------------------
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def parse_keys(spec: str | None) -> dict[str, str]:
+    """"name:sha256hex,…" → {sha256hex: name}."""
+    out = {}
+    for item in (spec or "").split(","):
+        if ":" in item:
+            name, digest = item.strip().split(":", 1)
+            out[digest.strip().lower()] = name.strip()
+    return out
+
+
+class RateLimiter:
+    """A token bucket per key: ``per_minute`` requests a minute, bursts up to the same number."""
+
+    def __init__(self, per_minute: int):
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """0 when allowed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+def build_api(app: FastAPI, service, feedback, audit, settings) -> None:
+    keys = parse_keys(settings.api_keys)
+    limiter = RateLimiter(settings.api_rate_per_minute)
+    router = APIRouter(prefix="/api")
+
+    def client(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        if not header.lower().startswith("bearer "):
+            raise HTTPException(401, "missing API key: send 'Authorization: Bearer <key>'",
+                                headers={"WWW-Authenticate": "Bearer"})
+        digest = hash_key(header[7:].strip())
+        name = next((n for d, n in keys.items() if hmac.compare_digest(d, digest)), None)
+        if name is None:
+            raise HTTPException(401, "invalid API key", headers={"WWW-Authenticate": "Bearer"})
+        wait = limiter.take(name)
+        if wait > 0:
+            raise HTTPException(429, f"rate limit of {settings.api_rate_per_minute} requests a minute reached",
+                                headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        return name
+
+    def validate(body: AskRequest) -> None:
+        if len(body.question) > settings.max_question_chars:
+            raise HTTPException(422, f"question is {len(body.question):,} characters; the limit is "
+                                     f"{settings.max_question_chars:,}")
+        if body.backend and body.backend not in available(settings):
+            raise HTTPException(422, f"backend '{body.backend}' is not available here "
+                                     f"(available: {', '.join(available(settings))})")
+
+    def ask_kwargs(body: AskRequest) -> dict:
+        return {"history": [t.model_dump() for t in body.history], "backend": body.backend, "k": body.k,
+                "filters": Filters(documents=body.documents) if body.documents else None}
+
+    @router.post("/ask", response_model=AnswerOut, summary="Answer a question with article citations")
+    def ask(body: AskRequest, who: str = Depends(client)):
+        validate(body)
+        started = time.perf_counter()
+        answer = service.ask(body.question, **ask_kwargs(body)).to_json()
+        audit.record(answer, f"key:{who}", "api", time.perf_counter() - started)
+        return answer
+
+    @router.post("/ask/stream", summary="Answer as Server-Sent Events: tokens, then the answer object")
+    def ask_stream(body: AskRequest, who: str = Depends(client)):
+        validate(body)
+        service.retriever.snapshot()  # a store that is down is a 503 before the stream starts
+
+        def events():
+            started = time.perf_counter()
+            try:
+                for event in service.stream(body.question, **ask_kwargs(body)):
+                    if event["type"] == "token":
+                        yield f"event: token\ndata: {json.dumps(event['text'], ensure_ascii=False)}\n\n"
+                    else:
+                        answer = event["answer"].to_json()
+                        audit.record(answer, f"key:{who}", "api-stream", time.perf_counter() - started)
+                        yield f"event: answer\ndata: {json.dumps(answer, ensure_ascii=False)}\n\n"
+            except StoreError as exc:
+                yield f"event: error\ndata: {json.dumps(str(exc))}\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @router.get("/documents", summary="The documents in the library")
+    def documents(who: str = Depends(client)):
+        return service.retriever.documents()
+
+    @router.get("/documents/{doc_id}/articles/{label}", summary="One article of a document, by its label")
+    def article(doc_id: str, label: str, who: str = Depends(client)):
+        snap = service.retriever.snapshot()
+        for article_id, ids in snap.articles.items():
+            first = snap.chunks[ids[0]]
+            if first.doc_id == doc_id and first.article == label:
+                return service.retriever.article(article_id).to_json()
+        raise HTTPException(404, f"no article '{label}' in document '{doc_id}'")
+
+    @router.post("/feedback", summary="Rate an answer (+1 / -1) with an optional comment")
+    def post_feedback(body: FeedbackIn, who: str = Depends(client)):
+        row = feedback.add(body.model_dump(), body.rating, body.comment, user=f"key:{who}")
+        return {"id": row}
+
+    @router.get("/health", summary="Store and backends reachable, counts, version (no key needed)")
+    def health():
+        status = {"version": VERSION, "store": {"ok": False}, "backends": {}}
+        try:
+            pointer = service.retriever.store.pointer()
+            count = service.retriever.store.count()
+            status["store"] = {"ok": count > 0, "chunks": count, "collection": pointer.active,
+                               "files": len(pointer.manifest),
+                               "documents": len(service.retriever.documents()) if count else 0}
+        except StoreError as exc:
+            status["store"] = {"ok": False, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
+            status["store"] = {"ok": False, "error": exc.__class__.__name__}
+        for name in available(settings):
+            status["backends"][name] = backend_health(name, settings)
+        status["ok"] = status["store"]["ok"] and status["backends"].get(settings.backend, {"ok": True})["ok"]
+        return JSONResponse(status, status_code=200 if status["ok"] else 503)
+
+    app.include_router(router)
+    install_error_handlers(app, settings)
+
+
+def backend_health(name: str, settings) -> dict:
+    if name == "openai":
+        import urllib.request
+
+        try:
+            urllib.request.urlopen(settings.openai_base_url.rstrip("/") + "/models", timeout=2)
+            return {"ok": True}
+        except Exception as exc:  # noqa: BLE001
+            return {"ok": False, "error": f"{settings.openai_base_url} unreachable ({exc.__class__.__name__})"}
+    return {"ok": True}
+
+
+def install_error_handlers(app: FastAPI, settings) -> None:
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        if request.url.path.startswith("/api/"):
+            length = request.headers.get("content-length")
+            if length and length.isdigit() and int(length) > settings.api_max_body_bytes:
+                return JSONResponse({"detail": f"request body over {settings.api_max_body_bytes:,} bytes"},
+                                    status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

@@ -1,0 +1,32 @@
+"""The audit log: one JSON line per answer (UI or API), rotated by size. Keys are never written:
+only the key's name (or the signed-in user) identifies who asked."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+
+class AuditLog:
+    def __init__(self, directory: Path, max_bytes: int, backups: int = 5):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "audit.jsonl"
+        self._logger = logging.getLogger(f"netlaw.audit.{id(self)}")
+        self._logger.propagate = False
+        self._logger.setLevel(logging.INFO)
+        handler = RotatingFileHandler(self.path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        self._logger.addHandler(handler)
+
+    def record(self, answer: dict, who: str | None, channel: str, latency_s: float) -> None:
+        self._logger.info(json.dumps({
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "who": who or "anonymous", "channel": channel,
+            "question": answer.get("question"), "answer": answer.get("answer"),
+            "citations": [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
+                          for c in answer.get("citations", [])],
+            "backend": answer.get("backend"), "refused": answer.get("refused"),
+            "latency_ms": round(latency_s * 1000, 1),
+        }, ensure_ascii=False))
