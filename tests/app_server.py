@@ -22,6 +22,7 @@ PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-2"}
 @contextmanager
 def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = None, users: bool = True):
     """Start app.py; yield (url, env, process). A copied store keeps the session's store intact."""
+    tmp.mkdir(parents=True, exist_ok=True)
     store = tmp / "store"
     if store_from is not None:
         shutil.copytree(store_from, store)

@@ -129,7 +129,9 @@ def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, mo
 
     monkeypatch.setattr(chroma, "_add", failing_add)
     monkeypatch.setattr(tmp_settings, "write_batch_size", 4)
-    with pytest.raises(RuntimeError, match="disk full"):
+    from vectorstore.chroma import StoreError
+
+    with pytest.raises(StoreError, match="disk full"):
         run_ingest([docs_dir], tmp_settings, progress=False)
     assert store.pointer() == pointer and store.count() == count
     assert _query(store, "national conference on the rule of law on the Internet in Tianjin")

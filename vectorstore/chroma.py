@@ -75,6 +75,10 @@ def make_client(s: _settings.Settings | None = None):
         s.store_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(s.store_dir), settings=chroma_settings)
     except Exception as exc:  # noqa: BLE001
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+            raise StoreUnavailable(f"The store at {s.store_dir} is read-only: nothing was changed. "
+                                   f"Ingest where the store can be written.") from exc
         raise StoreUnavailable(
             f"Cannot open the store at {s.store_dir} ({exc.__class__.__name__}: {exc}). "
             f"Rebuild it with: {INGEST_COMMAND} --reset"
@@ -96,6 +100,33 @@ class Pointer:
     updated: str | None
 
 
+def _is_connection_error(exc: Exception) -> bool:
+    try:
+        import httpx
+
+        if isinstance(exc, httpx.TransportError):
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    text = str(exc).lower()
+    return isinstance(exc, ConnectionError) or "connect" in text or "timed out" in text
+
+
+def _translate(exc: Exception, s: _settings.Settings, writing: bool) -> StoreError:
+    """A Chroma or OS failure as a StoreError a user can act on."""
+    if isinstance(exc, StoreError):
+        return exc
+    if s.uses_chroma_server() and _is_connection_error(exc):
+        host, port, _ = _server_address(s)
+        return StoreUnavailable(f"The Chroma server at {host}:{port} is not answering ({exc.__class__.__name__}). "
+                                f"Check that 'chroma run' is up; answers resume when it is back.")
+    text = str(exc).lower()
+    if writing and (isinstance(exc, PermissionError) or "readonly" in text or "read-only" in text):
+        return StoreError(f"The store ({describe(s)}) is read-only: the ingest changed nothing.")
+    what = "write to" if writing else "read"
+    return StoreError(f"Could not {what} the store ({describe(s)}): {exc.__class__.__name__}: {str(exc)[:200]}")
+
+
 class ChunkStore:
     """The active chunk collection and its manifest, read and replaced atomically."""
 
@@ -115,7 +146,10 @@ class ChunkStore:
         return self.client.get_or_create_collection(self.meta_name, embedding_function=self._ef())
 
     def pointer(self) -> Pointer:
-        meta = self._meta_collection().metadata or {}
+        try:
+            meta = self._meta_collection().metadata or {}
+        except Exception as exc:  # noqa: BLE001 - translated for the user
+            raise _translate(exc, self.settings, writing=False) from exc
         return Pointer(
             active=meta.get("active") or None,
             manifest=json.loads(meta.get("manifest") or "{}"),
@@ -130,6 +164,8 @@ class ChunkStore:
         try:
             return self.client.get_collection(pointer.active, embedding_function=self._ef())
         except Exception as exc:  # noqa: BLE001
+            if self.settings.uses_chroma_server():
+                raise _translate(exc, self.settings, writing=False) from exc
             raise StoreError(
                 f"The store's active collection '{pointer.active}' is missing. Rebuild it with: "
                 f"{INGEST_COMMAND} --reset"
@@ -140,11 +176,26 @@ class ChunkStore:
             return self.active_collection().count()
         except EmptyStore:
             return 0
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
 
     def iter_chunks(self, where: dict | None = None, with_vectors: bool = False,
                     page: int = 2000) -> Iterator[tuple[Chunk, np.ndarray | None]]:
         collection = self.active_collection()
-        yield from _iter_collection(collection, where, with_vectors, page)
+        try:
+            yield from _iter_collection(collection, where, with_vectors, page)
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
+
+    def query(self, vector: list[float], n: int, where: dict | None) -> dict:
+        """Dense search in the active collection."""
+        collection = self.active_collection()
+        try:
+            return collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
 
     def chunks(self, where: dict | None = None) -> list[Chunk]:
         return [chunk for chunk, _ in self.iter_chunks(where)]
@@ -152,7 +203,14 @@ class ChunkStore:
     # --- writing -------------------------------------------------------------
     def replace(self, new_chunks: list[Chunk], vectors: np.ndarray, keep_sources: Iterable[str],
                 manifest: dict, progress: Callable[[int], None] | None = None) -> str:
-        """Make a new collection = kept sources' chunks + new chunks, then flip the pointer."""
+        """Make a new collection = kept sources' chunks + new chunks, then flip the pointer.
+        Any failure leaves the previous collection active and is raised as a StoreError."""
+        try:
+            return self._replace(new_chunks, vectors, keep_sources, manifest, progress)
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=True) from exc
+
+    def _replace(self, new_chunks, vectors, keep_sources, manifest, progress) -> str:
         old = self.pointer().active
         name = f"{self.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
         new = self.client.create_collection(

@@ -180,9 +180,7 @@ class HybridRetriever:
     # --- ranking ---------------------------------------------------------------------
     def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity), best first, from Chroma."""
-        collection = self.store.active_collection()
-        got = collection.query(query_embeddings=[question_vector], n_results=n, where=filters.where(),
-                               include=["distances"])
+        got = self.store.query(question_vector, n, filters.where())
         return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]
 
     def keyword_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int) -> list[tuple[str, float]]:
