@@ -68,3 +68,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.case_counter import GENERATED_CASES
+
+    if GENERATED_CASES:
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(GENERATED_CASES.items()))
+        terminalreporter.write_line(f"generated test cases run — {counts}")

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from service.api import hash_key
+from tests.case_counter import count_case
 
 KEY, OTHER = "key-for-tests-1", "key-for-tests-2"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -126,6 +127,7 @@ NASTY = st.one_of(
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=NASTY)
 def test_any_question_gets_an_answer_a_refusal_or_a_4xx(api, question):
+    count_case("hypothesis")
     client, _ = api
     r = client.post("/api/ask", json={"question": question}, headers=AUTH)
     assert r.status_code in (200, 422), r.text
@@ -139,6 +141,7 @@ def test_any_question_gets_an_answer_a_refusal_or_a_4xx(api, question):
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc_id=NASTY, label=NASTY)
 def test_any_document_id_gets_a_4xx_or_an_article(api, doc_id, label):
+    count_case("hypothesis")
     client, _ = api
     from urllib.parse import quote
 

@@ -33,7 +33,7 @@ USER = "Sources:\n{sources}\n\nQuestion: {question}\nAnswer (cite every sentence
 
 def format_sources(sources: list[Source], budget_tokens: int) -> str:
     """Sources fenced as data, trimmed to the prompt budget (~4 characters a token)."""
-    per_source = max(200, budget_tokens * 4 // max(1, len(sources)))
+    per_source = max(150, budget_tokens * 4 // max(1, len(sources)))
     blocks = []
     for s in sources:
         text = s.text if len(s.text) <= per_source else s.text[:per_source].rsplit(" ", 1)[0] + " …"
@@ -72,9 +72,11 @@ class GenerativeBackend:
         return prompt | self.chat_model | StrOutputParser()
 
     def stream(self, question: str, sources: list[Source], language: str) -> Iterator[str]:
+        budget = self.settings.llm_source_tokens
         if self.name == "local":
             sources = sources[: self.settings.local_sources]
-        inputs = {"sources": format_sources(sources, self.settings.llm_source_tokens), "question": question}
+            budget = self.settings.local_source_tokens
+        inputs = {"sources": format_sources(sources, budget), "question": question}
         produced = False
         try:
             for token in self.chain(language).stream(inputs):
