@@ -147,3 +147,21 @@ def test_any_document_id_gets_a_4xx_or_an_article(api, doc_id, label):
 
     r = client.get(f"/api/documents/{quote(doc_id, safe='')}/articles/{quote(label, safe='')}", headers=AUTH)
     assert r.status_code in (200, 404, 405, 422) and "Traceback" not in r.text
+
+
+def test_concurrent_requests_get_the_same_answers_as_sequential_ones(api):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, _ = api
+    questions = ["When did the public account regulations take effect?", "第十四条规定了什么",
+                 "What is the capital of France?", "How does China protect critical information infrastructure?"]
+
+    def ask(question):
+        r = client.post("/api/ask", json={"question": question}, headers=AUTH)
+        return r.status_code, (r.json()["answer"], [c["article"] for c in r.json()["citations"]])
+
+    reference = {q: ask(q)[1] for q in questions}
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(ask, questions * 8))
+    assert [code for code, _ in results] == [200] * 32
+    assert [body for _, body in results] == [reference[q] for q in questions * 8]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,34 +34,44 @@ all also article articles says say said tell me please regulation regulations
 _ZH_STOP = frozenset("的 了 和 与 及 或 在 是 为 对 等 由 其 之 中 本 并 应当 什么 哪些 规定 条".split())
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Snowball (Porter2) stem; a stemmer object keeps state, so each thread has its own."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 _jieba_ready = False
+_jieba_lock = threading.Lock()
 
 
 def _jieba(cache_dir: Path | None = None):
     global _jieba_ready
     import jieba
 
-    if not _jieba_ready:
-        jieba.setLogLevel(logging.WARNING)
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            jieba.dt.tmp_dir = str(cache_dir)
-        jieba.initialize()
-        _jieba_ready = True
+    if _jieba_ready:
+        return jieba
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                jieba.dt.tmp_dir = str(cache_dir)
+            jieba.initialize()
+            _jieba_ready = True
     return jieba
 
 
 def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
     """Index terms of a text, English and Chinese alike."""
     tokens: list[str] = []
-    stem = _stemmer().stemWord
     for piece in _TOKEN.findall(text):
         first = piece[0]
         if "\u4e00" <= first <= "\u9fff":
@@ -72,7 +83,7 @@ def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
         else:
             word = piece.lower()
             if word not in _STOP and len(word) > 1:
-                tokens.append(stem(word))
+                tokens.append(_stem(word))
     return tokens
 
 
