@@ -23,7 +23,7 @@ import httpx
 from benchmarks.answer_bench import OUT_OF_SCOPE
 from benchmarks.retrieval_bench import QUESTIONS, load_questions, percentile
 from service.api import hash_key
-from tests.app_server import running_app
+from tests.servers import running_app
 
 KEY = "load-bench-key"
 

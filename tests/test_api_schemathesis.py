@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings as hsettings
 
 from service.api import hash_key
-from tests.app_server import running_app
+from tests.servers import running_app
 from tests.case_counter import count_case
 
 KEY = "schemathesis-key"

@@ -8,7 +8,7 @@ import sys
 
 import settings as _settings
 from ingest.pipeline import run_ingest
-from tests.chroma_server import chroma_server
+from tests.servers import chroma_server
 from tests.conftest import CORPUS
 from vectorstore.chroma import ChunkStore
 from vectorstore.hybrid import HybridRetriever

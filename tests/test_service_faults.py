@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 import settings as _settings
 from service.api import hash_key
-from tests.chroma_server import chroma_server
+from tests.servers import chroma_server
 from tests.conftest import CORPUS, free_port
 
 KEY = "fault-test-key"
@@ -37,7 +37,7 @@ def base_settings(bundled_settings, tmp_path, **kw):
 
 def test_openai_server_stopping_mid_answer_gives_the_extractive_fallback(bundled_settings, tmp_path):
     pytest.importorskip("llama_cpp.server", reason="the local extra is not installed")
-    from tests.llm_server import llama_server, stop
+    from tests.servers import llama_server, stop
 
     with llama_server(tmp_path) as (proc, url):
         s = base_settings(bundled_settings, tmp_path, openai_enabled=True, openai_base_url=url,
@@ -113,7 +113,7 @@ def test_read_only_store_ingest_refuses_cleanly_and_serving_continues(bundled_se
 
 
 def test_two_app_processes_share_one_chroma_server(tmp_path):
-    from tests.app_server import running_app
+    from tests.servers import running_app
 
     with chroma_server(tmp_path / "chroma") as (_, url, _):
         env = dict(os.environ, NETLAW_CHROMA_URL=url, NETLAW_CACHE_DIR=str(tmp_path / "c0"))
@@ -162,7 +162,7 @@ def test_instructions_inside_documents_are_not_obeyed(bundled_settings, tmp_path
     try:
         import llama_cpp  # noqa: F401
 
-        from tests.llm_server import llama_server
+        from tests.servers import llama_server
 
         servers.append(llama_server(tmp_path))
         _, url = servers[0].__enter__()

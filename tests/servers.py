@@ -1,0 +1,99 @@
+"""Real servers for tests and benchmarks, each on a free 127.0.0.1 port and stopped by its PID:
+``chroma run``, llama.cpp's OpenAI-compatible server (SmolLM2), and the app itself (app.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import settings as _settings
+from service.users import hash_password
+from tests.conftest import free_port
+
+PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-2"}
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 15 s."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextmanager
+def server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = None, timeout: float = 240,
+           cwd: Path | None = None):
+    """Start cmd, wait until ready_url answers, yield the process; always stop it."""
+    log = open(log_path, "w")
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"{cmd[0]} did not start:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.2)
+        proc.ready_seconds = time.perf_counter() - started
+        yield proc
+    finally:
+        stop(proc)
+        log.close()
+
+
+@contextmanager
+def chroma_server(path: Path, port: int | None = None):
+    port = port or free_port()
+    exe = Path(sys.executable).parent / "chroma"
+    cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    with server(cmd, f"{url}/api/v2/heartbeat", path.parent / f"chroma-{port}.log", env, 60) as proc:
+        yield proc, url, port
+
+
+@contextmanager
+def llama_server(log_dir: Path, port: int | None = None):
+    from qa.backends.llamacpp_chat import default_gguf
+
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"]
+    url = f"http://127.0.0.1:{port}/v1"
+    with server(cmd, f"{url}/models", log_dir / f"llama-server-{port}.log", None, 90) as proc:
+        yield proc, url
+
+
+@contextmanager
+def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = None, users: bool = True):
+    """Start app.py; yield (url, env, process). A copied store keeps the session's store intact."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    store = tmp / "store"
+    if store_from is not None:
+        shutil.copytree(store_from, store)
+    port = free_port()
+    env = dict(os.environ, NETLAW_STORE_DIR=str(store), NETLAW_CACHE_DIR=str(tmp / "cache"),
+               NETLAW_UPLOAD_DIR=str(tmp / "uploads"), NETLAW_FEEDBACK_DB=str(tmp / "feedback.sqlite"),
+               NETLAW_AUDIT_DIR=str(tmp / "audit"), PYTHONUNBUFFERED="1")
+    if users:
+        env["NETLAW_USERS"] = ",".join(f"{u}:{hash_password(p)}" for u, p in PASSWORDS.items())
+        env["NETLAW_ADMINS"] = "alice"
+    env.update(extra_env or {})
+    url = f"http://127.0.0.1:{port}"
+    with server([sys.executable, "app.py", "--port", str(port)], url + "/", tmp / f"app-{port}.log", env,
+                cwd=_settings.PROJECT_ROOT) as proc:
+        yield url, env, proc
