@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import settings as _settings
 from benchmarks.retrieval_bench import QUESTIONS, build_store, load_questions, percentile
 from qa.chain import AnswerService
 from vectorstore.hybrid import HybridRetriever

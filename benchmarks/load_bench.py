@@ -10,8 +10,6 @@ throughput, latency p50/p95, and whether every answer under load is identical to
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import tempfile
 import time

@@ -69,7 +69,6 @@ def floors() -> dict:
 
 @pytest.fixture(scope="session")
 def evaluation(request, eval_settings, gold, floors):
-    from collections import defaultdict
 
     from evals.report import write_report
     from evals.runner import aggregate, run_backend, run_naive_baseline

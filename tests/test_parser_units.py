@@ -1,6 +1,5 @@
 """Article parsing on small texts written here: each heading scheme and each trap."""
 
-from ingest.articles import parse_articles
 from ingest.clean import clean_text
 from ingest.documents import split_documents
 from ingest.headings import classify

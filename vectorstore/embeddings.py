@@ -10,7 +10,6 @@ import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Iterable
 
 import numpy as np
 
