@@ -116,6 +116,7 @@ def test_admin_uploads_a_file_and_asks_about_it_non_admin_cannot(app, browser, t
     assert "violet twice per minute" in page.locator("#chat .answer").last.inner_text()
 
     bob = login(browser, url, "bob")
+    assert bob.locator("#chat .answer").count() == 0  # each session has its own conversation
     bob.click("button[role=tab]:has-text('Library')")
     bob.wait_for_selector("#library", timeout=30_000)
     assert bob.locator("#upload").count() == 0 or not bob.locator("#upload").is_visible()
