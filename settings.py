@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 60.0
     llm_source_tokens: int = 1400  # budget of source text in the prompt
     local_sources: int = 3  # the 135M model copes with few sources at best
-    local_source_tokens: int = 450  # a short prompt keeps the first token near 1 s on 2 CPU cores
+    local_source_tokens: int = 250  # a short prompt keeps the first token near 1.5 s on 2 CPU cores
     llm_repeat_penalty: float = 1.3
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "smollm2"

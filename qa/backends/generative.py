@@ -61,10 +61,13 @@ class GenerativeBackend:
         else:
             from langchain_openai import ChatOpenAI
 
+            # langchain-openai sends the cap as max_completion_tokens, which llama.cpp's and other
+            # OpenAI-compatible servers ignore (they then write until the context is full): send both.
+            extra = {} if "api.openai.com" in settings.openai_base_url else {"max_tokens": settings.max_answer_tokens}
             model = ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model,
                                api_key=settings.openai_api_key, timeout=settings.llm_timeout_s, max_retries=0,
                                temperature=settings.llm_temperature, max_tokens=settings.max_answer_tokens,
-                               streaming=True)
+                               streaming=True, extra_body=extra or None)
         return cls(name, model, settings)
 
     def chain(self, language: str):
