@@ -21,8 +21,6 @@ def plain_message(text: str, css_class: str = "plain") -> str:
     return f'<div class="{css_class}">{escape_html(text)}</div>'
 
 
-escape = escape_html
-
 
 def chips(markers: str, answer_index: int) -> str:
     out = []
@@ -36,22 +34,22 @@ def answer_html(answer: dict, answer_index: int) -> str:
     """The assistant message: notice, answer with clickable citation chips, or a refusal."""
     parts = []
     if answer.get("notice"):
-        parts.append(f'<div class="notice">⚠ {escape(answer["notice"])}</div>')
+        parts.append(f'<div class="notice">⚠ {escape_html(answer["notice"])}</div>')
     if answer.get("standalone_question"):
-        parts.append(f'<div class="understood">Understood as: {escape(answer["standalone_question"])}</div>')
+        parts.append(f'<div class="understood">Understood as: {escape_html(answer["standalone_question"])}</div>')
     if answer.get("refused"):
-        parts.append(f'<div class="refusal"><b>{escape(answer["answer"])}</b>')
+        parts.append(f'<div class="refusal"><b>{escape_html(answer["answer"])}</b>')
         if answer.get("suggestions"):
-            items = "".join(f"<li>{escape(s['document'])}, {escape(s['article'])}</li>" for s in answer["suggestions"])
+            items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>" for s in answer["suggestions"])
             parts.append(f"<div>You may want to read:</div><ul>{items}</ul>")
         parts.append("</div>")
         return "".join(parts)
     pieces = _MARKERS.split(answer["answer"])
-    body = "".join(chips(p, answer_index) if _MARKERS.fullmatch(p) else escape(p) for p in pieces)
+    body = "".join(chips(p, answer_index) if _MARKERS.fullmatch(p) else escape_html(p) for p in pieces)
     parts.append(f'<div class="answer">{body}</div>')
     if answer.get("citations"):
-        items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} {escape(c['document'])}, "
-                        f"{escape(c['article'])}</li>" for c in answer["citations"])
+        items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} {escape_html(c['document'])}, "
+                        f"{escape_html(c['article'])}</li>" for c in answer["citations"])
         parts.append(f'<ul class="sources">{items}</ul>')
     return "".join(parts)
 

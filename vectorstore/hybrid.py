@@ -25,9 +25,6 @@ from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
 
-_ZH_NUM = "零〇一二三四五六七八九十百两"
-_ARTICLE_REF_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
-_ARTICLE_REF_ZH = re.compile(rf"第([{_ZH_NUM}\d]+)条")
 
 
 @dataclass
@@ -261,7 +258,7 @@ class HybridRetriever:
     def _direct_lookup(self, snap: Snapshot, question: str, filters: Filters) -> ArticleHit | None:
         from rapidfuzz import fuzz
 
-        from vectorstore.references import article_labels_in, label_matches
+        from vectorstore.references import article_labels_in, label_matches, strip_references
 
         labels = article_labels_in(question)
         if not labels:
@@ -272,7 +269,7 @@ class HybridRetriever:
         ]
         if not candidates:
             return None
-        rest = _ARTICLE_REF_ZH.sub(" ", _ARTICLE_REF_EN.sub(" ", question)).strip() or question
+        rest = strip_references(question)
 
         def title_score(chunk: Chunk) -> float:
             titles = [chunk.document] + ([chunk.alt_title] if chunk.alt_title else [])

@@ -26,5 +26,10 @@ def article_labels_in(question: str) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+def strip_references(question: str) -> str:
+    """The question without its article references (what is left may name the document)."""
+    return _ZH.sub(" ", _EN.sub(" ", question)).strip() or question
+
+
 def label_matches(label: str, prefixes: list[str]) -> bool:
     return any(label == p or label.startswith(p + " ") for p in prefixes)
