@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "data" / "corpus"
     store_dir: Path = PROJECT_ROOT / "data" / "store"
     cache_dir: Path = PROJECT_ROOT / "data" / "cache"
+    # multilingual passage vectors by text, shared by every store on this machine (slow to compute)
+    vector_cache: Path | None = PROJECT_ROOT / "data" / "vector-cache.sqlite"
 
     # --- Chroma --------------------------------------------------------------
     chroma_url: str | None = Field(
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
     rrf_k: int = 10  # calibrated on benchmarks/data/retrieval_questions.jsonl
     dense_weight: float = 0.3  # share of the dense ranking in the fusion (BM25 gets the rest)
     dense_weight_zh: float = 0.1  # for Chinese questions: the embedding model is English-trained
+    # the multilingual (e5) rankings, one per document language, fused with the two above
+    xl_weight: float = 0.5  # share of the e5 rankings, for English questions
+    xl_weight_zh: float = 0.6  # for Chinese questions (jieba BM25 cannot reach English text)
+    spelling_correction: bool = True  # English words in neither the library nor CC-CEDICT's glosses
+    focus_weight: float = 1.0  # follow-ups: extra ranking restricted to the conversation's documents
     title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"
     index_refresh_s: float = 2.0  # how often to check whether the store changed
 

@@ -106,7 +106,8 @@ def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
         started = time.perf_counter()
         answer = service.ask(item["question"], history=history, backend=backend)
         seconds = time.perf_counter() - started
-        hits = service.retriever.search(answer.standalone_question or item["question"], k=10)
+        hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
+                                        focus=[d["doc_id"] for d in answer.focus] or None)
         rows.append(score_answer(item, answer, [_key(h.document, h.article) for h in hits], seconds))
     return rows
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.titles import other_language_title
 from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
 from vectorstore.numerals import is_zh
@@ -197,8 +198,8 @@ def split_documents(paragraphs: list[str], source: str) -> list[Document]:
         if split is None:
             documents.append(_make(title, body, source, len(documents)))
             continue
-        en = _make(title, body[:split], source, len(documents))
         zh_title, zh_body = _zh_title(body[split:], title)
+        en = _make(title, body[:split], source, len(documents), alt_title=zh_title)
         zh = _make(zh_title, zh_body, source, len(documents) + 1, alt_title=english_title)
         en.parallel_of, zh.parallel_of = zh.ordinal, en.ordinal
         documents.extend([en, zh])
@@ -213,5 +214,6 @@ def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str
         doc_type = classify_type(alt_title, body)
     return Document(
         title=title, source=source, ordinal=ordinal, paragraphs=body, language=language,
-        doc_type=doc_type, issued=issued, effective=effective, alt_title=alt_title,
+        doc_type=doc_type, issued=issued, effective=effective,
+        alt_title=alt_title or other_language_title(title, language),
     )

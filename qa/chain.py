@@ -24,7 +24,7 @@ import settings as _settings
 from qa.backends import BACKENDS, BackendError, make_backend
 from qa.gate import REFUSAL, decide
 from qa.records import Answer
-from qa.rewrite import model_rewrite, rule_rewrite
+from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
 from qa.verify import CitationChecker
 from vectorstore.hybrid import Filters, HybridRetriever
@@ -54,6 +54,7 @@ class AnswerService:
         self.chain = (
             RunnableLambda(self._validate)
             | RunnablePassthrough.assign(standalone=RunnableLambda(self._rewrite))
+            | RunnablePassthrough.assign(focus=RunnableLambda(self._focus))
             | RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
             | RunnablePassthrough.assign(gate=RunnableLambda(self._gate))
             | RunnableLambda(self._answer)
@@ -122,11 +123,18 @@ class AnswerService:
                 pass
         return rule_rewrite(x["question"], x["history"])
 
+    def _focus(self, x: dict) -> list[dict]:
+        """A follow-up's documents (the conversation's subject); none for a question that stands alone."""
+        if x["problem"] or not is_follow_up(x["question"], x["history"]):
+            return []
+        return conversation_focus(x["history"], self.retriever.documents())
+
     def _retrieve(self, x: dict) -> dict:
         if x["problem"]:
             return {"hits": [], "ms": 0.0}
         started = time.perf_counter()
-        hits = self.retriever.search(x["standalone"], k=x["k"], filters=x["filters"])
+        hits = self.retriever.search(x["standalone"], k=x["k"], filters=x["filters"],
+                                     focus=[d["doc_id"] for d in x["focus"]] or None)
         return {"hits": hits, "ms": (time.perf_counter() - started) * 1000}
 
     def _gate(self, x: dict):
@@ -139,7 +147,7 @@ class AnswerService:
         hits, retrieve_ms = x["retrieval"]["hits"], x["retrieval"]["ms"]
         answer = Answer(id=x["id"], question=x["question"], answer="", refused=False, backend=backend_name,
                         standalone_question=x["standalone"] if x["standalone"] != x["question"] else None,
-                        language=language,
+                        language=language, focus=x.get("focus") or [],
                         retrieved=[{"rank": h.rank, "document": h.document, "article": h.article, "text": h.text,
                                     "score": round(h.score, 6), "dense": round(h.dense, 4),
                                     "keyword": round(h.keyword, 4), "chunk_id": h.best_chunk_id,

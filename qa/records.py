@@ -53,6 +53,7 @@ class Answer:
     notice: str | None = None  # e.g. "the local model failed; extractive answer shown"
     refusal_reason: str | None = None
     suggestions: list[dict] = field(default_factory=list)  # "you may want to read" on a refusal
+    focus: list[dict] = field(default_factory=list)  # a follow-up's documents: [{"doc_id", "document"}]
 
     def to_json(self) -> dict:
         return asdict(self)

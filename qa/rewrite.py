@@ -39,6 +39,33 @@ def previous_turn(history: list[dict]) -> tuple[str | None, str | None]:
     return question, document
 
 
+def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]:
+    """The documents the conversation is about, for a follow-up: those the last answer cited
+    (its first citation's document first) and those the earlier questions name, each with its
+    version in the other language. ``documents``: the library (``HybridRetriever.documents()``).
+    Returns [{"doc_id", "document"}]."""
+    from rapidfuzz import fuzz
+
+    titles: list[str] = []
+    for turn in reversed(history or []):
+        if turn.get("role") == "assistant" and not titles:
+            titles += [c["document"] for c in turn.get("citations") or [] if c.get("document")][:2]
+        if turn.get("role") == "user":
+            asked = str(turn.get("standalone") or turn.get("content") or "")
+            for d in documents:
+                for title in (d["title"], d.get("alt_title")):
+                    if title and len(title) > 8 and fuzz.partial_ratio(title.lower(), asked.lower()) >= 90:
+                        titles.append(d["title"])
+            if titles:
+                break
+    wanted = set(titles)
+    focus = [d for d in documents if d["title"] in wanted or (d.get("alt_title") and d["alt_title"] in wanted)]
+    # the other-language version of a focused document (its alt_title is the focused title)
+    names = {d["title"] for d in focus} | {d["alt_title"] for d in focus if d.get("alt_title")}
+    focus += [d for d in documents if d not in focus and (d["title"] in names or d.get("alt_title") in names)]
+    return [{"doc_id": d["doc_id"], "document": d["title"]} for d in focus]
+
+
 def is_follow_up(question: str, history: list[dict]) -> bool:
     if not history:
         return False

@@ -200,22 +200,47 @@ class ChunkStore:
     def chunks(self, where: dict | None = None) -> list[Chunk]:
         return [chunk for chunk, _ in self.iter_chunks(where)]
 
+    def xl_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The multilingual vectors of the active collection's chunks (its ``_xl`` companion);
+        empty when the store was built before the companion existed."""
+        pointer = self.pointer()
+        if not pointer.active:
+            return {}
+        try:
+            companion = self.client.get_collection(xl_name(pointer.active), embedding_function=None)
+        except Exception:  # noqa: BLE001 - missing: the retriever computes the vectors itself
+            return {}
+        try:
+            out: dict[str, np.ndarray] = {}
+            for start in range(0, len(chunk_ids), 2000):
+                got = companion.get(ids=chunk_ids[start : start + 2000], include=["embeddings"])
+                out.update({i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])})
+            return out
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
+
     # --- writing -------------------------------------------------------------
     def replace(self, new_chunks: list[Chunk], vectors: np.ndarray, keep_sources: Iterable[str],
-                manifest: dict, progress: Callable[[int], None] | None = None) -> str:
-        """Make a new collection = kept sources' chunks + new chunks, then flip the pointer.
-        Any failure leaves the previous collection active and is raised as a StoreError."""
+                manifest: dict, progress: Callable[[int], None] | None = None,
+                xl_vectors: np.ndarray | None = None, xl_embed: Callable | None = None) -> str:
+        """Make a new collection = kept sources' chunks + new chunks (and its multilingual
+        companion), then flip the pointer. Kept chunks whose old companion vector is missing get
+        one from ``xl_embed(chunks)``. Any failure leaves the previous collection active and is
+        raised as a StoreError."""
         try:
-            return self._replace(new_chunks, vectors, keep_sources, manifest, progress)
+            return self._replace(new_chunks, vectors, keep_sources, manifest, progress, xl_vectors, xl_embed)
         except Exception as exc:  # noqa: BLE001
             raise _translate(exc, self.settings, writing=True) from exc
 
-    def _replace(self, new_chunks, vectors, keep_sources, manifest, progress) -> str:
+    def _replace(self, new_chunks, vectors, keep_sources, manifest, progress, xl_vectors, xl_embed) -> str:
         old = self.pointer().active
         name = f"{self.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
         new = self.client.create_collection(
             name, embedding_function=self._ef(), configuration={"hnsw": {"space": "cosine"}},
         )
+        companion = self.client.create_collection(
+            xl_name(name), embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+        ) if xl_vectors is not None else None
         batch = self.settings.write_batch_size
         keep = sorted(set(keep_sources))
         if old and keep:
@@ -226,17 +251,32 @@ class ChunkStore:
                 for item in _iter_collection(old_collection, where, True, batch):
                     buffer.append(item)
                     if len(buffer) >= batch:
-                        _add(new, [c for c, _ in buffer], np.array([v for _, v in buffer]))
+                        self._copy(new, companion, buffer, xl_embed)
                         buffer = []
                 if buffer:
-                    _add(new, [c for c, _ in buffer], np.array([v for _, v in buffer]))
+                    self._copy(new, companion, buffer, xl_embed)
         for start in range(0, len(new_chunks), batch):
             _add(new, new_chunks[start : start + batch], vectors[start : start + batch])
+            if companion is not None:
+                _add_vectors(companion, new_chunks[start : start + batch], xl_vectors[start : start + batch])
             if progress:
                 progress(len(new_chunks[start : start + batch]))
         self._set_pointer(name, manifest)
         self.drop_stale(keep=name)
         return name
+
+    def _copy(self, new, companion, buffer: list[tuple[Chunk, np.ndarray]], xl_embed) -> None:
+        """Carry kept chunks (and their multilingual vectors) over to the new collections."""
+        chunks = [c for c, _ in buffer]
+        _add(new, chunks, np.array([v for _, v in buffer]))
+        if companion is None:
+            return
+        have = self.xl_vectors([c.chunk_id for c in chunks])
+        lacking = [c for c in chunks if c.chunk_id not in have]
+        if lacking and xl_embed is not None:
+            have.update(zip([c.chunk_id for c in lacking], xl_embed(lacking)))
+        present = [c for c in chunks if c.chunk_id in have]
+        _add_vectors(companion, present, np.array([have[c.chunk_id] for c in present]))
 
     def _set_pointer(self, active: str, manifest: dict) -> None:
         self._meta_collection().modify(metadata={
@@ -251,10 +291,15 @@ class ChunkStore:
         dropped = []
         for collection in self.client.list_collections():
             name = getattr(collection, "name", collection)
-            if name.startswith(f"{self.prefix}_chunks_") and name != keep:
+            if name.startswith(f"{self.prefix}_chunks_") and name not in (keep, xl_name(keep)):
                 self.client.delete_collection(name)
                 dropped.append(name)
         return dropped
+
+
+def xl_name(collection_name: str) -> str:
+    """The multilingual companion of a chunk collection (same ids, e5 vectors)."""
+    return f"{collection_name}_xl"
 
 
 def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
@@ -266,6 +311,12 @@ def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
         documents=[c.text for c in chunks],
         metadatas=[c.metadata() for c in chunks],
     )
+
+
+def _add_vectors(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    """Ids and vectors only: the text and metadata live in the main collection."""
+    if chunks:
+        collection.add(ids=[c.chunk_id for c in chunks], embeddings=vectors)
 
 
 def _iter_collection(collection, where, with_vectors, page):

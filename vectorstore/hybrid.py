@@ -39,7 +39,7 @@ class ArticleHit:
     path: list[str]
     text: str  # the whole article (all parts)
     score: float  # fused reciprocal-rank score
-    dense: float  # best cosine similarity of the article's chunks to the question
+    dense: float  # best cosine similarity of the article's chunks to the question (MiniLM)
     keyword: float  # best BM25 score of the article's chunks
     best_chunk_id: str
     best_part: int
@@ -50,6 +50,7 @@ class ArticleHit:
     effective: str | None = None
     alt_title: str | None = None
     direct: bool = False  # found by an article reference in the question
+    xl: float = 0.0  # best multilingual (e5) cosine similarity of the article's chunks
     chunk_ids: list[str] = field(default_factory=list)
 
     @property
@@ -89,9 +90,16 @@ class Filters:
 class Snapshot:
     """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
 
-    def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]]):
+    def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]],
+                 xl: np.ndarray | None = None):
+        from vectorstore.spelling import SpellingCorrector
+
         self.generation = generation
         self.chunks = chunks
+        self.xl = xl if xl is not None else np.zeros((len(chunks), 0), dtype=np.float32)
+        self.language = np.array([c.language for c in chunks])
+        self.doc_ids = np.array([c.doc_id for c in chunks])
+        self.spelling = SpellingCorrector([f"{c.document} {c.text}" for c in chunks if c.language == "en"])
         self.index_of = {c.chunk_id: i for i, c in enumerate(chunks)}
         self.articles: dict[str, list[int]] = {}
         for i, chunk in enumerate(chunks):
@@ -111,6 +119,7 @@ class Snapshot:
                 keys.add(key)
                 self.canonical[i] = True
         self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
+        self.document_list: list[dict] | None = None  # the library, made on first use
 
     def article_text(self, article_id: str) -> str:
         return "\n".join(self.chunks[i].text for i in self.articles[article_id])
@@ -152,7 +161,7 @@ class HybridRetriever:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
-        cache = self.settings.cache_dir / f"bm25-{generation}.pkl"
+        cache = self.settings.cache_dir / f"bm25-v2-{generation}.pkl"
         tokenised = None
         if cache.exists():
             try:
@@ -162,7 +171,8 @@ class HybridRetriever:
             except Exception:  # noqa: BLE001 - a bad cache is rebuilt
                 tokenised = None
         if tokenised is None:
-            tokenised = [tokenize(f"{c.document} {' '.join(c.path)} {c.text}", self.settings.cache_dir) for c in chunks]
+            tokenised = [tokenize(f"{c.document} {c.alt_title or ''} {' '.join(c.path)} {c.text}", self.settings.cache_dir)
+                         for c in chunks]
             try:
                 self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
                 for old in self.settings.cache_dir.glob("bm25-*.pkl"):
@@ -170,9 +180,25 @@ class HybridRetriever:
                 cache.write_bytes(pickle.dumps({"ids": [c.chunk_id for c in chunks], "tokens": tokenised}))
             except OSError as exc:
                 log.warning("cannot cache the keyword index in %s: %s", self.settings.cache_dir, exc)
-        snapshot = Snapshot(generation, chunks, tokenised)
+        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks))
         log.info("index of %d chunks (%s) ready in %.2fs", len(chunks), generation, time.perf_counter() - started)
         return snapshot
+
+    def _xl_matrix(self, chunks: list[Chunk]) -> np.ndarray:
+        """The chunks' multilingual vectors from the store; any it lacks (a store built before
+        they existed) are computed here, from the vector cache when it has them."""
+        from vectorstore.multilingual import DIMENSIONS, get_multilingual_embedder
+
+        stored = self.store.xl_vectors([c.chunk_id for c in chunks])
+        lacking = [c for c in chunks if c.chunk_id not in stored]
+        if lacking:
+            log.warning("%d of %d chunks have no multilingual vector in the store: computing them "
+                        "(re-ingest with --reset to store them)", len(lacking), len(chunks))
+            vectors = get_multilingual_embedder().embed_passages([c.xl_text for c in lacking], progress=True)
+            stored.update(zip([c.chunk_id for c in lacking], vectors))
+        if not chunks:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([stored[c.chunk_id] for c in chunks]).astype(np.float32)
 
     # --- ranking ---------------------------------------------------------------------
     def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
@@ -180,30 +206,73 @@ class HybridRetriever:
         got = self.store.query(question_vector, n, filters.where())
         return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]
 
-    def keyword_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int) -> list[tuple[str, float]]:
-        scores = snap.keyword.scores(tokenize(question, self.settings.cache_dir))
+    def _mask(self, snap: Snapshot, filters: Filters) -> np.ndarray:
         mask = snap.canonical
         if filters.where() is not None:
             mask = mask & np.array([filters.allows(c) for c in snap.chunks], dtype=bool)
+        return mask
+
+    def keyword_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int,
+                        mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        scores = snap.keyword.scores(tokenize(question, self.settings.cache_dir))
+        mask = self._mask(snap, filters) if mask is None else mask
         scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:n]
         return [(snap.chunks[i].chunk_id, float(scores[i])) for i in top if scores[i] > 0]
 
+    def xl_rankings(self, snap: Snapshot, question: str, filters: Filters, n: int,
+                    mask: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
+        """One multilingual ranking per document language: a Chinese question scores Chinese
+        text higher than the English text that answers it, so each language is ranked apart."""
+        if snap.xl.shape[1] == 0 or not len(snap.chunks):
+            return []
+        from vectorstore.multilingual import get_multilingual_embedder
+
+        scores = snap.xl @ get_multilingual_embedder().embed_query(question)
+        mask = self._mask(snap, filters) if mask is None else mask
+        rankings = []
+        for language in ("en", "zh"):
+            allowed = mask & (snap.language == language)
+            if not allowed.any():
+                continue
+            masked = np.where(allowed, scores, -np.inf)
+            top = np.argsort(-masked)[: min(n, int(allowed.sum()))]
+            rankings.append([(snap.chunks[i].chunk_id, float(scores[i])) for i in top])
+        return rankings
+
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
-               mode: str = "hybrid") -> list[ArticleHit]:
-        """Top-k articles. mode: hybrid | dense | keyword."""
+               mode: str = "hybrid", focus: list[str] | None = None) -> list[ArticleHit]:
+        """Top-k articles. mode: hybrid | dense | keyword | xl. ``focus``: doc ids the conversation
+        is about (a follow-up's documents), whose articles get an extra ranking of their own."""
         filters = filters or Filters()
         snap = self.snapshot()
-        n = max(self.settings.retrieval_candidates, k * 4)
-        # Copies of the same text come back from Chroma side by side: ask for enough to see past them.
-        n_dense = min(len(snap.chunks), int(n * min(snap.duplication, 50)))
-        dense = self.dense_ranking(self.embedder.embed_query(question), filters, n_dense) \
-            if mode in ("hybrid", "dense") else []
-        keyword = self.keyword_ranking(snap, question, filters, n) if mode in ("hybrid", "keyword") else []
-        # The embedding model is English-trained: Chinese questions lean on BM25 (jieba) more.
-        weight = self.settings.dense_weight_zh if is_zh(question) else self.settings.dense_weight
-        hits = self._fuse(snap, dense, keyword, weight)
-        direct = self._direct_lookup(snap, question, filters) if mode == "hybrid" else None
+        s = self.settings
+        if s.spelling_correction:
+            question = snap.spelling.correct(question)
+        n = max(s.retrieval_candidates, k * 4)
+        zh = is_zh(question)
+        xl_share = (s.xl_weight_zh if zh else s.xl_weight) if mode == "hybrid" else float(mode == "xl")
+        # The MiniLM model is English-trained: Chinese questions lean on BM25 (jieba) more.
+        dense_share = (s.dense_weight_zh if zh else s.dense_weight) if mode == "hybrid" else float(mode == "dense")
+        keyword_share = 1.0 - dense_share if mode == "hybrid" else float(mode == "keyword")
+        rankings: list[tuple[str, list[tuple[str, float]], float]] = []
+        if dense_share > 0:
+            # Copies of the same text come back from Chroma side by side: ask for enough to see past them.
+            n_dense = min(len(snap.chunks), int(n * min(snap.duplication, 50)))
+            rankings.append(("dense", self.dense_ranking(self.embedder.embed_query(question), filters, n_dense),
+                             dense_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
+        if keyword_share > 0:
+            rankings.append(("keyword", self.keyword_ranking(snap, question, filters, n),
+                             keyword_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
+        if xl_share > 0:
+            rankings += [("xl", r, xl_share) for r in self.xl_rankings(snap, question, filters, n)]
+        if focus and mode == "hybrid":
+            in_focus = self._mask(snap, filters) & np.isin(snap.doc_ids, list(focus))
+            if in_focus.any():
+                rankings += [("focus", r, s.focus_weight) for r in self.xl_rankings(snap, question, filters, n, in_focus)]
+                rankings.append(("focus", self.keyword_ranking(snap, question, filters, n, in_focus), s.focus_weight))
+        hits = self._fuse(snap, rankings)
+        direct = self._direct_lookup(snap, question, filters, focus) if mode == "hybrid" else None
         if direct is not None:
             hits = [h for h in hits if h.article_id != direct.article_id]
             hits.insert(0, direct)
@@ -212,19 +281,22 @@ class HybridRetriever:
             hit.rank = rank
         return hits
 
-    def _fuse(self, snap: Snapshot, dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
-              dense_weight: float = 0.5) -> list[ArticleHit]:
+    def _fuse(self, snap: Snapshot, rankings: list[tuple[str, list[tuple[str, float]], float]]) -> list[ArticleHit]:
+        """Weighted reciprocal-rank fusion of (kind, [(chunk_id, score)], weight) rankings."""
         k_rrf = self.settings.rrf_k
         fused: dict[str, float] = {}
-        best_dense: dict[str, tuple[float, str]] = {}
-        best_keyword: dict[str, tuple[float, str]] = {}
-        for ranking, best, weight in ((dense, best_dense, dense_weight), (keyword, best_keyword, 1.0 - dense_weight)):
+        best: dict[str, dict[str, tuple[float, str]]] = {"dense": {}, "keyword": {}, "xl": {}}
+        for kind, ranking, weight in rankings:
+            seen_here: set[str] = set()
             rank = 0
             for chunk_id, score in ranking:
                 article_id = snap.chunks[snap.index_of[chunk_id]].article_id
-                if article_id in best:
+                if article_id in seen_here:
                     continue  # an article counts once per ranking, at its best part
-                best[article_id] = (score, chunk_id)
+                seen_here.add(article_id)
+                kind_best = best.get(kind)  # (a focus ranking repeats scores already recorded)
+                if kind_best is not None and article_id not in kind_best:
+                    kind_best[article_id] = (score, chunk_id)
                 rank += 1
                 fused[article_id] = fused.get(article_id, 0.0) + weight / (k_rrf + rank)
         hits = []
@@ -235,9 +307,12 @@ class HybridRetriever:
             if key in seen:
                 continue  # the same article from another copy of the same file
             seen.add(key)
-            d_score, d_chunk = best_dense.get(article_id, (0.0, None))
-            kw_score, kw_chunk = best_keyword.get(article_id, (0.0, None))
-            hits.append(self._hit(snap, article_id, score, d_score, kw_score, d_chunk or kw_chunk))
+            d_score, d_chunk = best["dense"].get(article_id, (0.0, None))
+            kw_score, kw_chunk = best["keyword"].get(article_id, (0.0, None))
+            xl_score, xl_chunk = best["xl"].get(article_id, (0.0, None))
+            hit = self._hit(snap, article_id, score, d_score, kw_score, d_chunk or xl_chunk or kw_chunk)
+            hit.xl = xl_score
+            hits.append(hit)
         return hits
 
     def _hit(self, snap: Snapshot, article_id: str, score: float, dense: float, keyword: float,
@@ -255,7 +330,8 @@ class HybridRetriever:
         )
 
     # --- "What does Article 12 of the public account regulations say?" -----------------
-    def _direct_lookup(self, snap: Snapshot, question: str, filters: Filters) -> ArticleHit | None:
+    def _direct_lookup(self, snap: Snapshot, question: str, filters: Filters,
+                       focus: list[str] | None = None) -> ArticleHit | None:
         from rapidfuzz import fuzz
 
         from vectorstore.references import article_labels_in, label_matches, strip_references
@@ -275,6 +351,10 @@ class HybridRetriever:
             titles = [chunk.document] + ([chunk.alt_title] if chunk.alt_title else [])
             return max(fuzz.token_set_ratio(rest.lower(), t.lower()) for t in titles)
 
+        if focus and max(title_score(c[1]) for c in candidates) < self.settings.title_match_min:
+            # "What does Article 9 say?" in a conversation about one document: that document's.
+            in_focus = [c for c in candidates if c[1].doc_id in focus]
+            candidates = in_focus or candidates
         scored = sorted(candidates, key=lambda c: -title_score(c[1]))
         best_id, best_chunk = scored[0]
         if len(scored) > 1 and title_score(best_chunk) < self.settings.title_match_min:
@@ -282,7 +362,8 @@ class HybridRetriever:
             zh = bool(re.search(r"[\u4e00-\u9fff]", question))
             same_lang = [c for c in scored if (c[1].language == "zh") == zh] or scored
             if len(same_lang) > 1:
-                ranked = self._fuse(snap, self.dense_ranking(self.embedder.embed_query(question), filters, 40), [])
+                ranked = self._fuse(snap, [("dense", self.dense_ranking(self.embedder.embed_query(question),
+                                                                          filters, 40), 1.0)])
                 order = {h.article_id: i for i, h in enumerate(ranked)}
                 same_lang.sort(key=lambda c: order.get(c[0], 10**6))
             best_id, best_chunk = same_lang[0]
@@ -297,6 +378,12 @@ class HybridRetriever:
 
     def documents(self) -> list[dict]:
         snap = self.snapshot()
+        if snap.document_list is None:
+            snap.document_list = self._documents(snap)
+        return [dict(d) for d in snap.document_list]
+
+    @staticmethod
+    def _documents(snap: Snapshot) -> list[dict]:
         counts: dict[str, int] = {}
         for article_id, ids in snap.articles.items():
             doc_id = snap.chunks[ids[0]].doc_id

@@ -36,6 +36,13 @@ class Chunk:
         return f"{self.document}\n{heading}\n{self.text}" if heading else f"{self.document}\n{self.text}"
 
     @property
+    def xl_text(self) -> str:
+        """What the multilingual model sees: both titles (when known), headings, text."""
+        titles = self.document + (f" / {self.alt_title}" if self.alt_title else "")
+        heading = " > ".join(self.path)
+        return f"{titles}\n{heading}\n{self.text}" if heading else f"{titles}\n{self.text}"
+
+    @property
     def part_label(self) -> str:
         if self.n_parts == 1:
             return self.article
