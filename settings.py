@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     # the multilingual (e5) rankings, one per document language, fused with the two above
     xl_weight: float = 0.5  # share of the e5 rankings, for English questions
     xl_weight_zh: float = 0.6  # for Chinese questions (jieba BM25 cannot reach English text)
+    # keyword ranking of the CC-CEDICT translated question over the other language's text
+    translation_weight_zh: float = 0.5  # Chinese question → English text
+    translation_weight: float = 0.1  # English question → Chinese text (noisier: polysemous glosses)
+    adaptive_keyword: bool = True  # scale the BM25 share by how much of the question its best match holds
+    xl_fusion: str = "per_language"  # per_language | zscore
     spelling_correction: bool = True  # English words in neither the library nor CC-CEDICT's glosses
     focus_weight: float = 1.0  # follow-ups: extra ranking restricted to the conversation's documents
     title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"
@@ -85,6 +90,8 @@ class Settings(BaseSettings):
     gate_strong_coverage: float = 0.70
     gate_min_coverage_zh: float = 0.50
     gate_min_keyword_zh: float = 10.0
+    gate_min_xl_cross: float = 0.82  # top article in the other language: e5 cosine needed to answer
+    gate_strong_xl: float = 0.84  # same language: an e5 cosine this high answers whatever the terms say
     # citation check: a sentence is supported by a source when either measure reaches its threshold
     support_min_lexical: float = 0.70
     support_min_cosine: float = 0.75

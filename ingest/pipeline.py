@@ -19,6 +19,7 @@ import numpy as np
 import settings as _settings
 from ingest.loaders import SUPPORTED, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
+from vectorstore.multilingual import embed_windows
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -115,13 +116,6 @@ def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
     return vectors[[unique[c.embed_text] for c in chunks]], len(unique)
 
 
-def embed_multilingual(chunks: list[Chunk], progress: bool = False) -> np.ndarray:
-    """The e5 vectors of chunks (cached by text, so unchanged texts cost nothing)."""
-    from vectorstore.multilingual import get_multilingual_embedder
-
-    return get_multilingual_embedder().embed_passages([c.xl_text for c in chunks], progress=progress)
-
-
 def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = None, *,
                reset: bool = False, prune: bool = False, dry_run_jsonl: Path | None = None,
                progress: bool = True, store=None) -> IngestReport:
@@ -188,14 +182,14 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
 
     started = time.perf_counter()
     vectors, report.embedded = embed_unique(chunks, progress)
-    xl_vectors = embed_multilingual(chunks, progress)
+    xl_vectors = embed_windows(chunks, progress)
     report.seconds["embed"] = time.perf_counter() - started
 
     started = time.perf_counter()
     keep = [k for k in new_manifest if k not in report.ingested]
     with tqdm(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as bar:
         store.replace(chunks, vectors, keep, new_manifest, progress=bar.update,
-                      xl_vectors=xl_vectors, xl_embed=embed_multilingual)
+                      xl_vectors=xl_vectors, xl_embed=embed_windows)
     report.seconds["write"] = time.perf_counter() - started
     report.store_chunks = store.count()
     return report

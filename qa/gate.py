@@ -2,7 +2,8 @@
 or it tries to steer the assistant. Pure functions over retrieval results.
 
 Thresholds live in settings (``gate_*``) and were calibrated on the 56 retrieval benchmark
-questions (answerable) and 14 out-of-scope questions (benchmarks/data/): see
+questions (answerable) and 14 out-of-scope questions (benchmarks/data/); the multilingual ones
+(``gate_*_xl*``) on the tuning part of the gold set and the same out-of-scope questions: see
 ``python -m benchmarks.answer_bench`` for the figures they give.
 """
 
@@ -64,6 +65,13 @@ def decide(question: str, hits: list, s) -> GateDecision:
         return GateDecision(False, None, 1.0, top.dense, top.keyword)
     cov = coverage(question, top)
     decision = GateDecision(False, None, cov, top.dense, top.keyword)
+    if (top.language == "zh") != is_zh(question):
+        # Only the multilingual model sees across languages: terms and MiniLM cannot judge.
+        if top.xl < s.gate_min_xl_cross:
+            decision.refused, decision.reason = True, "the closest articles are not about this question"
+        return decision
+    if top.xl >= s.gate_strong_xl:
+        return decision  # a paraphrase: few shared words, but the meaning matches closely
     if is_zh(question):
         # The embedding model is English-trained: Chinese questions are judged on terms.
         if cov < s.gate_min_coverage_zh or top.keyword < s.gate_min_keyword_zh:

@@ -82,8 +82,11 @@ def rule_rewrite(question: str, history: list[dict]) -> str:
     previous, document = previous_turn(history)
     if not previous:
         return question
-    # The document the last answer cited names the subject best; without one, the last question.
-    return f"{question.strip()} ({document or previous})"
+    # An elliptic question ("In which cities?") needs the last question's words; otherwise the
+    # document the last answer cited names the subject best (retrieval also gets it as the focus).
+    if len(set(tokenize(question))) <= 3 or not document:
+        return f"{question.strip()} ({previous})"
+    return f"{question.strip()} ({document})"
 
 
 REWRITE_PROMPT = (

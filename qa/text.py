@@ -5,29 +5,10 @@ from __future__ import annotations
 import re
 
 from vectorstore.keyword import tokenize
+from vectorstore.sentences import split_sentences  # noqa: F401  (re-exported for qa/)
 from vectorstore.numerals import is_zh
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])(?:\s*(?:\[\d{1,3}\])+)?\s+|(?<=[。！？；])(?:\s*(?:\[\d{1,3}\])+)?")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, each keeping the [n] markers that follow it."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        start = 0
-        for m in _SENTENCE_END.finditer(line):
-            piece = line[start : m.end()].strip()
-            if piece:
-                out.append(piece)
-            start = m.end()
-        rest = line[start:].strip()
-        if rest:
-            out.append(rest)
-    return out
 
 
 def markers_in(sentence: str) -> list[int]:

@@ -201,8 +201,8 @@ class ChunkStore:
         return [chunk for chunk, _ in self.iter_chunks(where)]
 
     def xl_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
-        """The multilingual vectors of the active collection's chunks (its ``_xl`` companion);
-        empty when the store was built before the companion existed."""
+        """The multilingual window vectors of the active collection's chunks (its ``_xl``
+        companion), one matrix per chunk; empty when the store was built before the companion."""
         pointer = self.pointer()
         if not pointer.active:
             return {}
@@ -211,18 +211,21 @@ class ChunkStore:
         except Exception:  # noqa: BLE001 - missing: the retriever computes the vectors itself
             return {}
         try:
-            out: dict[str, np.ndarray] = {}
-            for start in range(0, len(chunk_ids), 2000):
-                got = companion.get(ids=chunk_ids[start : start + 2000], include=["embeddings"])
-                out.update({i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])})
-            return out
+            rows: dict[str, list[tuple[int, np.ndarray]]] = {}
+            for start in range(0, len(chunk_ids), 500):
+                got = companion.get(where={"chunk_id": {"$in": chunk_ids[start : start + 500]}},
+                                    include=["embeddings", "metadatas"])
+                for meta, vector in zip(got["metadatas"], got["embeddings"]):
+                    rows.setdefault(meta["chunk_id"], []).append((int(meta["window"]), vector))
+            return {cid: np.asarray([v for _, v in sorted(ws, key=lambda w: w[0])], dtype=np.float32)
+                    for cid, ws in rows.items()}
         except Exception as exc:  # noqa: BLE001
             raise _translate(exc, self.settings, writing=False) from exc
 
     # --- writing -------------------------------------------------------------
     def replace(self, new_chunks: list[Chunk], vectors: np.ndarray, keep_sources: Iterable[str],
                 manifest: dict, progress: Callable[[int], None] | None = None,
-                xl_vectors: np.ndarray | None = None, xl_embed: Callable | None = None) -> str:
+                xl_vectors: list[np.ndarray] | None = None, xl_embed: Callable | None = None) -> str:
         """Make a new collection = kept sources' chunks + new chunks (and its multilingual
         companion), then flip the pointer. Kept chunks whose old companion vector is missing get
         one from ``xl_embed(chunks)``. Any failure leaves the previous collection active and is
@@ -276,7 +279,7 @@ class ChunkStore:
         if lacking and xl_embed is not None:
             have.update(zip([c.chunk_id for c in lacking], xl_embed(lacking)))
         present = [c for c in chunks if c.chunk_id in have]
-        _add_vectors(companion, present, np.array([have[c.chunk_id] for c in present]))
+        _add_vectors(companion, present, [have[c.chunk_id] for c in present])
 
     def _set_pointer(self, active: str, manifest: dict) -> None:
         self._meta_collection().modify(metadata={
@@ -313,10 +316,17 @@ def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
     )
 
 
-def _add_vectors(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Ids and vectors only: the text and metadata live in the main collection."""
-    if chunks:
-        collection.add(ids=[c.chunk_id for c in chunks], embeddings=vectors)
+def _add_vectors(collection, chunks: list[Chunk], vectors: list[np.ndarray]) -> None:
+    """Each chunk's window vectors, with the chunk id: its text and metadata live in the main collection."""
+    ids, metas, flat = [], [], []
+    for chunk, matrix in zip(chunks, vectors):
+        for j, vector in enumerate(matrix):
+            ids.append(f"{chunk.chunk_id}#w{j}")
+            metas.append({"chunk_id": chunk.chunk_id, "window": j})
+            flat.append(vector)
+    for start in range(0, len(ids), 5000):
+        collection.add(ids=ids[start : start + 5000], embeddings=np.asarray(flat[start : start + 5000]),
+                       metadatas=metas[start : start + 5000])
 
 
 def _iter_collection(collection, where, with_vectors, page):

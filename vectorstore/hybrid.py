@@ -96,7 +96,8 @@ class Snapshot:
 
         self.generation = generation
         self.chunks = chunks
-        self.xl = xl if xl is not None else np.zeros((len(chunks), 0), dtype=np.float32)
+        # multilingual window vectors, and for each window the index of its chunk
+        self.xl, self.xl_owner = xl if xl is not None else (np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int))
         self.language = np.array([c.language for c in chunks])
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.spelling = SpellingCorrector([f"{c.document} {c.text}" for c in chunks if c.language == "en"])
@@ -110,6 +111,7 @@ class Snapshot:
         for chunk in chunks:
             self.documents.setdefault(chunk.doc_id, chunk)
         self.keyword = KeywordIndex(tokenised)
+        self._tokenised = tokenised
         # The same text from several copies of a file ranks once: only the first copy is "canonical".
         keys: set[tuple] = set()
         self.canonical = np.zeros(len(chunks), dtype=bool)
@@ -120,6 +122,31 @@ class Snapshot:
                 self.canonical[i] = True
         self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
         self.document_list: list[dict] | None = None  # the library, made on first use
+
+    def keyword_terms(self, index: int) -> set[str]:
+        return set(self._tokenised[index])
+
+    def pair_key(self, article_id: str) -> str:
+        """One key for an article and its parallel version in the other language."""
+        other = self.first_chunk(article_id).parallel_id
+        return min(article_id, other) if other and other in self.articles else article_id
+
+    def interleave(self, rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+        """Rankings merged rank by rank (1st of each, then 2nd of each…); an article, or its
+        parallel version, appears once. Used to merge one e5 ranking per language: a Chinese
+        question scores all Chinese text above English text, so scores across languages are
+        not comparable, ranks are."""
+        out: list[tuple[str, float]] = []
+        seen: set[str] = set()
+        for level in range(max((len(r) for r in rankings), default=0)):
+            for ranking in rankings:
+                if level < len(ranking):
+                    chunk_id, score = ranking[level]
+                    key = self.pair_key(self.chunks[self.index_of[chunk_id]].article_id)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append((chunk_id, score))
+        return out
 
     def article_text(self, article_id: str) -> str:
         return "\n".join(self.chunks[i].text for i in self.articles[article_id])
@@ -184,21 +211,22 @@ class HybridRetriever:
         log.info("index of %d chunks (%s) ready in %.2fs", len(chunks), generation, time.perf_counter() - started)
         return snapshot
 
-    def _xl_matrix(self, chunks: list[Chunk]) -> np.ndarray:
-        """The chunks' multilingual vectors from the store; any it lacks (a store built before
-        they existed) are computed here, from the vector cache when it has them."""
-        from vectorstore.multilingual import DIMENSIONS, get_multilingual_embedder
+    def _xl_matrix(self, chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks' multilingual window vectors from the store, stacked, and each window's
+        chunk index; any the store lacks (a store built before they existed) are computed here,
+        from the vector cache when it has them."""
+        from vectorstore.multilingual import DIMENSIONS, embed_windows
 
         stored = self.store.xl_vectors([c.chunk_id for c in chunks])
         lacking = [c for c in chunks if c.chunk_id not in stored]
         if lacking:
-            log.warning("%d of %d chunks have no multilingual vector in the store: computing them "
+            log.warning("%d of %d chunks have no multilingual vectors in the store: computing them "
                         "(re-ingest with --reset to store them)", len(lacking), len(chunks))
-            vectors = get_multilingual_embedder().embed_passages([c.xl_text for c in lacking], progress=True)
-            stored.update(zip([c.chunk_id for c in lacking], vectors))
+            stored.update(zip([c.chunk_id for c in lacking], embed_windows(lacking, progress=True)))
         if not chunks:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.stack([stored[c.chunk_id] for c in chunks]).astype(np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32), np.zeros(0, dtype=int)
+        owner = np.concatenate([np.full(len(stored[c.chunk_id]), i) for i, c in enumerate(chunks)])
+        return np.concatenate([stored[c.chunk_id] for c in chunks]).astype(np.float32), owner
 
     # --- ranking ---------------------------------------------------------------------
     def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
@@ -220,24 +248,57 @@ class HybridRetriever:
         top = np.argsort(-scores)[:n]
         return [(snap.chunks[i].chunk_id, float(scores[i])) for i in top if scores[i] > 0]
 
+    def keyword_confidence(self, snap: Snapshot, question: str, ranking: list[tuple[str, float]]) -> float:
+        """How much of the question (by idf) the best keyword match holds: near 1 when the asker
+        uses the documents' words, low for a paraphrase, where BM25 ranks noise."""
+        terms = set(tokenize(question, self.settings.cache_dir))
+        if not terms or not ranking:
+            return 0.0
+        best = snap.keyword_terms(snap.index_of[ranking[0][0]])
+        total = sum(snap.keyword.idf(t) for t in terms)
+        return sum(snap.keyword.idf(t) for t in terms if t in best) / total if total > 0 else 0.0
+
+    def translated_ranking(self, snap: Snapshot, question: str, filters: Filters, n: int) -> list[tuple[str, float]]:
+        """BM25 over the other language's text with the question's dictionary translation."""
+        from vectorstore.translate import en_to_zh, zh_to_en
+
+        zh = is_zh(question)
+        other = "en" if zh else "zh"
+        mask = self._mask(snap, filters) & (snap.language == other)
+        if not mask.any():
+            return []
+        return self.keyword_ranking(snap, zh_to_en(question) if zh else en_to_zh(question), filters, n, mask)
+
     def xl_rankings(self, snap: Snapshot, question: str, filters: Filters, n: int,
-                    mask: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
+                    mask: np.ndarray | None = None) -> list[tuple[str, list[tuple[str, float]]]]:
         """One multilingual ranking per document language: a Chinese question scores Chinese
         text higher than the English text that answers it, so each language is ranked apart."""
-        if snap.xl.shape[1] == 0 or not len(snap.chunks):
+        if snap.xl.shape[0] == 0:
             return []
         from vectorstore.multilingual import get_multilingual_embedder
 
-        scores = snap.xl @ get_multilingual_embedder().embed_query(question)
+        # a chunk scores as its best window
+        scores = np.full(len(snap.chunks), -1.0)
+        np.maximum.at(scores, snap.xl_owner, snap.xl @ get_multilingual_embedder().embed_query(question))
         mask = self._mask(snap, filters) if mask is None else mask
         rankings = []
+        if self.settings.xl_fusion == "zscore":
+            # one ranking: each language's scores standardised over its own chunks
+            normal = np.full(len(scores), -np.inf)
+            for language in ("en", "zh"):
+                allowed = mask & (snap.language == language)
+                if allowed.sum() > 1:
+                    part = scores[allowed]
+                    normal[allowed] = (part - part.mean()) / (part.std() + 1e-6)
+            top = np.argsort(-normal)[: min(n, int(np.isfinite(normal).sum()))]
+            return [("all", [(snap.chunks[i].chunk_id, float(scores[i])) for i in top])]
         for language in ("en", "zh"):
             allowed = mask & (snap.language == language)
             if not allowed.any():
                 continue
             masked = np.where(allowed, scores, -np.inf)
             top = np.argsort(-masked)[: min(n, int(allowed.sum()))]
-            rankings.append([(snap.chunks[i].chunk_id, float(scores[i])) for i in top])
+            rankings.append((language, [(snap.chunks[i].chunk_id, float(scores[i])) for i in top]))
         return rankings
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
@@ -262,16 +323,22 @@ class HybridRetriever:
             rankings.append(("dense", self.dense_ranking(self.embedder.embed_query(question), filters, n_dense),
                              dense_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
         if keyword_share > 0:
-            rankings.append(("keyword", self.keyword_ranking(snap, question, filters, n),
-                             keyword_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
+            keyword = self.keyword_ranking(snap, question, filters, n)
+            confidence = self.keyword_confidence(snap, question, keyword) if mode == "hybrid" and s.adaptive_keyword else 1.0
+            rankings.append(("keyword", keyword, keyword_share * (1.0 - xl_share) * confidence if mode == "hybrid" else 1.0))
         if xl_share > 0:
-            rankings += [("xl", r, xl_share) for r in self.xl_rankings(snap, question, filters, n)]
+            per_language = dict(self.xl_rankings(snap, question, filters, n))
+            order = sorted(per_language, key=lambda lang: (lang == "zh") != zh)  # the question's language first
+            rankings.append(("xl", snap.interleave([per_language[lang] for lang in order]), xl_share))
+        translation_share = s.translation_weight_zh if zh else s.translation_weight
+        if mode == "hybrid" and translation_share > 0:
+            rankings.append(("translated", self.translated_ranking(snap, question, filters, n), translation_share))
         if focus and mode == "hybrid":
             in_focus = self._mask(snap, filters) & np.isin(snap.doc_ids, list(focus))
             if in_focus.any():
-                rankings += [("focus", r, s.focus_weight) for r in self.xl_rankings(snap, question, filters, n, in_focus)]
+                rankings += [("focus", r, s.focus_weight) for _, r in self.xl_rankings(snap, question, filters, n, in_focus)]
                 rankings.append(("focus", self.keyword_ranking(snap, question, filters, n, in_focus), s.focus_weight))
-        hits = self._fuse(snap, rankings)
+        hits = self._fuse(snap, rankings, "zh" if zh else "en")
         direct = self._direct_lookup(snap, question, filters, focus) if mode == "hybrid" else None
         if direct is not None:
             hits = [h for h in hits if h.article_id != direct.article_id]
@@ -281,36 +348,50 @@ class HybridRetriever:
             hit.rank = rank
         return hits
 
-    def _fuse(self, snap: Snapshot, rankings: list[tuple[str, list[tuple[str, float]], float]]) -> list[ArticleHit]:
-        """Weighted reciprocal-rank fusion of (kind, [(chunk_id, score)], weight) rankings."""
+    def _fuse(self, snap: Snapshot, rankings: list[tuple[str, list[tuple[str, float]], float]],
+              language: str | None = None) -> list[ArticleHit]:
+        """Weighted reciprocal-rank fusion of (kind, [(chunk_id, score)], weight) rankings.
+
+        An article and its parallel version (English ↔ Chinese) are one result: they share
+        their votes (each ranking counts the pair once, at its better rank) and the pair is
+        shown by its version in ``language`` (the question's), so a pair never takes two places."""
         k_rrf = self.settings.rrf_k
         fused: dict[str, float] = {}
         best: dict[str, dict[str, tuple[float, str]]] = {"dense": {}, "keyword": {}, "xl": {}}
+
         for kind, ranking, weight in rankings:
             seen_here: set[str] = set()
             rank = 0
             for chunk_id, score in ranking:
                 article_id = snap.chunks[snap.index_of[chunk_id]].article_id
-                if article_id in seen_here:
-                    continue  # an article counts once per ranking, at its best part
-                seen_here.add(article_id)
                 kind_best = best.get(kind)  # (a focus ranking repeats scores already recorded)
                 if kind_best is not None and article_id not in kind_best:
                     kind_best[article_id] = (score, chunk_id)
+                key = snap.pair_key(article_id)
+                if key in seen_here:
+                    continue  # an article counts once per ranking, at its best part
+                seen_here.add(key)
                 rank += 1
-                fused[article_id] = fused.get(article_id, 0.0) + weight / (k_rrf + rank)
+                fused[key] = fused.get(key, 0.0) + weight / (k_rrf + rank)
         hits = []
         seen: set[tuple[str, str, int]] = set()
-        for article_id, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+        for key, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            article_id = key
+            other = snap.first_chunk(key).parallel_id
+            if other and other in snap.articles and language and snap.first_chunk(key).language != language:
+                article_id = other  # the version in the question's language
             first = snap.first_chunk(article_id)
-            key = (first.document, first.article, hash(snap.article_text(article_id)))
-            if key in seen:
+            dedup = (first.document, first.article, hash(snap.article_text(article_id)))
+            if dedup in seen:
                 continue  # the same article from another copy of the same file
-            seen.add(key)
-            d_score, d_chunk = best["dense"].get(article_id, (0.0, None))
-            kw_score, kw_chunk = best["keyword"].get(article_id, (0.0, None))
-            xl_score, xl_chunk = best["xl"].get(article_id, (0.0, None))
-            hit = self._hit(snap, article_id, score, d_score, kw_score, d_chunk or xl_chunk or kw_chunk)
+            seen.add(dedup)
+            ids = [article_id] + ([other] if other and other in snap.articles else [])
+            d_score, d_chunk = max((best["dense"].get(a, (0.0, None)) for a in ids), key=lambda t: t[0])
+            kw_score, kw_chunk = max((best["keyword"].get(a, (0.0, None)) for a in ids), key=lambda t: t[0])
+            xl_score, xl_chunk = max((best["xl"].get(a, (0.0, None)) for a in ids), key=lambda t: t[0])
+            own = [c for c in (d_chunk, xl_chunk, kw_chunk)
+                   if c and snap.chunks[snap.index_of[c]].article_id == article_id]
+            hit = self._hit(snap, article_id, score, d_score, kw_score, own[0] if own else None)
             hit.xl = xl_score
             hits.append(hit)
         return hits

