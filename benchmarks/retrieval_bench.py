@@ -1,6 +1,6 @@
 """Retrieval benchmark: our hybrid retriever vs dense-only vs LangChain's tutorial baseline.
 
-    python -m benchmarks.retrieval_bench [--replicas 50] [--k 5]
+    python -m benchmarks.retrieval_bench [--replicas 50] [--gold] [--show-misses]
 
 Questions: benchmarks/data/retrieval_questions.jsonl (gold = document + article label).
 Rows, measured in one run on the bundled corpus:
@@ -50,10 +50,21 @@ def metrics(ranks: list[int | None], latencies: list[float]) -> dict:
     }
 
 
-def gold_rank(hits, gold: list[dict]) -> int | None:
+def gold_questions() -> list[dict]:
+    """The held-out gold items of the evaluation (no conversation), in this benchmark's format."""
+    from evals.runner import load_gold
+
+    return [{"id": g["id"], "question": g["question"], "language": g["language"], "kind": g["type"],
+             "gold": g["gold_articles"]} for g in load_gold()
+            if g["gold_articles"] and g.get("split") == "heldout" and not g.get("turns")]
+
+
+def gold_rank(hits, gold: list[dict], lookup=None) -> int | None:
+    """1-based rank of the first hit that is a gold article or its parallel version."""
     wanted = {(g["document"], g["article"]) for g in gold}
     for i, hit in enumerate(hits, start=1):
-        if (hit.document, hit.article) in wanted:
+        other = lookup(hit.parallel_id) if lookup and hit.parallel_id else None
+        if (hit.document, hit.article) in wanted or (other and (other.document, other.article) in wanted):
             return i
     return None
 
@@ -64,7 +75,7 @@ def run_ours(retriever: HybridRetriever, questions: list[dict], mode: str) -> tu
         started = time.perf_counter()
         hits = retriever.search(q["question"], k=10, mode=mode)
         latencies.append(time.perf_counter() - started)
-        rank = gold_rank(hits, q["gold"])
+        rank = gold_rank(hits, q["gold"], retriever.article)
         ranks.append(rank)
         if rank != 1:
             misses.append((q["id"], rank, [f"{h.document[:40]} | {h.article[:40]}" for h in hits[:3]]))
@@ -124,8 +135,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--replicas", type=int, default=50, help="also time the corpus copied N times (0: skip)")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--gold", action="store_true",
+                        help="also the held-out gold items of the evaluation (cross-lingual, paraphrase, typo, …)")
     args = parser.parse_args(argv)
-    questions = load_questions()
+    questions = load_questions() + (gold_questions() if args.gold else [])
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         s = build_store(tmp_path, 1)
@@ -135,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         article_texts = {(snap.first_chunk(a).document, snap.first_chunk(a).article): snap.article_text(a)
                          for a in snap.articles}
         rows = {}
-        for mode in ("hybrid", "dense", "keyword"):
+        for mode in ("hybrid", "dense", "keyword", "xl"):
             ranks, lat, misses = run_ours(retriever, questions, mode)
             rows[mode] = metrics(ranks, lat)
             if args.show_misses:
@@ -146,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
         by_kind = {}
         for kind in sorted({q["kind"] for q in questions}):
             subset = [q for q in questions if q["kind"] == kind]
-            for mode in ("hybrid", "dense", "keyword"):
+            for mode in ("hybrid", "dense", "keyword", "xl"):
                 r, l, _ = run_ours(retriever, subset, mode)
                 by_kind[(kind, mode)] = (len(subset), metrics(r, l))
         scaled = None

@@ -18,7 +18,8 @@ GOLD_DIR = Path(__file__).parent / "gold"
 def load_gold() -> list[dict]:
     items = []
     for path in sorted(GOLD_DIR.glob("*.jsonl")):
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        items += [dict(json.loads(line), set=path.stem)
+                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return items
 
 
@@ -53,8 +54,8 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
     sentences = [] if answer.refused else split_sentences(answer.answer)
     answerable = bool(gold)
     row = {
-        "id": item["id"], "type": item["type"], "language": item["language"], "question": item["question"],
-        "answerable": answerable, "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
+        "id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
+        "language": item["language"], "question": item["question"], "answerable": answerable, "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
         "standalone": answer.standalone_question, "notice": answer.notice,
         "gold": sorted(map(list, gold)), "cited": sorted(map(list, cited)),
         "retrieved": [list(r) for r in retrieved10], "seconds": seconds,
@@ -143,8 +144,8 @@ def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
             # a gold article counts once, at its first chunk (later chunks of it are not new hits)
             ranked.append(match if match and match not in ranked else ("chunk", i))
         answer = found[0].page_content if found else ""
-        row = {"id": item["id"], "type": item["type"], "language": item["language"], "question": item["question"],
-               "answerable": bool(gold), "refused": False, "answer": answer, "backend": "naive LangChain",
+        row = {"id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
+               "language": item["language"], "question": item["question"], "answerable": bool(gold), "refused": False, "answer": answer, "backend": "naive LangChain",
                "seconds": seconds, "gold": sorted(map(list, gold)), "retrieved": [list(r) for r in ranked],
                "n_citations": 0, "n_resolving": 0, "dropped_sentences": 0, "first_token_s": None}
         if gold:

@@ -7,7 +7,8 @@ import settings as _settings
 from evals.metrics import contains_fact
 from ingest.parse import parse_text
 
-TYPES = ["fact", "list", "multi", "chinese", "paraphrase", "direct", "followup", "unanswerable"]
+TYPES = ["fact", "list", "multi", "chinese", "paraphrase", "direct", "followup", "unanswerable", "crosslingual", "typo"]
+MINIMUM = {"crosslingual": 24, "paraphrase": 24, "typo": 8, "followup": 16}
 
 
 def _corpus():
@@ -24,8 +25,11 @@ def _corpus():
 def test_size_and_types(gold):
     assert len(gold) >= 80
     counts = Counter(item["type"] for item in gold)
-    assert all(counts[t] >= 8 for t in TYPES), counts
+    assert all(counts[t] >= MINIMUM.get(t, 8) for t in TYPES), counts
     assert len({item["id"] for item in gold}) == len(gold)
+    splits = Counter((item["type"], item.get("split")) for item in gold)
+    for t in TYPES:  # every type has a part to tune on and a larger part held out
+        assert 0 < splits[(t, "tune")] < splits[(t, "heldout")], (t, splits)
     for item in gold:
         for key in ("id", "question", "language", "type", "reference_answer", "must_include", "gold_articles"):
             assert key in item, (item["id"], key)
@@ -55,3 +59,18 @@ def test_every_document_is_covered(gold):
     _, documents = _corpus()
     covered = {g["document"] for item in gold for g in item["gold_articles"]}
     assert documents <= covered, sorted(documents - covered)
+
+
+def test_paraphrases_share_at_most_two_content_words_with_their_article(gold):
+    from vectorstore.keyword import tokenize
+
+    articles, _ = _corpus()
+    wide = []
+    for item in gold:
+        if item["type"] != "paraphrase":
+            continue
+        text = " ".join(articles[(g["document"], g["article"])] for g in item["gold_articles"])
+        shared = set(tokenize(item["question"])) & set(tokenize(text))
+        if len(shared) > 2:
+            wide.append(f"{item['id']}: {sorted(shared)}")
+    assert not wide, "\n".join(wide)

@@ -54,6 +54,14 @@ def coverage(question: str, hit) -> float:
     return len(q_terms & a_terms) / len(q_terms)
 
 
+def names_document(question: str, hit) -> bool:
+    """The question names the hit's document (either title, nearly verbatim)."""
+    from rapidfuzz import fuzz
+
+    titles = [t for t in (hit.document, getattr(hit, "alt_title", None)) if t and len(t) > 8]
+    return any(fuzz.partial_ratio(t.lower(), question.lower()) >= 90 for t in titles)
+
+
 def decide(question: str, hits: list, s) -> GateDecision:
     """Answer or refuse, from the question and the ranked articles."""
     if looks_like_injection(question):
@@ -66,12 +74,13 @@ def decide(question: str, hits: list, s) -> GateDecision:
     cov = coverage(question, top)
     decision = GateDecision(False, None, cov, top.dense, top.keyword)
     if (top.language == "zh") != is_zh(question):
-        # Only the multilingual model sees across languages: terms and MiniLM cannot judge.
-        if top.xl < s.gate_min_xl_cross:
+        # Only the multilingual model sees across languages: terms and MiniLM cannot judge,
+        # unless the question names the document by its title in the question's language.
+        if top.xl < s.gate_min_xl_cross and not names_document(question, top):
             decision.refused, decision.reason = True, "the closest articles are not about this question"
         return decision
-    if top.xl >= s.gate_strong_xl:
-        return decision  # a paraphrase: few shared words, but the meaning matches closely
+    if top.xl >= s.gate_strong_xl and (is_zh(question) or top.dense >= s.gate_min_dense):
+        return decision  # a paraphrase: few shared words, but both models find the meaning close
     if is_zh(question):
         # The embedding model is English-trained: Chinese questions are judged on terms.
         if cov < s.gate_min_coverage_zh or top.keyword < s.gate_min_keyword_zh:

@@ -47,17 +47,20 @@ def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]
     from rapidfuzz import fuzz
 
     titles: list[str] = []
+    cited: list[str] = []
     for turn in reversed(history or []):
-        if turn.get("role") == "assistant" and not titles:
-            titles += [c["document"] for c in turn.get("citations") or [] if c.get("document")][:2]
+        if turn.get("role") == "assistant" and not cited:
+            cited = [c["document"] for c in turn.get("citations") or [] if c.get("document")][:2]
         if turn.get("role") == "user":
-            asked = str(turn.get("standalone") or turn.get("content") or "")
+            # a document the asker named outweighs what the last answer happened to cite
+            asked = str(turn.get("content") or "")
             for d in documents:
                 for title in (d["title"], d.get("alt_title")):
                     if title and len(title) > 8 and fuzz.partial_ratio(title.lower(), asked.lower()) >= 90:
                         titles.append(d["title"])
-            if titles:
+            if titles or cited:
                 break
+    titles = titles or cited
     wanted = set(titles)
     focus = [d for d in documents if d["title"] in wanted or (d.get("alt_title") and d["alt_title"] in wanted)]
     # the other-language version of a focused document (its alt_title is the focused title)
@@ -84,7 +87,8 @@ def rule_rewrite(question: str, history: list[dict]) -> str:
         return question
     # An elliptic question ("In which cities?") needs the last question's words; otherwise the
     # document the last answer cited names the subject best (retrieval also gets it as the focus).
-    if len(set(tokenize(question))) <= 3 or not document:
+    anaphoric = _ANAPHORA_EN.search(question) or _ANAPHORA_ZH.search(question)
+    if (len(set(tokenize(question))) <= 3 and not anaphoric) or not document:
         return f"{question.strip()} ({previous})"
     return f"{question.strip()} ({document})"
 

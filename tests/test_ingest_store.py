@@ -77,7 +77,13 @@ def test_incremental_ingest_noop_change_prune_reset(tmp_settings, docs_dir):
 
     reset = run_ingest([CORPUS / NEWS], tmp_settings, reset=True, progress=False)
     assert set(_ids_by_source(store)) == {next(iter(reset.ingested))}
-    assert len([c for c in store.client.list_collections() if c.name.startswith("netlaw_chunks_")]) == 1
+    # one generation is left: the chunk collection and its multilingual companion
+    active = store.pointer().active
+    assert sorted(c.name for c in store.client.list_collections() if c.name.startswith("netlaw_chunks_")) == \
+        sorted([active, f"{active}_xl"])
+    ids = [c.chunk_id for c in store.chunks()]
+    windows = store.xl_vectors(ids)
+    assert set(windows) == set(ids) and all(m.shape[1] == 384 and len(m) >= 1 for m in windows.values())
 
 
 def test_mixed_directory_skips_bad_files_and_loses_nothing(tmp_settings, docs_dir, tmp_path, capsys):
@@ -137,8 +143,9 @@ def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, mo
     assert _query(store, "national conference on the rule of law on the Internet in Tianjin")
     monkeypatch.setattr(chroma, "_add", real_add)
     run_ingest([docs_dir], tmp_settings, progress=False)
-    names = [c.name for c in store.client.list_collections() if c.name.startswith("netlaw_chunks_")]
-    assert names == [store.pointer().active]  # the half-built collection was cleaned up
+    names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("netlaw_chunks_"))
+    active = store.pointer().active
+    assert names == sorted([active, f"{active}_xl"])  # the half-built collections were cleaned up
 
 
 def test_killed_ingest_leaves_previous_index_queryable(tmp_path):

@@ -77,8 +77,10 @@ def test_injection_attempts_are_recognised(question):
     assert decide(question, [], S).refused
 
 
-def _hit(dense, text, direct=False, keyword=5.0):
-    return SimpleNamespace(dense=dense, keyword=keyword, direct=direct, document="Doc", path=[], text=text)
+def _hit(dense, text, direct=False, keyword=5.0, xl=0.0):
+    language = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    return SimpleNamespace(dense=dense, keyword=keyword, direct=direct, document="Doc", path=[], text=text,
+                           language=language, xl=xl, alt_title=None)
 
 
 def test_gate_thresholds():
@@ -88,6 +90,13 @@ def test_gate_thresholds():
     assert decide("How long must logs be kept?", [_hit(0.2, "logs must be kept")], S).refused  # weak dense
     assert decide("Article 12?", [_hit(0.0, "", direct=True)], S).refused is False
     assert decide("红烧肉怎么做？", [_hit(0.6, "互联网用户公众账号", keyword=0.0)], S).refused
+    # across languages only the multilingual score counts
+    assert decide("中国在哪些城市设立了互联网法院？", [_hit(0.0, "internet courts in Hangzhou", xl=0.86)], S).refused is False
+    assert decide("今天北京的天气怎么样？", [_hit(0.0, "internet courts in Hangzhou", xl=0.79)], S).refused
+    # a paraphrase: few shared words, but both models find it close
+    assert decide("For how long must platforms hold on to posts?", [_hit(0.45, "records preserved six months", xl=0.86)],
+                  S).refused is False
+    assert decide("Which club won the Super League?", [_hit(0.1, "records preserved six months", xl=0.86)], S).refused
 
 
 @pytest.fixture(scope="module")
