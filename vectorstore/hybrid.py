@@ -451,6 +451,24 @@ class HybridRetriever:
         return self._hit(snap, best_id, 1.0, 1.0, 0.0, None, direct=True)
 
     # --- lookups for the UI and the answering step ----------------------------------------
+    def sentence_similarity(self, question: str, article_id: str) -> list[float]:
+        """For each sentence of an article (``split_sentences`` order), the multilingual (e5)
+        similarity of its window to the question: lets the reader pick English sentences for a
+        Chinese question, where no word is shared."""
+        from vectorstore.multilingual import get_multilingual_embedder
+        from vectorstore.sentences import split_sentences
+
+        snap = self.snapshot()
+        if article_id not in snap.articles or snap.xl.shape[0] == 0:
+            return []
+        query = get_multilingual_embedder().embed_query(question)
+        out: list[float] = []
+        for i in snap.articles[article_id]:
+            scores = snap.xl[snap.xl_owner == i] @ query
+            n = len(split_sentences(snap.chunks[i].text))
+            out += [float(scores[min(j // 2, len(scores) - 1)]) for j in range(n)] if len(scores) else [0.0] * n
+        return out
+
     def article(self, article_id: str) -> ArticleHit | None:
         snap = self.snapshot()
         if article_id not in snap.articles:

@@ -19,6 +19,7 @@ from qa.records import Source
 from qa.text import split_sentences
 from vectorstore.embeddings import get_embedder
 from vectorstore.keyword import tokenize
+from vectorstore.numerals import is_zh
 from vectorstore.references import article_labels_in
 
 _HEADING_ONLY = re.compile(r"^(Article\s+\d+[:.]?|第[一二三四五六七八九十百零\d]+条)$")
@@ -32,6 +33,7 @@ class Candidate:
     lexical: float = 0.0
     cosine: float = 0.0
     score: float = 0.0
+    across: bool = False  # the sentence is in the other language than the question
 
 
 class ExtractiveBackend:
@@ -55,8 +57,16 @@ class ExtractiveBackend:
             # Words of the document's title say which document, not which sentence: leave them out.
             q_terms = (all_terms - set(tokenize(source.document))) or all_terms
             total = sum(weight[t] for t in q_terms) or 1.0
+            # Across languages no word is shared: the multilingual similarity of the sentence's
+            # window stands in for the keyword overlap (0.75 is unrelated text, 0.9 a close match).
+            across = self.retriever is not None and (source.language == "zh") != is_zh(question)
+            similarity = self.retriever.sentence_similarity(question, source.article_id) if across else []
             for i, sentence in enumerate(split_sentences(source.text)):
                 if len(sentence) < 12 or _HEADING_ONLY.match(sentence):
+                    continue
+                if across:
+                    xl = similarity[i] if i < len(similarity) else 0.0
+                    out.append(Candidate(source, i, sentence, min(1.0, max(0.0, (xl - 0.75) / 0.15)), across=True))
                     continue
                 terms = set(tokenize(f"{' '.join(source.path)} {sentence}"))
                 out.append(Candidate(source, i, sentence, sum(weight[t] for t in q_terms & terms) / total))
@@ -79,7 +89,7 @@ class ExtractiveBackend:
         q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         vectors = self.embedder.embed_cached([c.text for c in shortlist])
         for c, v in zip(shortlist, vectors):
-            c.cosine = float(v @ q_vec)
+            c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
             c.score = 0.5 * c.cosine + 0.35 * c.lexical + 0.15 / c.source.marker
         shortlist.sort(key=lambda c: -c.score)
         best = shortlist[0].score
