@@ -74,7 +74,6 @@ class Settings(BaseSettings):
     translation_weight_zh: float = 0.5  # Chinese question → English text
     translation_weight: float = 0.1  # English question → Chinese text (noisier: polysemous glosses)
     adaptive_keyword: bool = True  # scale the BM25 share by how much of the question its best match holds
-    xl_fusion: str = "per_language"  # per_language | zscore
     spelling_correction: bool = True  # English words in neither the library nor CC-CEDICT's glosses
     focus_weight: float = 1.0  # follow-ups: extra ranking restricted to the conversation's documents
     title_match_min: float = 60.0  # rapidfuzz score for "the question names this document"

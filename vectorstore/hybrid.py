@@ -282,16 +282,6 @@ class HybridRetriever:
         np.maximum.at(scores, snap.xl_owner, snap.xl @ get_multilingual_embedder().embed_query(question))
         mask = self._mask(snap, filters) if mask is None else mask
         rankings = []
-        if self.settings.xl_fusion == "zscore":
-            # one ranking: each language's scores standardised over its own chunks
-            normal = np.full(len(scores), -np.inf)
-            for language in ("en", "zh"):
-                allowed = mask & (snap.language == language)
-                if allowed.sum() > 1:
-                    part = scores[allowed]
-                    normal[allowed] = (part - part.mean()) / (part.std() + 1e-6)
-            top = np.argsort(-normal)[: min(n, int(np.isfinite(normal).sum()))]
-            return [("all", [(snap.chunks[i].chunk_id, float(scores[i])) for i in top])]
         for language in ("en", "zh"):
             allowed = mask & (snap.language == language)
             if not allowed.any():
