@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.text import mentions_title
 from vectorstore.keyword import tokenize
 from vectorstore.numerals import is_zh
 
@@ -56,10 +57,7 @@ def coverage(question: str, hit) -> float:
 
 def names_document(question: str, hit) -> bool:
     """The question names the hit's document (either title, nearly verbatim)."""
-    from rapidfuzz import fuzz
-
-    titles = [t for t in (hit.document, getattr(hit, "alt_title", None)) if t and len(t) > 8]
-    return any(fuzz.partial_ratio(t.lower(), question.lower()) >= 90 for t in titles)
+    return any(mentions_title(question, t) for t in (hit.document, getattr(hit, "alt_title", None)))
 
 
 def decide(question: str, hits: list, s) -> GateDecision:

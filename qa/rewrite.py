@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from qa.text import mentions_title
 from vectorstore.keyword import tokenize
 
 _ANAPHORA_EN = re.compile(
@@ -44,8 +45,6 @@ def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]
     (its first citation's document first) and those the earlier questions name, each with its
     version in the other language. ``documents``: the library (``HybridRetriever.documents()``).
     Returns [{"doc_id", "document"}]."""
-    from rapidfuzz import fuzz
-
     titles: list[str] = []
     cited: list[str] = []
     for turn in reversed(history or []):
@@ -54,10 +53,8 @@ def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]
         if turn.get("role") == "user":
             # a document the asker named outweighs what the last answer happened to cite
             asked = str(turn.get("content") or "")
-            for d in documents:
-                for title in (d["title"], d.get("alt_title")):
-                    if title and len(title) > 8 and fuzz.partial_ratio(title.lower(), asked.lower()) >= 90:
-                        titles.append(d["title"])
+            titles += [d["title"] for d in documents
+                       for title in (d["title"], d.get("alt_title")) if mentions_title(asked, title)]
             if titles or cited:
                 break
     titles = titles or cited

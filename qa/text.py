@@ -34,3 +34,10 @@ def lexical_support(claim: str, source: str) -> float:
     if not claim_terms:
         return 0.0
     return len(claim_terms & content_terms(source)) / len(claim_terms)
+
+
+def mentions_title(text: str, title: str | None) -> bool:
+    """The text names a document by this title, nearly verbatim (short titles never match)."""
+    from rapidfuzz import fuzz
+
+    return bool(title) and len(title) > 8 and fuzz.partial_ratio(title.lower(), text.lower()) >= 90

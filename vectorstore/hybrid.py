@@ -459,7 +459,9 @@ class HybridRetriever:
         query = get_multilingual_embedder().embed_query(question)
         out: list[float] = []
         for i in snap.articles[article_id]:
-            scores = snap.xl[snap.xl_owner == i] @ query
+            # a chunk's windows are contiguous rows (the matrix is stacked in chunk order)
+            start, end = np.searchsorted(snap.xl_owner, [i, i + 1])
+            scores = snap.xl[start:end] @ query
             n = len(split_sentences(snap.chunks[i].text))
             out += [float(scores[min(j // 2, len(scores) - 1)]) for j in range(n)] if len(scores) else [0.0] * n
         return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import closing
 import sqlite3
 import threading
 from functools import lru_cache
@@ -52,13 +53,13 @@ class VectorCache:
             return {}
         found: dict[str, np.ndarray] = {}
         try:
-            with self._lock, self._connect() as db:
+            with self._lock, closing(self._connect()) as db:
                 for start in range(0, len(keys), 500):
                     part = keys[start : start + 500]
                     rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})",
                                       part).fetchall()
                     found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.warning("vector cache %s unreadable (%s): embedding again", self.path, exc)
         return found
 
@@ -66,10 +67,10 @@ class VectorCache:
         if self.path is None or not items:
             return
         try:
-            with self._lock, self._connect() as db:
+            with self._lock, closing(self._connect()) as db, db:
                 db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
                                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.warning("cannot write the vector cache %s: %s", self.path, exc)
 
 
