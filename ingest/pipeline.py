@@ -3,6 +3,11 @@
 A content-hash manifest (kept with the store's pointer) makes a re-run on
 unchanged files a no-op; a changed file replaces exactly its old chunks;
 ``prune`` drops files that no longer exist; ``reset`` rebuilds from scratch.
+
+One ingest at a time: the manifest is read and the pointer flipped under one file lock
+(``ingest_lock``), so two ingests — UI uploads, the CLI, several app processes on one store —
+never flip the pointer with a manifest that misses the other's files. The upload folder is a
+source like the bundled corpus: a rebuild includes what administrators uploaded.
 """
 
 from __future__ import annotations
@@ -10,15 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
+import sqlite3
 import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 import settings as _settings
-from ingest.loaders import SUPPORTED, LoadError, read_file
+from ingest.loaders import SUPPORTED, Limits, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
+from vectorstore.chroma import StoreError
 from vectorstore.multilingual import embed_windows
 from vectorstore.records import Chunk
 
@@ -96,7 +108,7 @@ def file_hash(path: Path) -> str:
 
 
 def parse_file(path: Path, s: _settings.Settings) -> ParsedFile:
-    text = read_file(path, int(s.max_file_mb * 1e6))
+    text = read_file(path, int(s.max_file_mb * 1e6), Limits.from_settings(s))
     parsed = parse_text(text, source_key(path), s.chunk_max_tokens, s.token_encoding)
     if not parsed.chunks:
         raise LoadError("no text left after removing web boilerplate")
@@ -116,13 +128,54 @@ def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
     return vectors[[unique[c.embed_text] for c in chunks]], len(unique)
 
 
+class IngestBusy(StoreError):
+    """Another ingest held the lock for longer than ``ingest_lock_timeout_s``."""
+
+
+def default_sources(s: _settings.Settings) -> list[Path]:
+    """What a plain ingest or a rebuild reads: the bundled corpus and the uploaded files."""
+    return [s.corpus_dir] + ([s.upload_dir] if s.upload_dir.is_dir() else [])
+
+
+def lock_path(s: _settings.Settings) -> Path:
+    if s.ingest_lock:
+        return s.ingest_lock
+    if s.uses_chroma_server():
+        return s.data_dir / "ingest.lock"
+    return s.store_dir.with_name(s.store_dir.name + ".ingest.lock")
+
+
+@contextmanager
+def ingest_lock(s: _settings.Settings) -> Iterator[None]:
+    """The one-ingest-at-a-time lock (a file lock: it holds across processes)."""
+    path = lock_path(s)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=s.ingest_lock_timeout_s)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IngestBusy(f"another ingest has held {path} for over {s.ingest_lock_timeout_s:.0f} s; "
+                         f"try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = None, *,
                reset: bool = False, prune: bool = False, dry_run_jsonl: Path | None = None,
                progress: bool = True, store=None) -> IngestReport:
+    s = s or _settings.get_settings()
+    if dry_run_jsonl is not None:
+        return _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store)
+    with ingest_lock(s):
+        return _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store)
+
+
+def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> IngestReport:
     from tqdm import tqdm
 
-    s = s or _settings.get_settings()
-    paths = paths or [s.corpus_dir]
+    paths = paths or default_sources(s)
     report = IngestReport(dry_run=dry_run_jsonl is not None)
     files, report.skipped = discover(paths)
     report.files = len(files) + len(report.skipped)
@@ -156,6 +209,10 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
         except (LoadError, OSError) as exc:
             report.skipped.append((str(path), str(exc)))
             log.warning("skipped %s: %s", path, exc)
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file never fails the batch
+            report.skipped.append((str(path), f"could not be parsed ({exc.__class__.__name__})"))
+            log.exception("skipped %s", path)
             continue
         parsed.append(result)
         report.ingested.append(key)
@@ -192,7 +249,36 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
                       xl_vectors=xl_vectors, xl_embed=embed_windows)
     report.seconds["write"] = time.perf_counter() - started
     report.store_chunks = store.count()
+    if not s.uses_chroma_server():
+        remove_orphan_segments(s.store_dir)
     return report
+
+
+def remove_orphan_segments(store_dir: Path) -> list[str]:
+    """Delete vector-segment folders no collection refers to any more (embedded Chroma leaves a
+    deleted collection's folder behind). Runs under the ingest lock, after the pointer flip."""
+    database = store_dir / "chroma.sqlite3"
+    if not database.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    except sqlite3.Error as exc:
+        log.warning("could not list the store's segments: %s", exc)
+        return []
+    removed = []
+    for folder in store_dir.iterdir():
+        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 def _write_jsonl(path: Path, chunks: list[Chunk]) -> None:

@@ -21,14 +21,15 @@ import json
 import logging
 import threading
 import time
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from qa.backends import available_backends as available
-from vectorstore.chroma import StoreError, StoreUnavailable
+from vectorstore.chroma import EmptyStore, StoreError, StoreUnavailable
 from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
@@ -36,18 +37,30 @@ VERSION = "0.1.0"
 
 
 # --- request and response models ---------------------------------------------------------
+def _encodable(text: str) -> str:
+    """Text that is valid Unicode: a lone surrogate (JSON "\\ud800") is a 422, not a 500 later."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text contains a lone surrogate (invalid Unicode)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
+
+
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: Text = Field(max_length=20_000)
     citations: list[dict] | None = None
 
 
 class AskRequest(BaseModel):
-    question: str = Field(max_length=100_000, description="the question; over NETLAW_MAX_QUESTION_CHARS is 422")
+    question: Text = Field(max_length=100_000, description="the question; over NETLAW_MAX_QUESTION_CHARS is 422")
     history: list[Turn] = Field(default_factory=list, max_length=50)
     backend: Literal["extractive", "local", "openai"] | None = None
     k: int | None = Field(default=None, ge=1, le=20)
-    documents: list[str] | None = Field(default=None, max_length=50)
+    documents: list[Text] | None = Field(default=None, max_length=50)
 
 
 class CitationOut(BaseModel):
@@ -89,12 +102,12 @@ class AnswerOut(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    question: str = Field(max_length=20_000)
-    answer: str = Field(max_length=50_000)
+    question: Text = Field(max_length=20_000)
+    answer: Text = Field(max_length=50_000)
     citations: list[dict] = Field(default_factory=list, max_length=50)
-    backend: str | None = Field(default=None, max_length=50)
+    backend: Text | None = Field(default=None, max_length=50)
     rating: Literal[-1, 1]
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Text | None = Field(default=None, max_length=2000)
 
     @field_validator("citations")
     @classmethod
@@ -102,6 +115,7 @@ class FeedbackIn(BaseModel):
         for c in value:
             if not {"marker", "document", "article"} <= set(c):
                 raise ValueError("each citation needs marker, document and article")
+            _encodable(json.dumps(c, ensure_ascii=False))
         return value
 
 
@@ -222,17 +236,7 @@ def build_api(app: FastAPI, service, feedback, audit, settings) -> None:
 
     @router.get("/health", summary="Store and backends reachable, counts, version (no key needed)")
     def health():
-        status = {"version": VERSION, "store": {"ok": False}, "backends": {}}
-        try:
-            pointer = service.retriever.store.pointer()
-            count = service.retriever.store.count()
-            status["store"] = {"ok": count > 0, "chunks": count, "collection": pointer.active,
-                               "files": len(pointer.manifest),
-                               "documents": len(service.retriever.documents()) if count else 0}
-        except StoreError as exc:
-            status["store"] = {"ok": False, "error": str(exc)}
-        except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
-            status["store"] = {"ok": False, "error": exc.__class__.__name__}
+        status = {"version": VERSION, "store": store_health(service), "backends": {}}
         for name in available(settings):
             status["backends"][name] = backend_health(name, settings)
         status["ok"] = status["store"]["ok"] and status["backends"].get(settings.backend, {"ok": True})["ok"]
@@ -240,6 +244,25 @@ def build_api(app: FastAPI, service, feedback, audit, settings) -> None:
 
     app.include_router(router)
     install_error_handlers(app, settings)
+
+
+def store_health(service) -> dict:
+    """A real query against the active collection (not only a count); details go to the log,
+    the open route says only what failed."""
+    store = service.retriever.store
+    try:
+        count = store.probe()
+        pointer = store.pointer()
+        return {"ok": True, "chunks": count, "collection": pointer.active, "files": len(pointer.manifest),
+                "documents": len(service.retriever.documents())}
+    except EmptyStore:
+        return {"ok": False, "chunks": 0, "error": "the store is empty: ingest documents first"}
+    except StoreUnavailable as exc:
+        log.error("health: store unavailable: %s", exc)
+        return {"ok": False, "error": "the store is not answering; see the server log"}
+    except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
+        log.error("health: the store does not answer queries: %s: %s", exc.__class__.__name__, exc)
+        return {"ok": False, "error": "the store does not answer queries; see the server log"}
 
 
 def backend_health(name: str, settings) -> dict:
@@ -254,15 +277,29 @@ def backend_health(name: str, settings) -> dict:
     return {"ok": True}
 
 
+def body_limit_for(settings):
+    """The body limit of each route: API, Gradio uploads, the rest of the UI."""
+    def limit(path: str) -> int:
+        if path.startswith("/api/"):
+            return settings.api_max_body_bytes
+        if path.rstrip("/").endswith("/upload"):
+            return int(settings.max_upload_request_mb * 1e6)
+        return settings.max_body_bytes
+    return limit
+
+
 def install_error_handlers(app: FastAPI, settings) -> None:
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        if request.url.path.startswith("/api/"):
-            length = request.headers.get("content-length")
-            if length and length.isdigit() and int(length) > settings.api_max_body_bytes:
-                return JSONResponse({"detail": f"request body over {settings.api_max_body_bytes:,} bytes"},
-                                    status_code=413)
-        return await call_next(request)
+    from service.limits import BodyLimit
+
+    app.add_middleware(BodyLimit, limit_for=body_limit_for(settings))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        # the offending input is not echoed back: it may not even be encodable (a lone surrogate)
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+                  for e in exc.errors()]
+        return Response(json.dumps({"detail": errors}, ensure_ascii=True), status_code=422,
+                        media_type="application/json")
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable):

@@ -10,6 +10,18 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 
+# line separators that str.splitlines() and many log tools treat as line ends: always escaped
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085",
+                              "\x0b": "\\u000b", "\x0c": "\\u000c", "\x1c": "\\u001c",
+                              "\x1d": "\\u001d", "\x1e": "\\u001e"})
+
+
+def json_line(record: dict) -> str:
+    """One JSON object on exactly one line, whatever the text in it (lone surrogates escaped)."""
+    text = json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class AuditLog:
     def __init__(self, directory: Path, max_bytes: int, backups: int = 5):
         directory.mkdir(parents=True, exist_ok=True)
@@ -22,11 +34,11 @@ class AuditLog:
         self._logger.addHandler(handler)
 
     def record(self, answer: dict, who: str | None, channel: str, latency_s: float) -> None:
-        self._logger.info(json.dumps({
+        self._logger.info(json_line({
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "who": who or "anonymous", "channel": channel,
             "question": answer.get("question"), "answer": answer.get("answer"),
             "citations": [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
                           for c in answer.get("citations", [])],
             "backend": answer.get("backend"), "refused": answer.get("refused"),
             "latency_ms": round(latency_s * 1000, 1),
-        }, ensure_ascii=False))
+        }))

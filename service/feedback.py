@@ -14,6 +14,15 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, user TEXT, question TEXT NOT NULL,
     answer TEXT NOT NULL, citations TEXT NOT NULL, backend TEXT, rating INTEGER NOT NULL, comment TEXT)"""
 COLUMNS = ["id", "time", "user", "question", "answer", "citations", "backend", "rating", "comment"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula (starts with = + - @ tab CR, or their full-width
+    forms) is prefixed with an apostrophe, so it is shown as text (OWASP's CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 class FeedbackStore:
@@ -51,5 +60,5 @@ class FeedbackStore:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(self.rows())
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in self.rows())
         return buffer.getvalue()

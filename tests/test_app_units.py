@@ -26,7 +26,8 @@ def test_passwords_are_hashed_and_checked():
     assert users.enabled and users.check("alice", "s3cret") and not users.check("alice", "b")
     assert not users.check("mallory", "s3cret")
     assert users.is_admin("alice") and not users.is_admin("bob")
-    assert Users(None, None).is_admin(None)  # local single-user mode
+    assert not Users(None, None).is_admin(None)  # local mode: nobody is admin unless NETLAW_LOCAL_ADMIN
+    assert Users(None, None, local_admin=True).is_admin(None)
 
 
 def test_document_and_question_text_is_escaped():

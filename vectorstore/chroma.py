@@ -181,6 +181,27 @@ class ChunkStore:
         except Exception as exc:  # noqa: BLE001
             raise _translate(exc, self.settings, writing=False) from exc
 
+    def probe(self) -> int:
+        """Health: the active collection's count after a real query — a stored vector must find
+        itself. StoreError when the query fails or finds nothing (e.g. a lost vector segment)."""
+        collection = self.active_collection()
+        try:
+            count = collection.count()
+            got = collection.get(limit=1, include=["embeddings"])
+            if not got["ids"]:
+                raise StoreError(f"the active collection '{collection.name}' holds no chunks")
+            hit = collection.query(query_embeddings=[got["embeddings"][0]], n_results=1,
+                                   include=["distances"])
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
+        ids, distances = hit["ids"][0], hit["distances"][0]
+        if not ids or distances[0] > 1e-3:
+            raise StoreError(f"the vector index of '{collection.name}' does not find its own vectors "
+                             f"(got {ids[:1]} at distance {distances[:1]}): rebuild with {INGEST_COMMAND} --reset")
+        return count
+
     def iter_chunks(self, where: dict | None = None, with_vectors: bool = False,
                     page: int = 2000) -> Iterator[tuple[Chunk, np.ndarray | None]]:
         collection = self.active_collection()
