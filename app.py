@@ -261,7 +261,7 @@ def stage_uploads(files, s: _settings.Settings, replace: bool) -> tuple[list[str
     root = s.upload_dir.resolve()
     lines, targets = [], []
     for f in files:
-        src = Path(getattr(f, "name", f))
+        src = Path(f if isinstance(f, (str, Path)) else f.name)
         target = (root / safe_upload_name(getattr(f, "orig_name", None) or src.name)).resolve()
         if root not in target.parents:
             lines.append(f"{src.name}: invalid file name")
@@ -399,7 +399,8 @@ def serve(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"Netlaw Helpdesk ready in {time.perf_counter() - started:.1f}s: http://{s.host}:{s.port}", flush=True)
-    uvicorn.run(app, host=s.host, port=s.port, log_level="warning")
+    # open streams (SSE, Gradio's heartbeat) do not keep a stopping server alive past 5 s
+    uvicorn.run(app, host=s.host, port=s.port, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

@@ -18,7 +18,7 @@ _SENTENCE_END = re.compile(r"[.。;；!?！？]")
 
 # "Article 9:", "Article 9." or "Article 9 These ..." — but not "Article 21 of the Cybersecurity Law".
 _ARTICLE_EN = re.compile(
-    r"^Article\s+(\d{1,3})(?:\s*[:：.．]\s*|\s*$|\s+(?=[A-Z“\"‘(（]))(.*)$", re.DOTALL
+    r"^Article\s+(\d{1,5})(?:\s*[:：.．]\s*|\s*$|\s+(?=[A-Z“\"‘(（]))(.*)$", re.DOTALL
 )
 # "第十四条 ..." with a space, colon or line end after 条: "第二十一条规定的" is a cross-reference.
 _ARTICLE_ZH = re.compile(rf"^第([{_ZH_NUM}\d]+)条(?:[\s:：]+|$)(.*)$", re.DOTALL)

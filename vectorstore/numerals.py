@@ -33,8 +33,17 @@ def zh_to_int(text: str) -> int | None:
 
 
 def int_to_zh(n: int) -> str:
-    """12 → 十二, 22 → 二十二, 105 → 一百零五 (1 ≤ n < 1000)."""
+    """12 → 十二, 22 → 二十二, 105 → 一百零五, 1260 → 一千二百六十 (arabic digits from 10000)."""
     digits = "零一二三四五六七八九"
+    if n >= 10000:
+        return str(n)
+    if n >= 1000:
+        head, rest = digits[n // 1000] + "千", n % 1000
+        if rest == 0:
+            return head
+        if rest < 100:
+            return head + "零" + (int_to_zh(rest) if rest < 10 or rest >= 20 else "一" + int_to_zh(rest))
+        return head + int_to_zh(rest)
     if n < 10:
         return digits[n]
     if n < 20:

@@ -6,8 +6,8 @@ import re
 
 from vectorstore.numerals import int_to_zh, to_int
 
-_ZH_NUM = "零〇一二三四五六七八九十百两"
-_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
+_ZH_NUM = "零〇一二三四五六七八九十百千两"
+_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,5})\b", re.I)
 _ZH = re.compile(rf"第([{_ZH_NUM}\d]+)条")
 _PART_ITEM = re.compile(r"\bpart\s+(\d{1,2}|[ivx]{1,4})\b(?:\s*,?\s*(?:item\s*)?\((\d{1,2})\))?", re.I)
 
