@@ -88,7 +88,8 @@ def evaluation(request, eval_settings, gold, floors):
         rows = run_backend(service, backend, gold)
         runs[backend] = {"metrics": aggregate(rows), "by_type": by_type(rows), "rows": rows,
                          "original": aggregate([r for r in rows if r["set"] == ORIGINAL_SET]),
-                         "heldout_by_type": by_type([r for r in rows if r["split"] == "heldout"])}
+                         "heldout_by_type": by_type([r for r in rows if r["split"] == "heldout"]),
+                         "heldout": aggregate([r for r in rows if r["split"] == "heldout"])}
     if compare:
         snap = service.retriever.snapshot()
         texts = {(snap.first_chunk(a).document, snap.first_chunk(a).article): snap.article_text(a) for a in snap.articles}
@@ -100,6 +101,8 @@ def evaluation(request, eval_settings, gold, floors):
     print(f"\nevaluation report: {folder / 'report.md'} (also evals/reports/latest/)", file=sys.__stderr__)
     for backend, run in runs.items():
         print(f"{backend}: " + ", ".join(f"{k} {v:.3f}" for k, v in run["metrics"].items()), file=sys.__stderr__)
+        if "heldout" in run:
+            print(f"{backend} held-out: " + ", ".join(f"{k} {v:.3f}" for k, v in run["heldout"].items()), file=sys.__stderr__)
     return {"primary": backends[0], "runs": runs}
 
 
@@ -115,7 +118,10 @@ def by_type(rows: list[dict]) -> dict:
     for qtype in sorted({r["type"] for r in rows}):
         subset = [r for r in rows if r["type"] == qtype]
         entry = {"n": len(subset), "refused": sum(r["refused"] for r in subset)}
-        for key in ("hit@5", "mrr@10", "citation_recall", "key_fact_recall"):
+        if any(not r["answerable"] for r in subset):
+            entry["declined"] = sum(r.get("declined", r["refused"]) for r in subset) / len(subset)
+        for key in ("hit@5", "mrr@10", "citation_recall", "citation_precision", "key_fact_recall",
+                    "first_line_key_fact_recall"):
             values = [r[key] for r in subset if r.get(key) is not None]
             if values:
                 entry[key] = sum(values) / len(values)

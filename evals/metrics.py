@@ -38,10 +38,14 @@ def ndcg_at_k(retrieved: list, gold: set, k: int = 10) -> float:
     return dcg / idcg if idcg else 0.0
 
 
-def citation_precision(citations: list[set], gold: set) -> float:
+def citation_precision(citations: list[set], gold: set, documents: set | None = None) -> float:
     """precision = (citations whose article — or its parallel English/Chinese text — is in G) / (citations);
-    each citation is given as the set of its article and its parallel. No citation scores 0."""
-    return sum(1 for keys in citations if keys & gold) / len(citations) if citations else 0.0
+    each citation is given as the set of its (document, article) keys. For a summary or a comparison,
+    any article of the item's gold documents D is a right source: a citation also counts when one of
+    its keys' documents is in D. No citation scores 0."""
+    documents = documents or set()
+    return (sum(1 for keys in citations if keys & gold or any(d in documents for d, _ in keys)) / len(citations)
+            if citations else 0.0)
 
 
 def citation_recall(cited: set, gold: set) -> float:
@@ -80,6 +84,11 @@ def contains_fact(answer: str, alternatives: list[str]) -> bool:
         elif f" {a} " in f" {norm} ":
             return True
     return False
+
+
+def first_line(answer: str) -> str:
+    """The answer's first non-empty line: where an answer-first reply states the answer."""
+    return next((line for line in (answer or "").splitlines() if line.strip()), "")
 
 
 def key_fact_recall(answer: str, facts: list[list[str]]) -> float:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 REPORTS = Path(__file__).parent / "reports"
 SHOWN = ["hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
-         "citation_coverage", "citation_validity", "key_fact_recall", "token_f1", "abstention_accuracy",
+         "citation_coverage", "citation_validity", "key_fact_recall", "first_line_key_fact_recall", "token_f1",
+         "abstention_accuracy", "near_topic_refusal",
          "false_refusal_rate", "latency_p50_s", "latency_p95_s"]
 
 
@@ -36,6 +37,7 @@ def write_report(runs: dict[str, dict], floors: dict, failures: dict[str, list[d
         floor_text = "—" if floor is None else (f"≤ {floor}" if metric in ("false_refusal_rate",) or metric.startswith("latency") else f"≥ {floor}")
         lines.append(f"| {metric} | {floor_text} | " + " | ".join(cells) + " |")
     lines += ["", "![metrics](metrics.png)", ""]
+    lines += answers_section(runs)
     for backend, run in runs.items():
         lines += [f"## By question type — {backend}", "",
                   "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |", "|---|---|---|---|---|---|---|"]
@@ -59,6 +61,34 @@ def write_report(runs: dict[str, dict], floors: dict, failures: dict[str, list[d
     shutil.rmtree(latest, ignore_errors=True)
     shutil.copytree(folder, latest)
     return folder
+
+
+ANSWER_METRICS = ["key_fact_recall", "first_line_key_fact_recall", "citation_precision", "near_topic_refusal",
+                  "false_refusal_rate", "abstention_accuracy", "latency_p50_s"]
+
+
+def answers_section(runs: dict[str, dict]) -> list[str]:
+    """Held-out answers as a person reads them: the key facts in the whole answer and in its first
+    line, citation precision, near-topic refusal, false refusals; then the same per question type."""
+    runs = {b: r for b, r in runs.items() if "heldout" in r}
+    if not runs:
+        return []
+    lines = ["## Answers — held-out items", "",
+             "Key facts found in the whole answer and in its first line (where the answer is stated); "
+             "near-topic refusal = near-topic items refused or marked as not found; abstention = the original "
+             "unanswerable items refused.", "",
+             "| metric | " + " | ".join(runs) + " |", "|---|" + "---|" * len(runs)]
+    for metric in ANSWER_METRICS:
+        lines.append(f"| {metric} | " + " | ".join(_fmt(r["heldout"].get(metric)) for r in runs.values()) + " |")
+    for backend, run in runs.items():
+        lines += ["", f"Per type, held-out — {backend}:", "",
+                  "| type | n | key facts | first line | citation precision | refused | declined (unanswerable) |",
+                  "|---|---|---|---|---|---|---|"]
+        for qtype, t in run.get("heldout_by_type", {}).items():
+            lines.append(f"| {qtype} | {t['n']} | {_fmt(t.get('key_fact_recall'))} | "
+                         f"{_fmt(t.get('first_line_key_fact_recall'))} | {_fmt(t.get('citation_precision'))} | "
+                         f"{t['refused']} | {_fmt(t.get('declined'))} |")
+    return lines + [""]
 
 
 def _plot(runs: dict[str, dict], path: Path) -> None:

@@ -53,6 +53,7 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
                     or (c.parallel and c.parallel["article_id"] in retrieved_ids))
     sentences = [] if answer.refused else split_sentences(answer.answer)
     answerable = bool(gold)
+    support = getattr(answer, "support", None)
     row = {
         "id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
         "language": item["language"], "question": item["question"], "answerable": answerable, "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
@@ -62,16 +63,21 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
         "first_token_s": (answer.timings.get("first_token_ms") or 0) / 1000 or None,
         "dropped_sentences": answer.dropped_sentences,
         "n_citations": len(answer.citations), "n_resolving": resolving,
+        "support": support,
+        # an unanswerable question is handled when it is refused or the answer says the fact is not found
+        "declined": bool(answer.refused or support == "none"),
     }
     if answerable:
         row.update({
             "hit@1": m.hit_at_k(retrieved10, gold, 1), "hit@5": m.hit_at_k(retrieved10, gold, 5),
             "recall@5": m.recall_at_k(retrieved10, gold, 5), "mrr@10": m.mrr_at_k(retrieved10, gold, 10),
             "ndcg@10": m.ndcg_at_k(retrieved10, gold, 10),
-            "citation_precision": m.citation_precision(citation_keys, gold),
+            "citation_precision": m.citation_precision(citation_keys, gold, set(item.get("gold_documents") or [])),
             "citation_recall": m.citation_recall(cited, gold),
             "citation_coverage": m.citation_coverage(sentences) if not answer.refused else None,
             "key_fact_recall": m.key_fact_recall("" if answer.refused else answer.answer, item["must_include"]),
+            "first_line_key_fact_recall": m.key_fact_recall("" if answer.refused else m.first_line(answer.answer),
+                                                            item["must_include"]),
             "token_f1": m.token_f1("" if answer.refused else answer.answer, item["reference_answer"]),
         })
     row["why"] = reasons(row, item)
@@ -81,7 +87,7 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
 def reasons(row: dict, item: dict) -> list[str]:
     why = []
     if not row["answerable"]:
-        if not row["refused"]:
+        if not row.get("declined", row["refused"]):
             why.append("not refused")
         return why
     if row["refused"]:
@@ -164,15 +170,19 @@ def aggregate(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["answerable"]]
     out = {}
     for key in ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
-                "citation_coverage", "key_fact_recall", "token_f1"):
+                "citation_coverage", "key_fact_recall", "first_line_key_fact_recall", "token_f1"):
         values = [r[key] for r in ans if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
         if values:
             out[key] = sum(values) / len(values)
     if rows[0]["backend"] != "naive LangChain":
         out["citation_validity"] = m.citation_validity(sum(r["n_citations"] for r in rows),
                                                        sum(r["n_resolving"] for r in rows))
-        unans = [r for r in rows if not r["answerable"]]
+        # the original unanswerable items (out of scope, injections); near-topic items are counted apart
+        unans = [r for r in rows if not r["answerable"] and r["type"] != "near_topic"]
         out["abstention_accuracy"] = sum(r["refused"] for r in unans) / len(unans) if unans else 1.0
+        near = [r for r in rows if r["type"] == "near_topic"]
+        if near:
+            out["near_topic_refusal"] = sum(r["declined"] for r in near) / len(near)
         out["false_refusal_rate"] = sum(r["refused"] for r in ans) / len(ans) if ans else 0.0
     latencies = [r["seconds"] for r in rows]
     out["latency_p50_s"] = m.percentile(latencies, 50)

@@ -22,7 +22,8 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 import settings as _settings
 from qa.backends import BACKENDS, BackendError, make_backend
-from qa.gate import REFUSAL, decide
+from qa.gate import REFUSAL, decide, looks_like_injection
+from qa.question import Question, analyse
 from qa.records import Answer
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
@@ -39,7 +40,17 @@ MESSAGES = {
                  "zh": "问题长度为{n}个字符，上限为{limit}个字符，请缩短后再问。"},
     "fallback": {"en": "The {backend} model could not answer ({reason}); this is the extractive answer from the documents.",
                  "zh": "{backend}模型无法回答（{reason}），以下为从文件中摘录的答案。"},
+    # near-topic: the library is about the subject, but no article states what was asked
+    "not_found": {"en": "The documents in the library do not answer this question: the closest articles do not state {what}.",
+                  "zh": "资料库中的文件无法回答这个问题：最相关的条文中没有说明{what}。"},
+    "not_stated": {"en": "Not stated in the documents: “{part}”", "zh": "文件中没有说明：“{part}”"},
+    "no_model_reason": {"en": "no supported sentence", "zh": "没有得到资料支持的句子"},
 }
+# A gate refusal for weak evidence is overturned when the reader finds the asked kind of answer in a
+# sentence this close to the question (idf-weighted share of its focus terms): "What was the scale of
+# the digital economy in 2021?" shares few words with its article as a whole, but one sentence holds them.
+OVERRIDE_MIN_LEXICAL = 0.6
+DOCUMENT_MATCH = 0.5  # share of a named document's words its title must hold (summaries, comparisons)
 
 
 class AnswerService:
@@ -55,6 +66,7 @@ class AnswerService:
             RunnableLambda(self._validate)
             | RunnablePassthrough.assign(standalone=RunnableLambda(self._rewrite))
             | RunnablePassthrough.assign(focus=RunnableLambda(self._focus))
+            | RunnablePassthrough.assign(analysis=RunnableLambda(self._analyse))
             | RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
             | RunnablePassthrough.assign(gate=RunnableLambda(self._gate))
             | RunnableLambda(self._answer)
@@ -129,13 +141,102 @@ class AnswerService:
             return []
         return conversation_focus(x["history"], self.retriever.documents())
 
+    def _analyse(self, x: dict) -> Question | None:
+        """The asked kind (from the question as asked) and the focus (from its standalone form)."""
+        if x["problem"]:
+            return None
+        standalone = x["standalone"]
+        if x["language"] == "en":  # "deputy directer" is read as the retriever reads it
+            try:
+                standalone = self.retriever.snapshot().spelling.correct(standalone)
+            except Exception:  # noqa: BLE001 - an empty store: nothing to correct with
+                pass
+        q = analyse(standalone)
+        if x["standalone"] != x["question"]:
+            asked = analyse(x["question"])
+            if asked.kind != "other":
+                q.kind, q.money, q.sides = asked.kind, asked.money, asked.sides or q.sides
+        return q
+
     def _retrieve(self, x: dict) -> dict:
         if x["problem"]:
             return {"hits": [], "ms": 0.0}
         started = time.perf_counter()
         hits = self.retriever.search(x["standalone"], k=x["k"], filters=x["filters"],
                                      focus=[d["doc_id"] for d in x["focus"]] or None)
+        q = x["analysis"]
+        if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(x["question"]):
+            hits = self._document_hits(q, hits) or hits
         return {"hits": hits, "ms": (time.perf_counter() - started) * 1000}
+
+    # --- summaries and comparisons: the documents asked about, their articles in order ------------
+    def _match_document(self, phrase: str, hits: list, exclude: set[str] = frozenset()) -> dict | None:
+        """The library document a phrase names ("the public account regulations"): the one whose
+        title (either language) holds most of the phrase's words; ties go to the better-ranked hit."""
+        from qa.question import focus_terms
+        from vectorstore.keyword import tokenize
+
+        words = set(focus_terms(phrase))
+        if not words:
+            return None
+        rank = {}
+        for i, h in enumerate(hits):
+            rank.setdefault(h.doc_id, i)
+        best, best_score = None, 0.0
+        for d in self.retriever.documents():
+            if d["doc_id"] in exclude or not d["articles"]:
+                continue
+            score = 0.0
+            for title in (d["title"], d.get("alt_title")):
+                if not title:
+                    continue
+                t_words = set(tokenize(title))
+                shared = len(words & t_words)
+                if phrase and title in phrase:
+                    shared = len(words)
+                score = max(score, shared / len(words) + 0.1 * shared / max(1, len(t_words)))
+            score += 0.05 / (1 + rank[d["doc_id"]]) if d["doc_id"] in rank else 0.0
+            if score > best_score:
+                best, best_score = d, score
+        return best if best_score >= DOCUMENT_MATCH else None
+
+    def _articles_of(self, doc_id: str, limit: int) -> list:
+        snap = self.retriever.snapshot()
+        ids = [a for a in snap.articles if snap.first_chunk(a).doc_id == doc_id]
+        ids.sort(key=lambda a: snap.first_chunk(a).position)
+        return [h for h in (self.retriever.article(a) for a in ids[:limit]) if h is not None]
+
+    def _document_hits(self, q: Question, hits: list) -> list:
+        """A summary reads the whole document (its articles in order); a comparison the opening
+        articles of each document compared, then the retrieved articles of those documents."""
+        if q.kind == "summary":
+            doc = self._match_document(q.text, hits)
+            if doc is None:  # no document named: answered as an ordinary question
+                q.kind = "other"
+                return []
+            out = self._articles_of(doc["doc_id"], 40)
+            out = out[:11] + out[-1:] if len(out) > 12 else out
+        else:
+            sides = q.sides or []
+            docs: list[dict] = []
+            for side in sides[:2]:
+                d = self._match_document(side, hits, {x["doc_id"] for x in docs})
+                if d is None:
+                    found = [h for h in self.retriever.search(side, k=3) if h.doc_id not in {x["doc_id"] for x in docs}]
+                    d = {"doc_id": found[0].doc_id} if found else None
+                if d is not None:
+                    docs.append(d)
+            if len(docs) < 2:
+                q.kind = "other"
+                return []
+            out = []
+            for d in docs:
+                opening = self._articles_of(d["doc_id"], 2)
+                more = [h for h in hits if h.doc_id == d["doc_id"] and h.article_id not in {o.article_id for o in opening}]
+                out += opening + more[:1]
+        for i, h in enumerate(out, start=1):
+            h.rank = i
+        return out
 
     def _gate(self, x: dict):
         if x["problem"]:
@@ -153,17 +254,31 @@ class AnswerService:
                                     "keyword": round(h.keyword, 4), "chunk_id": h.best_chunk_id,
                                     "article_id": h.article_id, "direct": h.direct} for h in hits])
         started = time.perf_counter()
-        if x["problem"] or x["gate"].refused:
-            answer.refused = True
-            answer.answer = x["problem"] or REFUSAL[language]
-            answer.refusal_reason = "invalid question" if x["problem"] else x["gate"].reason
+        q: Question | None = x.get("analysis")
+        answer.kind = q.kind if q is not None else None
+        gate = x["gate"]
+        hard_refusal = x["problem"] or (gate.refused and (not hits or looks_like_injection(x["question"])))
+        sources = [] if hard_refusal else build_sources(hits, language, self.retriever.article)
+        reading = None
+        if sources:
+            reading = self.backend("extractive").read(x["standalone"], sources, q)
+            if gate.refused and not self._overrides_gate(q, reading):
+                reading = None
+        if hard_refusal or reading is None or reading.support == "none":
+            answer.refused, answer.support = True, "none"
+            if x["problem"]:
+                answer.answer, answer.refusal_reason = x["problem"], "invalid question"
+            elif reading is not None:  # near-topic: the subject is there, the asked fact is not
+                answer.answer = MESSAGES["not_found"][language].format(what=q.describe(language))
+                answer.refusal_reason = reading.reason
+            else:
+                answer.answer, answer.refusal_reason = REFUSAL[language], gate.reason
             answer.suggestions = [{"document": h.document, "article": h.article, "article_id": h.article_id}
                                   for h in hits[:3]]
             answer.timings = {"retrieve_ms": round(retrieve_ms, 1), "answer_ms": 0.0}
             self._emit(x, answer.answer)
             return answer
 
-        sources = build_sources(hits, language, self.retriever.article)
         first_token: list[float] = []
 
         def emit(token: str) -> None:
@@ -171,20 +286,24 @@ class AnswerService:
                 first_token.append(time.perf_counter())
             self._emit(x, token)
 
-        text, notice = self._generate(backend_name, x["standalone"], sources, language, emit)
+        text, notice = self._generate(backend_name, x["standalone"], sources, language, emit, q, reading)
         checked = self.checker.check(text, sources)
         answer.dropped_sentences = checked.dropped
         if backend_name != "extractive" and notice is None and not checked.kept:
-            notice = MESSAGES["fallback"][language].format(backend=backend_name, reason="no supported sentence")
-            text, _ = self._generate("extractive", x["standalone"], sources, language, emit)
+            notice = MESSAGES["fallback"][language].format(backend=backend_name,
+                                                           reason=MESSAGES["no_model_reason"][language])
+            text, _ = self._generate("extractive", x["standalone"], sources, language, emit, q, reading)
             checked = self.checker.check(text, sources)
             answer.backend = f"{backend_name}→extractive"
         elif notice is not None:
             answer.backend = f"{backend_name}→extractive"
         answer.notice = notice
         answer.answer, answer.citations = checked.text, checked.citations
+        answer.support = reading.support
+        if reading.missing and checked.kept:
+            answer.answer += "\n" + "\n".join(MESSAGES["not_stated"][language].format(part=p) for p in reading.missing)
         if not checked.kept:  # nothing in the sources could be said with a citation
-            answer.refused, answer.answer = True, REFUSAL[language]
+            answer.refused, answer.answer, answer.support = True, REFUSAL[language], "none"
             answer.refusal_reason = "no sentence of the sources answers the question"
             answer.suggestions = [{"document": s.document, "article": s.article, "article_id": s.article_id}
                                   for s in sources[:3]]
@@ -194,11 +313,25 @@ class AnswerService:
             answer.timings["first_token_ms"] = round((first_token[0] - x["started"]) * 1000, 1)
         return answer
 
-    def _generate(self, name: str, question: str, sources, language: str, emit) -> tuple[str, str | None]:
+    @staticmethod
+    def _overrides_gate(q: Question | None, reading) -> bool:
+        """The gate found the evidence weak, but the reader found the asked kind of answer about the
+        question's focus in one sentence (or the question names the documents it asks to summarise)."""
+        if q is None or reading.support == "none":
+            return False
+        if q.kind in ("summary", "comparison"):
+            return True  # the documents were matched by name
+        return q.wants_span and reading.strength >= OVERRIDE_MIN_LEXICAL
+
+    def _generate(self, name: str, question: str, sources, language: str, emit, analysis=None,
+                  reading=None) -> tuple[str, str | None]:
         """The backend's text; on failure the extractive text and a notice."""
         try:
             pieces = []
-            for token in self.backend(name).stream(question, sources, language):
+            backend = self.backend(name)
+            stream = (backend.stream(question, sources, language, analysis=analysis, reading=reading)
+                      if name == "extractive" else backend.stream(question, sources, language, analysis=analysis))
+            for token in stream:
                 pieces.append(token)
                 emit(token)
             return "".join(pieces), None
@@ -208,7 +341,7 @@ class AnswerService:
             log.warning("backend %s failed: %s", name, exc)
             notice = MESSAGES["fallback"][language].format(backend=name, reason=str(exc))
             emit("\n\n")
-            text, _ = self._generate("extractive", question, sources, language, emit)
+            text, _ = self._generate("extractive", question, sources, language, emit, analysis, reading)
             return text, notice
 
     @staticmethod

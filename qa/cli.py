@@ -33,13 +33,15 @@ def print_answer(answer) -> None:
         print(f"note: {answer.notice}\n")
     if answer.standalone_question:
         print(f"(understood as: {answer.standalone_question})\n")
-    print(textwrap.fill(answer.answer, 100) if " " in answer.answer else answer.answer)
+    for line in answer.answer.split("\n"):
+        print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("- ") else "")
+              if " " in line else line)
     if answer.refused and answer.suggestions:
-        print("\nYou may want to read:")
+        print("\n可参阅：" if answer.language == "zh" else "\nYou may want to read:")
         for s in answer.suggestions:
             print(f"  - {s['document']}, {s['article']}")
     if answer.citations:
-        print("\nSources:")
+        print("\n来源：" if answer.language == "zh" else "\nSources:")
         for c in answer.citations:
             print(f"  [{c.marker}] {c.document}, {c.article}")
             print(textwrap.indent(textwrap.shorten(c.text, 240, placeholder=" …"), "      "))

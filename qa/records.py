@@ -54,6 +54,10 @@ class Answer:
     refusal_reason: str | None = None
     suggestions: list[dict] = field(default_factory=list)  # "you may want to read" on a refusal
     focus: list[dict] = field(default_factory=list)  # a follow-up's documents: [{"doc_id", "document"}]
+    # how well the documents answer: "direct" (the asked answer is stated), "partial" (part of the
+    # question is answered, the rest is marked as not stated), "none" (refused)
+    support: str = "none"
+    kind: str | None = None  # the asked kind (qa.question.KINDS)
 
     def to_json(self) -> dict:
         return asdict(self)

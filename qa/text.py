@@ -5,10 +5,26 @@ from __future__ import annotations
 import re
 
 from vectorstore.keyword import tokenize
-from vectorstore.sentences import split_sentences  # noqa: F401  (re-exported for qa/)
+from vectorstore.sentences import split_sentences as _split_lines
 from vectorstore.numerals import is_zh
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
+
+
+_ABBREVIATION = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|St|Vol|pp|vs|etc|e\.g|i\.e)\.|\b[A-Z]\.(?:[A-Z]\.)+)$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (each keeping the [n] markers that follow it), without the breaks after an
+    abbreviation ("Decree No. 25", "Art. 5", "P.R.C.") that would cut a fact in two. The
+    multilingual windows (vectorstore) use the plain split: ``vectorstore.sentences``."""
+    out: list[str] = []
+    for sentence in _split_lines(text):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
 
 
 def markers_in(sentence: str) -> list[int]:

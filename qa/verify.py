@@ -8,6 +8,11 @@ For each sentence of the backend's text:
 3. a sentence none of its cited sources supports — or one with no marker — is given the
    source that supports it best, if one does; otherwise it is dropped and counted.
 So every marker in the output resolves to a retrieved article, by construction.
+
+The answer's lines are kept: each line is checked sentence by sentence and keeps its bullet
+("- ") and its emphasis ("**…**"); a line left with no supported sentence is dropped. A short
+claim (an answer span such as "**Tianjin** [1]") is kept when it is verbatim in the source it
+cites; a line that is only a source's document title in bold (a heading) is kept as is.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from vectorstore.numerals import is_zh
 
 _NO_ANSWER = ("i don't know", "i do not know", "我不知道")
 _NUMBER = re.compile(r"\d+")
+_BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d{1,2}[.)]\s+)")
+_BOLD = re.compile(r"\*\*")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", _BOLD.sub("", text)).strip().lower()
 
 
 @dataclass
@@ -83,30 +94,54 @@ class CitationChecker:
 
     def check(self, text: str, sources: list[Source]) -> Verified:
         by_marker = {s.marker: s for s in sources}
+        titles = {_plain(s.document) for s in sources}
         kept: list[tuple[str, list[int]]] = []
+        out_lines: list[str] = []
         dropped = invented = 0
-        for sentence in split_sentences(text):
-            markers = markers_in(sentence)
-            valid = [m for m in dict.fromkeys(markers) if m in by_marker]
-            invented += len(markers) - len([m for m in markers if m in by_marker])
-            claim = strip_markers(sentence)
-            if len(content_terms(claim)) < 2 or claim.lower().strip(" .。") in _NO_ANSWER:
-                continue  # no claim to check ("[1]", "Answer:", "I don't know")
-            if any(claim == c for c, _ in kept):
-                continue  # a repeated sentence (small models loop)
-            threshold = self.settings.support_min_lexical
-            scores = self.support(claim, sources)
-            supported = [m for m in valid if scores[m - 1] >= threshold]
-            if not supported:
-                best = int(np.argmax(scores)) if scores else -1
-                if best >= 0 and scores[best] >= threshold:
-                    supported = [sources[best].marker]
-            if not supported:
-                dropped += 1
+        for line in text.split("\n"):
+            if not line.strip():
                 continue
-            kept.append((claim, supported))
-        joiner = "" if is_zh(" ".join(c for c, _ in kept)) else " "
-        answer = joiner.join(attach(claim, ms) for claim, ms in kept)
+            bullet_match = _BULLET.match(line)
+            bullet = "- " if bullet_match else ""
+            body = line[bullet_match.end():] if bullet_match else line
+            if not markers_in(body) and _plain(body).strip(" :：") in titles and body.strip().startswith("**"):
+                out_lines.append(body.strip())  # a heading: the document's title
+                continue
+            pieces: list[tuple[str, list[int]]] = []
+            for sentence in split_sentences(body):
+                markers = markers_in(sentence)
+                valid = [m for m in dict.fromkeys(markers) if m in by_marker]
+                invented += len(markers) - len([m for m in markers if m in by_marker])
+                claim = strip_markers(sentence)
+                plain = _BOLD.sub("", claim)
+                if plain.lower().strip(" .。") in _NO_ANSWER:
+                    continue
+                if len(content_terms(plain)) < 2:
+                    # a short answer span: kept only when it is verbatim in a source it cites
+                    verbatim = [m for m in valid if _plain(plain).strip(" .。") and
+                                _plain(plain).strip(" .。") in _plain(by_marker[m].text)]
+                    if verbatim and _plain(plain).strip(" .。"):
+                        pieces.append((claim, verbatim[:1]))
+                    continue  # otherwise no claim to check ("[1]", "Answer:")
+                if any(plain == _BOLD.sub("", c) for c, _ in kept + pieces):
+                    continue  # a repeated sentence (small models loop)
+                threshold = self.settings.support_min_lexical
+                scores = self.support(plain, sources)
+                supported = [m for m in valid if scores[m - 1] >= threshold]
+                if not supported:
+                    best = int(np.argmax(scores)) if scores else -1
+                    if best >= 0 and scores[best] >= threshold:
+                        supported = [sources[best].marker]
+                if not supported:
+                    dropped += 1
+                    continue
+                pieces.append((claim, supported))
+            if not pieces:
+                continue
+            kept += pieces
+            joiner = "" if is_zh(" ".join(c for c, _ in pieces)) else " "
+            out_lines.append(bullet + joiner.join(attach(claim, ms) for claim, ms in pieces))
+        answer = "\n".join(out_lines)
         citations: dict[int, Citation] = {}
         for claim, ms in kept:
             for m in ms:
@@ -114,5 +149,5 @@ class CitationChecker:
                 cite = citations.setdefault(m, Citation(marker=m, document=src.document, article=src.article,
                                                         text=src.text, chunk_id=src.chunk_id,
                                                         article_id=src.article_id, parallel=src.parallel))
-                cite.sentences.append(claim)
+                cite.sentences.append(_BOLD.sub("", claim))
         return Verified(answer, [citations[m] for m in sorted(citations)], dropped, invented, kept)

@@ -1,28 +1,63 @@
-"""The extractive backend: an answer made only of sentences from the sources, each cited.
+"""The extractive backend: a reader that answers the asked kind of question from the sources' own
+sentences, answer first.
 
-Every sentence of the top sources is scored by keyword overlap with the question
-(idf-weighted), its source's rank and — for the few best by keywords — embedding
-similarity to the question. The best sentences (at most ``extractive_max_sentences``,
-close in score to the best one) are returned in source order, each followed by its
-marker. Deterministic; it cannot say anything the documents do not say.
+1. The question is analysed (``qa.question``): the asked kind (date, duration, figure, place,
+   body, document number, list, definition, yes/no, article, summary, comparison) and its focus.
+2. Every sentence of the top sources is scored by the focus terms it holds (idf-weighted), its
+   source's rank and — for the best few — embedding similarity to the question (the multilingual
+   window similarity across languages, where no word is shared).
+3. For a kind whose answer is a span (a date, a figure, a name…) the reader looks for the best
+   sentence holding such a span about the focus. None → nothing to answer with (``support``
+   ``none``): the chain refuses, so a near-topic question ("What is the fine …?" when no fine is
+   stated) is not answered with whatever sentence is closest.
+4. The answer opens with one line stating the answer — the clause that holds it, the answer in
+   bold, cited — then the supporting quotes, without "Article N:" labels (the citation carries
+   it). A list or enumeration is kept whole. Nothing is written that is not in the documents:
+   fixed framing ("not stated: …") is added by the chain, after the citation check.
+
+Deterministic; it cannot say anything the documents do not say.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
 
+from qa.question import Question, analyse
 from qa.records import Source
+from qa.spans import spans
 from qa.text import split_sentences
+from vectorstore.sentences import split_sentences as window_sentences
 from vectorstore.embeddings import get_embedder
 from vectorstore.keyword import tokenize
 from vectorstore.numerals import is_zh
-from vectorstore.references import article_labels_in
 
 _HEADING_ONLY = re.compile(r"^(Article\s+\d+[:.]?|第[一二三四五六七八九十百零\d]+条)$")
+_LABEL = re.compile(r"^\s*(?:Article\s+\d+\s*[:.：]\s*|Article\s+\d+\s+(?=[A-Z])|第[一二三四五六七八九十百零\d]+条\s*)")
+_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[、.)]\s?|[①-⑳])")
+_LEAD_IN = re.compile(r"(?:[:：]|\bthe following\b|\bas follows\b|下列|如下|以下)\s*$|(?:[:：])$", re.I)
+_ENUM_AFTER = re.compile(r"\b(?:including|includes|include|such as|namely|as follows)\b|[:：]|包括|如下|主要有", re.I)
+_CLAUSE_END = re.compile(r"[;；。.!?！？]")
+_DEFINES = re.compile(r"\b(refers to|refer to|means|shall mean|is defined as|are defined as|as mentioned in these)\b|是指|所称|指的是", re.I)
+_PURPOSE = re.compile(r"(?:in order to|so as to|these (?:regulations|provisions|rules|measures) are formulated in order to)\s.{10,160}?(?=[,，;；]|$)|为(?:了)?[^，,。；]{4,60}", re.I)
+_ANSWER_LINE_MAX = 240
+_SENTENCE_LINE_MAX = 320  # a first line that is not a short answer: the whole sentence up to this length
+_EFFECT_ASKED = re.compile(r"\b(apply|applies|effect|effective|force|valid|enter|entered)\b|施行|实施|生效|适用", re.I)
+_EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施|生效", re.I)
+_PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman|spokes\w+|mayor|secretary|inspector|journalist|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed))\b|哪位|谁", re.I)  # characters of the first line before it is cut to the clause that holds the answer
+
+# How close to the question a sentence must be to carry an answer of the asked kind (tuned on the
+# tuning items): idf-weighted share of the focus terms it holds, or the embedding similarity.
+MIN_LEXICAL = 0.25
+MIN_COSINE = 0.45
+MIN_ACROSS = 0.35  # across languages: (window e5 − 0.75) / 0.15, see ``candidates``
+TITLE_WEIGHT = 0.3  # a focus term that is also in the source's document title counts this much
+PHRASE_BONUS = 0.1  # per pair of focus terms found next to each other, as in the question
+LIST_WITHIN = 0.8  # a sentence of an enumeration is preferred for a list question down to this share
+SPAN_WITHIN = 0.45  # a sentence holding the asked kind of answer is read down to this share of the best score
 
 
 @dataclass
@@ -34,6 +69,60 @@ class Candidate:
     cosine: float = 0.0
     score: float = 0.0
     across: bool = False  # the sentence is in the other language than the question
+
+
+@dataclass
+class Reading:
+    """What the reader found: the answer lines (first line = the answer) and how well supported."""
+
+    question: Question
+    support: str = "none"  # direct | partial | none
+    lines: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # parts of the question no source answers
+    reason: str | None = None  # why nothing was found (support "none")
+    sources: list[Source] = field(default_factory=list)
+    strength: float = 0.0  # focus-term share (lexical) of the sentence that holds the answer
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def clean(sentence: str) -> str:
+    """A quote without its "Article N:" label (the citation names the article)."""
+    return _LABEL.sub("", sentence).strip()
+
+
+def bold(text: str, start: int, end: int) -> str:
+    if end <= start or not text[start:end].strip():
+        return text
+    return f"{text[:start]}**{text[start:end]}**{text[end:]}"
+
+
+def cite(text: str, marker: int) -> str:
+    text = text.rstrip()
+    if text and text[-1] in ".。;；:：,，" and not text.endswith("**"):
+        return f"{text[:-1]} [{marker}]{text[-1]}" if text[-1] in ".;:," else f"{text[:-1]}[{marker}]{text[-1]}"
+    return f"{text} [{marker}]"
+
+
+def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
+    """The clause of a long sentence that holds [start, end): (clause, start, end) within it."""
+    if len(sentence) <= _ANSWER_LINE_MAX:
+        return sentence, start, end
+    left = max(sentence.rfind(c, 0, start) for c in ";；:：")
+    right = [i for i in (sentence.find(c, end) for c in ";；。") if i >= 0]
+    lo, hi = left + 1, (min(right) + 1 if right else len(sentence))
+    if hi - lo > _ANSWER_LINE_MAX:
+        left = max(sentence.rfind(c, 0, start) for c in ",，")
+        right = [i for i in (sentence.find(c, end) for c in ",，") if i >= 0]
+        lo, hi = max(lo, left + 1), min(hi, min(right) if right else hi)
+    clause = sentence[lo:hi]
+    stripped = clause.lstrip()
+    lo += len(clause) - len(stripped)
+    clause = stripped.rstrip(" ,，")
+    s = max(0, start - lo)
+    return clause, s, max(s, min(len(clause), end - lo))
 
 
 class ExtractiveBackend:
@@ -49,51 +138,68 @@ class ExtractiveBackend:
             return 1.0
         return self.retriever.snapshot().keyword.idf(token)
 
-    def candidates(self, question: str, sources: list[Source], per_source: int = 3) -> list[Candidate]:
-        all_terms = set(tokenize(question))
+    # --- sentences --------------------------------------------------------------------
+    def candidates(self, question: str, sources: list[Source], per_source: int = 3,
+                   focus: list[str] | None = None) -> list[Candidate]:
+        order = [t for t in tokenize(question) if not focus or t in focus]
+        all_terms = set(focus or []) or set(order)
         weight = {t: max(self._idf(t), 0.1) for t in all_terms}
+        pairs = {(a, b) for a, b in zip(order, order[1:]) if a != b}
         out = []
         for source in sources[:per_source]:
-            # Words of the document's title say which document, not which sentence: leave them out.
-            q_terms = (all_terms - set(tokenize(source.document))) or all_terms
-            total = sum(weight[t] for t in q_terms) or 1.0
+            # Words of the document's title say which document more than which sentence: they count
+            # for less (the title "… conference … in Tianjin" still helps find "held … in Tianjin").
+            title = set(tokenize(source.document))
+            w = {t: weight[t] * (TITLE_WEIGHT if t in title else 1.0) for t in all_terms}
+            total = sum(w.values()) or 1.0
             # Across languages no word is shared: the multilingual similarity of the sentence's
             # window stands in for the keyword overlap (0.75 is unrelated text, 0.9 a close match).
             across = self.retriever is not None and (source.language == "zh") != is_zh(question)
             similarity = self.retriever.sentence_similarity(question, source.article_id) if across else []
-            for i, sentence in enumerate(split_sentences(source.text)):
-                if len(sentence) < 12 or _HEADING_ONLY.match(sentence):
+            # across languages the sentences must line up with the window similarities
+            for i, sentence in enumerate(window_sentences(source.text) if across else split_sentences(source.text)):
+                header = i < 4 and len(sentence) < 40 and not re.search(r"[.。;；!?！？]$", sentence)
+                if (len(sentence) < 12 and not (header and len(sentence) >= 4)) or _HEADING_ONLY.match(sentence):
                     continue
                 if across:
                     xl = similarity[i] if i < len(similarity) else 0.0
                     out.append(Candidate(source, i, sentence, min(1.0, max(0.0, (xl - 0.75) / 0.15)), across=True))
                     continue
-                terms = set(tokenize(f"{' '.join(source.path)} {sentence}"))
-                out.append(Candidate(source, i, sentence, sum(weight[t] for t in q_terms & terms) / total))
+                # a header line ("No. 25", "15 October 2014") is about the document it heads
+                tokens = tokenize(f"{source.document if header else ''} {' '.join(source.path)} {sentence}")
+                terms = set(tokens)
+                lexical = sum(w[t] for t in all_terms & terms) / total
+                # the question's words in the question's order ("new technology applications")
+                phrase = len(pairs & set(zip(tokens, tokens[1:])))
+                out.append(Candidate(source, i, sentence, min(1.0, lexical + PHRASE_BONUS * phrase)))
         return out
 
-    def select(self, question: str, sources: list[Source]) -> list[Candidate]:
-        if not sources:
-            return []
-        s = self.settings
-        if article_labels_in(question) and len(sources[0].text) <= s.extractive_max_chars * 2:
-            # "What does Article 12 say?": the article itself is the answer.
-            first = [Candidate(sources[0], i, t) for i, t in enumerate(split_sentences(sources[0].text))]
-            return self._trim(first)
-        cands = self.candidates(question, sources)
+    def ranked(self, question: str, sources: list[Source], focus: list[str] | None = None,
+               size: int = 16) -> list[Candidate]:
+        """The best sentences of the top sources, best first (lexical, source rank, embedding)."""
+        cands = self.candidates(question, sources, focus=focus)
         if not cands:
             return []
         for c in cands:
             c.score = c.lexical + 0.15 / c.source.marker
-        shortlist = sorted(cands, key=lambda c: -c.score)[:12]
+        shortlist = sorted(cands, key=lambda c: -c.score)[:size]
         q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        vectors = self.embedder.embed_cached([c.text for c in shortlist])
+        vectors = self.embedder.embed_cached([clean(c.text) for c in shortlist])
         for c, v in zip(shortlist, vectors):
             c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
             c.score = 0.5 * c.cosine + 0.35 * c.lexical + 0.15 / c.source.marker
         shortlist.sort(key=lambda c: -c.score)
+        return shortlist
+
+    def select(self, question: str, sources: list[Source]) -> list[Candidate]:
+        """The sentences that best answer the question (in source order), as before the reader."""
+        if not sources:
+            return []
+        shortlist = self.ranked(question, sources)
+        if not shortlist:
+            return []
         best = shortlist[0].score
-        chosen = [c for c in shortlist if c.score >= 0.85 * best][: s.extractive_max_sentences]
+        chosen = [c for c in shortlist if c.score >= 0.85 * best][: self.settings.extractive_max_sentences]
         return self._trim(sorted(chosen, key=lambda c: (c.source.marker, c.index)))
 
     def _trim(self, chosen: list[Candidate]) -> list[Candidate]:
@@ -105,15 +211,377 @@ class ExtractiveBackend:
             size += len(c.text)
         return out
 
+    @staticmethod
+    def relevant(c: Candidate, q: Question | None = None) -> bool:
+        if c.across:
+            return c.lexical >= MIN_ACROSS
+        if q is not None and q.kind == "date" and _EFFECT_ASKED.search(q.text) and _EFFECT.search(c.text):
+            return True  # "since when do these regulations apply?" — "will take effect on …"
+        return c.lexical >= MIN_LEXICAL or c.cosine >= MIN_COSINE
+
+    # --- the reader ---------------------------------------------------------------------
+    def read(self, question: str, sources: list[Source], analysis: Question | None = None) -> Reading:
+        q = analysis or analyse(question)
+        reading = Reading(q, sources=sources)
+        if not sources:
+            reading.reason = "no sources"
+            return reading
+        if q.kind == "article" and len(sources[0].text) <= self.settings.extractive_max_chars * 2:
+            return self._article(reading, sources[0])
+        if q.kind == "summary":
+            return self._summary(reading, sources)
+        if q.kind == "comparison" and len({s.document for s in sources}) >= 2:
+            return self._comparison(reading, sources)
+        shortlist = self.ranked(question, sources, q.focus)
+        if not shortlist:
+            reading.reason = "no sentence of the sources"
+            return reading
+        shortlist = self._about_named_law(q, shortlist, reading)
+        if not shortlist:
+            return reading
+        parts = q.parts or [q]
+        answered: list[tuple[Candidate, tuple[int, int] | None]] = []
+        for part in parts:
+            found = self._evidence(part, shortlist if part is q else self.ranked(part.text, sources, part.focus) or shortlist)
+            if found is None:
+                reading.missing.append(part.text)
+            else:
+                answered.append(found)
+        if not answered:
+            reading.reason = f"no sentence of the sources states {q.describe('en')} about the question"
+            return reading
+        reading.support = "partial" if reading.missing else "direct"
+        reading.strength = max(c.lexical for c, _ in answered)
+        reading.lines = self._compose(q, answered, shortlist)
+        return reading
+
+    def _about_named_law(self, q: Question, shortlist: list[Candidate], reading: Reading) -> list[Candidate]:
+        """A question about a law the library only mentions ("the fine under the Personal Information
+        Protection Law"): only sentences that name that law can answer it."""
+        titles = [t for s in reading.sources for t in (s.document, (s.parallel or {}).get("document"))
+                  if t] + ([d["title"] for d in self.retriever.documents()] + [d["alt_title"] for d in self.retriever.documents() if d.get("alt_title")]
+                           if self.retriever is not None else [])
+        generic = {"law", "act", "regul", "code", "peopl", "republ", "china", "chines", "prc"}
+        for law in q.laws:
+            words = {t for t in tokenize(law) if t not in generic} or set(tokenize(law))
+            if not words:
+                continue
+            if is_zh(law):
+                in_library = any(law in t for t in titles)
+                mention = lambda text, law=law: law in text  # noqa: E731
+            else:
+                in_library = any(words <= set(tokenize(t)) for t in titles)
+                mention = lambda text, words=words: words <= set(tokenize(text))  # noqa: E731
+            if in_library:
+                continue
+            shortlist = [c for c in shortlist if mention(c.text) or (c.across and c.lexical >= 0.6)]
+            if not shortlist:
+                reading.reason = f"the library does not contain {law}"
+                return []
+        return shortlist
+
+    def _evidence(self, q: Question, shortlist: list[Candidate]) -> tuple[Candidate, tuple[int, int] | None] | None:
+        """The best sentence holding an answer of the asked kind about the focus."""
+        best = shortlist[0].score
+        if q.kind == "list":  # a sentence that opens or belongs to an enumeration, near the best
+            for c in shortlist:
+                if c.score >= LIST_WITHIN * best and self.relevant(c) and (self._enumeration(c) or self._items_after(c)):
+                    return c, None
+        if not q.wants_span:
+            for c in shortlist:
+                if q.kind == "definition" and _DEFINES.search(c.text) and self.relevant(c) and c.score >= 0.7 * best:
+                    return c, None
+            return (shortlist[0], None) if self.relevant(shortlist[0]) or shortlist[0].score >= 0.3 else None
+        asked = q.text.lower()
+        kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
+        for kind in kinds:  # a person's name when one is asked for, else any body
+            for c in shortlist:
+                if c.score < SPAN_WITHIN * best and not (self.relevant(c, q) and not self.relevant(c)):
+                    continue
+                if not self.relevant(c, q):
+                    continue
+                found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
+                if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
+                    found = [(s, e) for s, e in found if re.match(r"(the\s+)?[A-Z\u4e00-\u9fff]", c.text[s:e])] or found
+                if found:
+                    return c, self._nearest(found, c.text, q.focus)
+        return None
+
+    @staticmethod
+    def _nearest(found: list[tuple[int, int]], text: str, focus: list[str]) -> tuple[int, int]:
+        """Of several spans in the sentence, the one with most of the question's focus terms around it
+        (an apposition follows a name: "Wang Song, Deputy Director …, delivered a speech"), then the
+        closest to one."""
+        if len(found) == 1:
+            return found[0]
+        words = [(m.start(), set(tokenize(m.group(0))) & set(focus))
+                 for m in re.finditer(r"[A-Za-z]+|[\u4e00-\u9fff]{2,}|\d+", text)]
+        words = [(p, t) for p, t in words if t]
+        if not words:
+            return found[0]
+
+        ordered = sorted(found)
+
+        def score(se):
+            # the span's own context: from the previous answer to the next one (an apposition
+            # belongs to the name it follows), at most 80 characters before and 150 after
+            i = ordered.index(se)
+            lo = max(se[0] - 80, ordered[i - 1][1] if i > 0 else 0)
+            hi = min(se[1] + 150, ordered[i + 1][0] if i + 1 < len(ordered) else len(text))
+            near = set().union(*[t for p, t in words if lo <= p < hi and not se[0] <= p < se[1]] or [set()])
+            distance = min(min(abs(p - se[0]), abs(p - se[1])) for p, _ in words)
+            return (-len(near), distance, -(se[1] - se[0]))
+
+        return min(found, key=score)
+
+    def _answer_line(self, q: Question, c: Candidate, span: tuple[int, int] | None) -> tuple[str, bool]:
+        """(first line, whether it is the whole sentence)."""
+        text = clean(c.text)
+        shift = len(c.text) - len(c.text.lstrip()) + (len(c.text.strip()) - len(text))
+        if span is not None:
+            s, e = span[0] - shift, span[1] - shift
+            if s < 0:  # the span was inside the label
+                s, e = 0, 0
+            merged = self._merge_runs(q, text, s, e)
+            clause, s2, e2 = clause_around(text, *merged)
+            return bold(clause, s2, e2) if e2 > s2 else clause, clause == text
+        if q.kind == "list":
+            enumeration = self._enumeration(c)
+            if enumeration:
+                return self._bold_items(clean(enumeration)), True
+            m = None
+            for m in _ENUM_AFTER.finditer(text):
+                pass
+            if m is not None and len(text) - m.end() > 10:
+                return bold(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0), len(text.rstrip(".。;；"))), True
+        if q.kind == "definition":
+            m = _DEFINES.search(text)
+            if m and len(text) - m.end() > 5:
+                return bold(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0), len(text.rstrip(".。;；"))), True
+        if c.across:  # no shared words to pick a clause by: the sentence, whole or cut
+            clause = text if len(text) <= _SENTENCE_LINE_MAX else clause_around(text, 0, 1)[0]
+            return bold(clause, 0, len(clause.rstrip(" .。;；"))), clause == text
+        clause, s2, e2 = self._best_clause(q, text)
+        if clause != text and len(text) <= _SENTENCE_LINE_MAX:
+            offset = text.find(clause)
+            if offset >= 0:
+                return bold(text, offset + s2, offset + e2), True
+        return bold(clause, s2, e2), clause == text
+
+    def _merge_runs(self, q: Question, text: str, s: int, e: int) -> tuple[int, int]:
+        """Neighbouring answers joined ("Hangzhou, Beijing, and Guangzhou")."""
+        others = spans(q.kind, text, q.money)
+        for s2, e2 in others:
+            if s2 >= e and re.fullmatch(r"[\s,，、]*(?:and|or|和|及|与)?[\s,，、]*", text[e:s2]):
+                e = e2
+        for s2, e2 in reversed(others):
+            if e2 <= s and re.fullmatch(r"[\s,，、]*(?:and|or|和|及|与)?[\s,，、]*", text[e2:s]):
+                s = s2
+        return s, e
+
+    @staticmethod
+    def _best_clause(q: Question, text: str) -> tuple[str, int, int]:
+        """The clause of the sentence with most focus terms; the whole sentence when it is short."""
+        body = text.rstrip(" .。;；")
+        if len(text) <= 160:
+            return text, 0, len(body)
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；:：\s][^,，;；:：]*", body)]
+        focus = set(q.focus)
+        best = max(pieces, key=lambda se: (len(set(tokenize(body[se[0]:se[1]])) & focus), se[1] - se[0]))
+        clause, s, e = clause_around(text, *best)
+        return clause, s, min(e, len(clause.rstrip(" .。;；")))
+
+    def _compose(self, q: Question, answered: list[tuple[Candidate, tuple[int, int] | None]],
+                 shortlist: list[Candidate]) -> list[str]:
+        lines: list[str] = []
+        used: set[tuple[str, int]] = set()
+        stated = []
+        for c, span in answered:  # one answer per part of the question, on one line
+            line, whole = self._answer_line(q, c, span)
+            stated.append(cite(line, c.source.marker))
+            if whole:
+                used.add((c.source.article_id, c.index))
+        lines.append(("；" if q.language == "zh" else "; ").join(dict.fromkeys(stated)))
+        first = answered[0][0]
+        # the list the answer sentence opens, whole
+        items = self._items_after(first) if q.kind in ("list", "other", "yesno", "definition") else []
+        quotes: list[tuple[Candidate | None, str, int]] = []
+        enumeration = self._enumeration(first) if q.kind == "list" and not items else None
+        if enumeration:  # the first line is the ";"-separated list, whole
+            items = [enumeration]
+        elif (first.source.article_id, first.index) not in used:
+            quotes.append((first, clean(first.text), first.source.marker))
+            used.add((first.source.article_id, first.index))
+        for text in items:
+            quotes.append((None, f"- {clean(text)}", first.source.marker))
+        if not items:
+            best = shortlist[0].score
+            extra = [c for c in shortlist if c.score >= 0.85 * best and (c.source.article_id, c.index) not in used
+                     and self.relevant(c)]
+            if q.wants_span:  # supporting quotes for a date, a figure, a name: those that state one too
+                extra = [c for c in extra if spans(q.kind, c.text, q.money)]
+            extra = extra[: max(0, self.settings.extractive_max_sentences - 1)]
+            size = sum(len(t) for _, t, _ in quotes)
+            for c in sorted(extra, key=lambda c: (c.source.marker, c.index)):
+                if size + len(c.text) > self.settings.extractive_max_chars:
+                    break
+                quotes.append((c, clean(c.text), c.source.marker))
+                used.add((c.source.article_id, c.index))
+                size += len(c.text)
+        for _, text, marker in quotes:
+            if text.strip("- "):
+                lines.append(cite(text, marker))
+        return lines
+
+    @staticmethod
+    def _bold_items(line: str) -> str:
+        """'(2) Main principles. Uphold A; uphold B; …' → each item in bold, the heading plain."""
+        pieces = re.split(r"(?<=[;；])\s*", line.strip())
+        out = []
+        for i, piece in enumerate(pieces):
+            head = ""
+            if i == 0 and re.search(r"[.。]\s", piece):
+                cut = max(piece.rfind(". "), piece.rfind("。"))
+                head, piece = piece[: cut + 1] + " ", piece[cut + 1:].strip()
+            body = piece.rstrip(" ;；.。")
+            out.append(head + (f"**{body}**" if body else "") + piece[len(body):])
+        return ("" if is_zh(line) else " ").join(out)
+
+    @staticmethod
+    def _enumeration(c: Candidate) -> str | None:
+        """The source line holding the sentence when that line is an enumeration (3+ pieces separated
+        by semicolons), not too long."""
+        for line in c.source.text.split("\n"):
+            if c.text.strip() in line and len(re.findall(r"[;；]", line)) >= 2 and len(line) <= 1400:
+                return line.strip()
+        return None
+
+    def _items_after(self, c: Candidate) -> list[str]:
+        """The enumerated items that follow a sentence ending in a lead-in ("… the following:")
+        or the paragraph's items when the sentence is one of them: the list, whole."""
+        sentences = window_sentences(c.source.text) if c.across else split_sentences(c.source.text)
+        lines = [line.strip() for line in c.source.text.split("\n") if line.strip()]
+        text = c.text.strip()
+        if not (_LEAD_IN.search(text) or _ITEM.match(text)):
+            # a lead-in sentence followed by item lines
+            after = sentences[c.index + 1: c.index + 2]
+            if not (after and _ITEM.match(after[0])):
+                return []
+        start = next((i for i, line in enumerate(lines) if text in line), None)
+        if start is None:
+            return []
+        if _ITEM.match(text):  # back up to the first item of the run
+            while start > 0 and _ITEM.match(lines[start - 1]):
+                start -= 1
+            run_from = start
+        else:
+            run_from = start + 1
+        items = []
+        size = 0
+        for line in lines[run_from:]:
+            if not _ITEM.match(line):
+                break
+            size += len(line)
+            if size > self.settings.extractive_max_chars * 2:
+                break
+            items.append(line)
+        return items
+
+    # --- articles, summaries, comparisons -----------------------------------------------
+    def _article(self, reading: Reading, source: Source) -> Reading:
+        """'What does Article 12 say?': the article itself, its first sentence stated first."""
+        sentences = [clean(t) for t in split_sentences(source.text) if not _HEADING_ONLY.match(t.strip())]
+        sentences = [t for t in sentences if t]
+        if not sentences:
+            reading.reason = "the article is empty"
+            return reading
+        lines, size = [], 0
+        for i, t in enumerate(sentences):
+            if lines and size + len(t) > self.settings.extractive_max_chars * 2:
+                break
+            lines.append(cite(bold(t, 0, len(t.rstrip(".。;；"))) if i == 0 else t, source.marker))
+            size += len(t)
+        reading.lines, reading.support = lines, "direct"
+        return reading
+
+    def _summary(self, reading: Reading, sources: list[Source]) -> Reading:
+        """A document's purpose and scope (its first provisions), then its outline: the first
+        clause of each article, in order. ``sources`` are the document's articles, in order."""
+        doc = sources[0].document
+        articles = [s for s in sources if s.document == doc]
+        outline: list[str] = []
+        first = None
+        for s in articles:
+            sentences = [clean(t) for t in split_sentences(s.text) if not _HEADING_ONLY.match(t.strip())]
+            sentences = [t for t in sentences if len(t) >= 12 and (re.search(r"[.。;；!?！？]$", t) or len(t) > 60)]
+            if not sentences:
+                continue
+            if first is None:
+                first = (s, sentences[0])
+                continue
+            lead = sentences[0]
+            if len(lead) > 160:
+                cut = max(lead.rfind(c, 0, 160) for c in ",，;；")
+                lead = lead[:cut] if cut > 40 else lead
+            outline.append(cite(f"- {lead}", s.marker))
+        if first is None:
+            reading.reason = "the document has no text"
+            return reading
+        s, sentence = first
+        head = sentence if len(sentence) <= 400 else sentence[: max(sentence.rfind(c, 0, 400) for c in ",，;；")]
+        reading.lines = [cite(f"**{doc}**: {head}", s.marker)]
+        reading.lines += outline[:10] + (outline[-1:] if len(outline) > 10 else [])
+        reading.support = "direct"
+        return reading
+
+    def _comparison(self, reading: Reading, sources: list[Source]) -> Reading:
+        """One line stating what each document is for (its purpose clause, cited), then one cited
+        section per document: its opening provision and the sentence closest to the question."""
+        q = reading.question
+        by_doc: dict[str, list[Source]] = {}
+        for s in sources:
+            by_doc.setdefault(s.document, []).append(s)
+        sections = []
+        for doc in list(by_doc)[:2]:
+            sentences = [(s, clean(t)) for s in by_doc[doc] for t in split_sentences(s.text)
+                         if len(clean(t)) >= 20 and not _HEADING_ONLY.match(t.strip())]
+            if not sentences:
+                continue
+            # the purpose ("In order to …", "为…") or, failing it, the first provision
+            lead_src, lead = next(((s, t) for s, t in sentences if _PURPOSE.search(t)), sentences[0])
+            m = _PURPOSE.search(lead)
+            clause = m.group(0).strip(" ,，") if m else clause_around(lead, 0, min(len(lead), 60))[0]
+            sections.append((doc, lead_src, lead, clause, sentences))
+        if len(sections) < 2:
+            return self._plain(reading, sources)
+        joiner = "；" if q.language == "zh" else "; "
+        first = joiner.join(f"**{doc}**: {clause} [{src.marker}]" for doc, src, _, clause, _ in sections)
+        lines = [first + ("。" if q.language == "zh" else ".")]
+        for doc, src, lead, clause, sentences in sections:
+            lines.append(cite(f"**{doc}**: {lead}", src.marker))
+            focus = set(q.focus) - set(tokenize(doc))
+            others = [(s, t) for s, t in sentences if t != lead and focus & set(tokenize(t))]
+            others.sort(key=lambda st: -len(set(tokenize(st[1])) & focus))
+            for s, t in others[:1]:
+                lines.append(cite(t, s.marker))
+        reading.lines, reading.support = lines, "direct"
+        return reading
+
+    def _plain(self, reading: Reading, sources: list[Source]) -> Reading:
+        chosen = self.select(reading.question.text, sources)
+        if chosen:
+            reading.lines = [cite(clean(c.text), c.source.marker) for c in chosen]
+            reading.support = "direct"
+        return reading
+
+    # --- backend protocol ------------------------------------------------------------------
     def compose(self, chosen: list[Candidate]) -> str:
-        pieces = []
-        for c in chosen:
-            text = c.text.rstrip()
-            pieces.append(f"{text} [{c.source.marker}]")
+        pieces = [f"{clean(c.text).rstrip()} [{c.source.marker}]" for c in chosen]
         return " ".join(pieces) if not any(re.search(r"[\u4e00-\u9fff]", c.text) for c in chosen) else "".join(pieces)
 
-    def stream(self, question: str, sources: list[Source], language: str) -> Iterator[str]:
-        chosen = self.select(question, sources)
-        text = self.compose(chosen)
-        for i, piece in enumerate(re.split(r"(?<=\]) ", text)):
-            yield piece if i == 0 else " " + piece
+    def stream(self, question: str, sources: list[Source], language: str, analysis: Question | None = None,
+               reading: Reading | None = None) -> Iterator[str]:
+        reading = reading or self.read(question, sources, analysis)
+        text = reading.text
+        for i, line in enumerate(text.split("\n")):
+            yield line if i == 0 else "\n" + line

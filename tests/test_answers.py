@@ -1,0 +1,185 @@
+"""Answers a person can use: question analysis, answer spans, the answer-first reader, the line-aware
+citation check, near-topic refusals, summaries, comparisons and the asker's language."""
+
+from __future__ import annotations
+
+import pytest
+
+import settings as _settings
+from qa.question import analyse
+from qa.records import Source
+from qa.spans import spans
+from qa.verify import CitationChecker
+
+S = _settings.Settings()
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("How long must public account platforms keep logs?", "duration"),
+    ("For how many days is the data kept?", "duration"),
+    ("When did the public account regulations take effect?", "date"),
+    ("In what year was the white paper released?", "date"),
+    ("What was the scale of China's digital economy in 2021?", "number"),
+    ("How many internet courts are there?", "number"),
+    ("Where was the 2024 conference held?", "place"),
+    ("In which cities did China set up internet courts?", "place"),
+    ("Who is responsible for supervising public account information services?", "body"),
+    ("Which authority supervises instant messaging tools?", "body"),
+    ("Which document number did the State Council notice have?", "docnum"),
+    ("What are the main objectives of the plan?", "list"),
+    ("What new technology applications does the Outline mention?", "list"),
+    ("What does 'public account information service provider' mean?", "definition"),
+    ("Can users register anonymously?", "yesno"),
+    ("What does Article 12 of the public account regulations say?", "article"),
+    ("Summarize the public account regulations.", "summary"),
+    ("How do the telephone real-name rules differ from the public account rules?", "comparison"),
+    ("本规定自何时起施行？", "date"),
+    ("公众账号信息服务平台应当保存日志多久？", "duration"),
+    ("互联网用户公众账号的注册需要缴纳多少费用？", "number"),
+    ("中国在哪些城市设立了互联网法院？", "place"),
+    ("哪个部门负责全国的公众账号监督管理？", "body"),
+    ("第十四条规定了什么", "article"),
+    ("概括一下《互联网用户公众账号信息服务管理规定》的主要内容。", "summary"),
+    ("《互联网用户公众账号信息服务管理规定》和《互联网新闻信息服务单位约谈工作规定》有什么区别？", "comparison"),
+    ("平台是否可以泄露用户个人信息？", "yesno"),
+    ("约谈的情形有哪些？", "list"),
+])
+def test_the_asked_kind_is_recognised(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_focus_money_sides_parts_and_laws():
+    q = analyse("What is the maximum fine under the Personal Information Protection Law?")
+    assert q.kind == "number" and q.money and q.laws == ["Personal Information Protection Law"]
+    assert "fine" in q.focus and "what" not in q.focus
+    q = analyse("How do the telephone real-name rules differ from the public account rules?")
+    assert q.sides == ["the telephone real-name rules", "the public account rules"]
+    q = analyse("How long must logs be kept and what is the fine for not keeping them?")
+    assert [p.kind for p in q.parts] == ["duration", "number"] and q.parts[1].money
+    assert analyse("《网络安全法》规定的最高罚款金额是多少？").laws == ["网络安全法"]
+    assert analyse("When did the public account regulations take effect?").focus == ["public", "account", "take", "effect"]
+
+
+@pytest.mark.parametrize("kind,sentence,expected", [
+    ("duration", "Providers shall preserve this for no less than six months according to regulations.", "no less than six months"),
+    ("date", "These Regulations will take effect on 8 October 2017.", "8 October 2017"),
+    ("date", "本规定自2017年10月8日起施行。", "2017年10月8日"),
+    ("number", "The digital economy is strong, with a scale of 45.5 trillion yuan in 2021.", "45.5 trillion yuan"),
+    ("place", "The CAC held a national conference on the rule of law on the Internet in Tianjin.", "Tianjin"),
+    ("body", "the Cyberspace Administration of China is responsible for supervision nationwide.", "the Cyberspace Administration of China"),
+    ("docnum", "Ministry of Industry and Information Technology Decree No. 25.", "Decree No. 25"),
+])
+def test_answer_spans(kind, sentence, expected):
+    assert any(sentence[s:e] == expected for s, e in spans(kind, sentence)), [sentence[s:e] for s, e in spans(kind, sentence)]
+
+
+def test_no_money_in_a_sentence_without_one():
+    assert not spans("number", "Violations will be punished by the relevant department according to law.", money=True)
+    assert not spans("place", "the general secretary of the Communist Party of China")
+
+
+SOURCES = [
+    Source(1, "a16", "Internet User Public Account Information Service Management Regulations", "Article 16",
+           "Article 16: Providers shall record users' disseminated content and daily records, and preserve this "
+           "for no less than six months according to regulations.", "c16", "en", "regulation", ["Article 16"]),
+    Source(2, "a1", "On February 28, the CAC held a national conference in Tianjin", "Paragraph 1",
+           "On February 28, the CAC held a national conference on the rule of law on the Internet in Tianjin.",
+           "c1", "en", "news", []),
+]
+
+
+def test_citation_check_keeps_lines_bold_bullets_short_spans_and_headings():
+    text = ("**no less than six months** [1]\n"
+            f"**{SOURCES[0].document}**\n"
+            "- Providers shall record users' disseminated content and daily records [1].\n"
+            "**Tianjin** [2]\n"
+            "**Shanghai** [2]\n"
+            "Bananas are blue [1].")
+    v = CitationChecker(S).check(text, SOURCES)
+    lines = v.text.split("\n")
+    assert lines[0] == "**no less than six months** [1]"
+    assert lines[1] == f"**{SOURCES[0].document}**"
+    assert lines[2].startswith("- Providers shall record") and lines[2].endswith("[1].")
+    assert lines[3] == "**Tianjin** [2]"
+    assert "Shanghai" not in v.text and "Bananas" not in v.text and v.dropped == 1
+
+
+@pytest.fixture(scope="module")
+def service(bundled_settings):
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
+
+    return AnswerService(bundled_settings, HybridRetriever(bundled_settings))
+
+
+def test_the_answer_comes_first_in_bold_with_its_citation_and_no_article_label(service):
+    a = service.ask("How long must public account platforms keep logs?")
+    first = a.answer.split("\n")[0]
+    assert "**no less than six months**" in first and "[" in first
+    assert a.support == "direct" and a.kind == "duration" and not a.refused
+    assert "Article 16:" not in a.answer
+    a = service.ask("When did the public account regulations take effect?")
+    assert "**8 October 2017**" in a.answer.split("\n")[0]
+
+
+def test_near_topic_questions_are_refused_in_the_askers_language(service):
+    a = service.ask("What is the maximum fine under the Personal Information Protection Law?")
+    assert a.refused and a.support == "none" and not a.citations
+    a = service.ask("互联网用户公众账号的注册需要缴纳多少费用？")
+    assert a.refused and a.support == "none"
+    assert a.answer.startswith("资料库中的文件") and "the" not in a.answer
+
+
+def test_answerable_figure_is_not_refused(service):
+    a = service.ask("What was the scale of China's digital economy in 2021 according to the white paper?")
+    assert not a.refused and "45.5 trillion yuan" in a.answer.split("\n")[0]
+
+
+def test_chinese_question_quotes_the_chinese_original(service):
+    a = service.ask("互联网用户公众账号信息服务管理规定自何时起施行？")
+    assert not a.refused and "2017年10月8日" in a.answer.split("\n")[0]
+    assert a.citations[0].parallel and a.citations[0].parallel["language"] == "en"
+
+
+def test_summary_and_comparison(service):
+    a = service.ask("Summarize the public account regulations.")
+    assert not a.refused and a.kind == "summary"
+    assert "standardize Internet user public account information services" in a.answer.split("\n")[0]
+    assert "8 October 2017" in a.answer and len(a.citations) >= 5
+    retrieved = {r["article_id"] for r in a.retrieved}
+    assert all(c.article_id in retrieved for c in a.citations)
+    a = service.ask("How do the telephone real-name rules differ from the public account rules?")
+    assert not a.refused and a.kind == "comparison"
+    cited = {c.document for c in a.citations}
+    assert cited == {"Telephone User Real Identity Information Registration Regulations",
+                     "Internet User Public Account Information Service Management Regulations"}
+    first = a.answer.split("\n")[0]
+    assert "telephone users" in first and "public account information services" in first
+
+
+def test_generative_backends_get_the_asked_kind(service):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from qa.backends.generative import GenerativeBackend
+
+    seen = {}
+
+    class Recording(FakeListChatModel):
+        def _call(self, messages, *args, **kwargs):
+            seen["prompt"] = "\n".join(str(m.content) for m in messages)
+            return super()._call(messages, *args, **kwargs)
+
+        def _stream(self, messages, *args, **kwargs):
+            seen["prompt"] = "\n".join(str(m.content) for m in messages)
+            yield from super()._stream(messages, *args, **kwargs)
+
+    model = Recording(responses=["Providers shall preserve disseminated content and daily records for no less "
+                                 "than six months [1]."])
+    service._backends["openai"] = GenerativeBackend("openai", model, service.settings)
+    a = service.ask("How long must public account platforms keep logs?", backend="openai")
+    assert "a duration (how long)" in seen["prompt"] and "answer first" in seen["prompt"]
+    assert a.backend == "openai" and "six months" in a.answer and a.support == "direct"
+    # a near-topic question is refused before the model is asked
+    seen.clear()
+    a = service.ask("What is the maximum fine under the Personal Information Protection Law?", backend="openai")
+    assert a.refused and "prompt" not in seen
