@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "index intact.",
     )
     parser.add_argument("paths", nargs="*", type=Path,
-                        help=f"files or directories (default: the bundled corpus, {s.corpus_dir})")
+                        help=f"files or directories (default: the bundled corpus, {s.corpus_dir}, and the "
+                             f"uploaded files, {s.upload_dir})")
     parser.add_argument("--store", type=Path, help=f"embedded store directory (default: {s.store_dir})")
     parser.add_argument("--reset", action="store_true", help="rebuild the store from these files only")
     parser.add_argument("--prune", action="store_true", help="remove chunks of files that no longer exist")

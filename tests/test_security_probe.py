@@ -197,6 +197,26 @@ def test_4_two_concurrent_ingests_both_stay_in_the_index(tmp_path):
     assert len(manifest) == 2
 
 
+def test_4_two_concurrent_uploads_through_the_ui_both_stay_in_the_index(app, tmp_path):
+    from gradio_client import Client, handle_file
+
+    url, _, _ = app
+    jobs, clients = [], []
+    for name, title in (("ferries.txt", "Ferry Timetable Rules"), ("bells.txt", "Church Bell Rules")):
+        path = tmp_path / name
+        path.write_text(f"{title}\n\nArticle 1: Every {name[:-4]} schedule is filed yearly.\n", encoding="utf-8")
+        client = Client(url, auth=("alice", PASSWORDS["alice"]), verbose=False)
+        jobs.append(client.submit([handle_file(str(path))], False, api_name="/upload"))
+        clients.append(client)
+        time.sleep(2)
+    statuses = [job.result(timeout=600)[0] for job in jobs]
+    for client in clients:
+        client.close()
+    assert all("Ingested 1 file(s)" in s for s in statuses), statuses
+    titles = {d["title"] for d in httpx.get(url + "/api/documents", headers=AUTH, timeout=60).json()}
+    assert {"Ferry Timetable Rules", "Church Bell Rules"} <= titles
+
+
 # --- 5. zip bombs --------------------------------------------------------------------------
 def make_docx(path: Path, paragraphs: list[str]) -> Path:
     from docx import Document
