@@ -8,7 +8,6 @@ cosine, BM25) so the answering step can decide to refuse.
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 import threading
 import time
@@ -19,7 +18,7 @@ import numpy as np
 import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
-from vectorstore.keyword import KeywordIndex, tokenize
+from vectorstore.keyword import KeywordIndex, TokenCache, tokenize
 from vectorstore.numerals import is_zh
 from vectorstore.records import Chunk
 
@@ -188,25 +187,8 @@ class HybridRetriever:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
-        cache = self.settings.cache_dir / f"bm25-v2-{generation}.pkl"
-        tokenised = None
-        if cache.exists():
-            try:
-                cached = pickle.loads(cache.read_bytes())
-                if cached["ids"] == [c.chunk_id for c in chunks]:
-                    tokenised = cached["tokens"]
-            except Exception:  # noqa: BLE001 - a bad cache is rebuilt
-                tokenised = None
-        if tokenised is None:
-            tokenised = [tokenize(f"{c.document} {c.alt_title or ''} {' '.join(c.path)} {c.text}", self.settings.cache_dir)
-                         for c in chunks]
-            try:
-                self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
-                for old in self.settings.cache_dir.glob("bm25-*.pkl"):
-                    old.unlink(missing_ok=True)
-                cache.write_bytes(pickle.dumps({"ids": [c.chunk_id for c in chunks], "tokens": tokenised}))
-            except OSError as exc:
-                log.warning("cannot cache the keyword index in %s: %s", self.settings.cache_dir, exc)
+        texts = [f"{c.document} {c.alt_title or ''} {' '.join(c.path)} {c.text}" for c in chunks]
+        tokenised = TokenCache(self.settings.cache_dir / "keyword-tokens-v3.pkl").tokenise(texts, self.settings.cache_dir)
         snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks))
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload
