@@ -398,11 +398,14 @@ def test_10_random_high_bytes_are_refused_not_ingested_as_mojibake(tmp_path):
 
 def test_10_lone_surrogates_are_422_and_the_audit_log_keeps_one_line_per_record(app):
     url, env, _ = app
+    log = next(Path(env["NETLAW_AUDIT_DIR"]).parent.glob("app-*.log"))
+    tracebacks = log.read_text(encoding="utf-8").count("Traceback")
     bad = '"\\ud800 question"'
     for route, body in (("/api/ask", '{"question": %s}' % bad), ("/api/ask/stream", '{"question": %s}' % bad),
                         ("/api/feedback", '{"question": "q", "answer": "a", "rating": 1, "comment": %s}' % bad)):
         r = httpx.post(url + route, content=body, headers={**AUTH, "Content-Type": "application/json"})
         assert r.status_code == 422, (route, r.text)
+    assert log.read_text(encoding="utf-8").count("Traceback") == tracebacks
     r = httpx.post(url + "/api/ask", json={"question": "When\u2028did\u2029the news\x85 take effect?"},
                    headers=AUTH, timeout=120)
     assert r.status_code == 200
