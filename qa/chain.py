@@ -49,7 +49,8 @@ MESSAGES = {
 # A gate refusal for weak evidence is overturned when the reader finds the asked kind of answer in a
 # sentence this close to the question (idf-weighted share of its focus terms): "What was the scale of
 # the digital economy in 2021?" shares few words with its article as a whole, but one sentence holds them.
-OVERRIDE_MIN_LEXICAL = 0.6
+OVERRIDE_MIN_LEXICAL = 0.45
+OVERRIDE_MIN_COSINE, OVERRIDE_MIN_SHARED = 0.55, 0.2
 DOCUMENT_MATCH = 0.5  # share of a named document's words its title must hold (summaries, comparisons)
 
 
@@ -321,7 +322,10 @@ class AnswerService:
             return False
         if q.kind in ("summary", "comparison"):
             return True  # the documents were matched by name
-        return q.wants_span and reading.strength >= OVERRIDE_MIN_LEXICAL
+        if q.wants_span and reading.strength >= OVERRIDE_MIN_LEXICAL:
+            return True
+        # a paraphrase: few words shared, but one sentence is close in meaning and shares some
+        return reading.closeness >= OVERRIDE_MIN_COSINE and reading.strength >= OVERRIDE_MIN_SHARED
 
     def _generate(self, name: str, question: str, sources, language: str, emit, analysis=None,
                   reading=None) -> tuple[str, str | None]:

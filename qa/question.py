@@ -148,15 +148,15 @@ def _kind(text: str, zh: bool) -> str:
             r"\b(how long|when|who|where|how many|how much)\b|多久|何时|谁|哪里|多少", text, re.I):
         return "article"
     for kind, pattern in (_ZH if zh else _EN):
+        if kind == "yesno" and article_labels_in(text):
+            break  # "Does Article 9 …?": what the article says
         if pattern.search(text):
             if kind == "number" and not zh and re.search(r"\bhow many\b", text, re.I) and re.search(
                     r"\bhow many (days|weeks|months|years|hours)\b", text, re.I):
                 return "duration"
             return kind
-    if zh:
-        # a Chinese question may also be asked with English-style words after a translation
-        return "other"
-    return "other"
+    # a question that names an article and asks nothing else ("Article 1 of the SPC regulations")
+    return "article" if article_labels_in(text) else "other"
 
 
 def focus_terms(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from vectorstore.numerals import is_zh
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 
 
-_ABBREVIATION = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|St|Vol|pp|vs|etc|e\.g|i\.e)\.|\b[A-Z]\.(?:[A-Z]\.)+)$")
+_ABBREVIATION = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|St|Vol|pp|vs|e\.g|i\.e)\.|\b[A-Z]\.(?:[A-Z]\.)+)$")
 
 
 def split_sentences(text: str) -> list[str]:

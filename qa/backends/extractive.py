@@ -44,6 +44,7 @@ _CLAUSE_END = re.compile(r"[;；。.!?！？]")
 _DEFINES = re.compile(r"\b(refers to|refer to|means|shall mean|is defined as|are defined as|as mentioned in these)\b|是指|所称|指的是", re.I)
 _PURPOSE = re.compile(r"(?:in order to|so as to|these (?:regulations|provisions|rules|measures) are formulated in order to)\s.{10,160}?(?=[,，;；]|$)|为(?:了)?[^，,。；]{4,60}", re.I)
 _ANSWER_LINE_MAX = 240
+_ACROSS_LINE_MAX = 480  # the same across languages, where no clause can be picked by its words
 _SENTENCE_LINE_MAX = 320  # a first line that is not a short answer: the whole sentence up to this length
 _EFFECT_ASKED = re.compile(r"\b(apply|applies|effect|effective|force|valid|enter|entered)\b|施行|实施|生效|适用", re.I)
 _EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施|生效", re.I)
@@ -82,6 +83,7 @@ class Reading:
     reason: str | None = None  # why nothing was found (support "none")
     sources: list[Source] = field(default_factory=list)
     strength: float = 0.0  # focus-term share (lexical) of the sentence that holds the answer
+    closeness: float = 0.0  # its embedding similarity to the question (0 across languages)
 
     @property
     def text(self) -> str:
@@ -121,6 +123,13 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
     stripped = clause.lstrip()
     lo += len(clause) - len(stripped)
     clause = stripped.rstrip(" ,，")
+    while len(clause) < 50 and lo + len(stripped) < len(sentence):  # too short to read: take the next clause too
+        nxt = [i for i in (sentence.find(c, lo + len(stripped) + 1) for c in ",，;；。") if i >= 0]
+        hi = min(nxt) if nxt else len(sentence)
+        stripped = sentence[lo:hi].strip()
+        clause = stripped.rstrip(" ,，")
+        if not nxt:
+            break
     s = max(0, start - lo)
     return clause, s, max(s, min(len(clause), end - lo))
 
@@ -152,6 +161,8 @@ class ExtractiveBackend:
             title = set(tokenize(source.document))
             w = {t: weight[t] * (TITLE_WEIGHT if t in title else 1.0) for t in all_terms}
             total = sum(w.values()) or 1.0
+            # a news item's title is its first sentence: there, the title's words count in full
+            opening = source.article in ("Paragraph 1", "Preamble") and split_sentences(source.text)[:1]
             # Across languages no word is shared: the multilingual similarity of the sentence's
             # window stands in for the keyword overlap (0.75 is unrelated text, 0.9 a close match).
             across = self.retriever is not None and (source.language == "zh") != is_zh(question)
@@ -163,19 +174,25 @@ class ExtractiveBackend:
                     continue
                 if across:
                     xl = similarity[i] if i < len(similarity) else 0.0
-                    out.append(Candidate(source, i, sentence, min(1.0, max(0.0, (xl - 0.75) / 0.15)), across=True))
+                    lexical = min(1.0, max(0.0, (xl - 0.75) / 0.15))
+                    if header and source.marker == 1:  # a header line ("GF No. (2014)33") of the best article
+                        lexical = max(lexical, MIN_ACROSS)
+                    out.append(Candidate(source, i, sentence, lexical, across=True))
                     continue
                 # a header line ("No. 25", "15 October 2014") is about the document it heads
                 tokens = tokenize(f"{source.document if header else ''} {' '.join(source.path)} {sentence}")
                 terms = set(tokens)
-                lexical = sum(w[t] for t in all_terms & terms) / total
+                if opening and i == 0 and source.document.lower()[:40] in sentence.lower():
+                    lexical = sum(weight[t] for t in all_terms & terms) / (sum(weight.values()) or 1.0)
+                else:
+                    lexical = sum(w[t] for t in all_terms & terms) / total
                 # the question's words in the question's order ("new technology applications")
                 phrase = len(pairs & set(zip(tokens, tokens[1:])))
                 out.append(Candidate(source, i, sentence, min(1.0, lexical + PHRASE_BONUS * phrase)))
         return out
 
     def ranked(self, question: str, sources: list[Source], focus: list[str] | None = None,
-               size: int = 16) -> list[Candidate]:
+               size: int = 12) -> list[Candidate]:
         """The best sentences of the top sources, best first (lexical, source rank, embedding)."""
         cands = self.candidates(question, sources, focus=focus)
         if not cands:
@@ -184,7 +201,8 @@ class ExtractiveBackend:
             c.score = c.lexical + 0.15 / c.source.marker
         shortlist = sorted(cands, key=lambda c: -c.score)[:size]
         q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        vectors = self.embedder.embed_cached([clean(c.text) for c in shortlist])
+        # a long sentence is embedded by its first 300 characters: the cost grows with the longest
+        vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
         for c, v in zip(shortlist, vectors):
             c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
             c.score = 0.5 * c.cosine + 0.35 * c.lexical + 0.15 / c.source.marker
@@ -252,6 +270,7 @@ class ExtractiveBackend:
             return reading
         reading.support = "partial" if reading.missing else "direct"
         reading.strength = max(c.lexical for c, _ in answered)
+        reading.closeness = max(0.0 if c.across else c.cosine for c, _ in answered)
         reading.lines = self._compose(q, answered, shortlist)
         return reading
 
@@ -294,8 +313,10 @@ class ExtractiveBackend:
             return (shortlist[0], None) if self.relevant(shortlist[0]) or shortlist[0].score >= 0.3 else None
         asked = q.text.lower()
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
+        # of the sentences near the best, the one holding most of the focus (then closest in meaning)
+        by_focus = sorted(shortlist, key=lambda c: -(c.lexical + 0.5 * c.cosine))
         for kind in kinds:  # a person's name when one is asked for, else any body
-            for c in shortlist:
+            for c in by_focus:
                 if c.score < SPAN_WITHIN * best and not (self.relevant(c, q) and not self.relevant(c)):
                     continue
                 if not self.relevant(c, q):
@@ -359,9 +380,9 @@ class ExtractiveBackend:
             if m and len(text) - m.end() > 5:
                 return bold(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0), len(text.rstrip(".。;；"))), True
         if c.across:  # no shared words to pick a clause by: the sentence, whole or cut
-            clause = text if len(text) <= _SENTENCE_LINE_MAX else clause_around(text, 0, 1)[0]
+            clause = text if len(text) <= _ACROSS_LINE_MAX else clause_around(text, 0, 1)[0]
             return bold(clause, 0, len(clause.rstrip(" .。;；"))), clause == text
-        clause, s2, e2 = self._best_clause(q, text)
+        clause, s2, e2 = self._best_clause(q, text, self._clause_weights(q, c.source))
         if clause != text and len(text) <= _SENTENCE_LINE_MAX:
             offset = text.find(clause)
             if offset >= 0:
@@ -379,15 +400,21 @@ class ExtractiveBackend:
                 s = s2
         return s, e
 
+    def _clause_weights(self, q: Question, source: Source) -> dict[str, float]:
+        title = set(tokenize(source.document))
+        return {t: max(self._idf(t), 0.1) * (TITLE_WEIGHT if t in title else 1.0) for t in q.focus}
+
     @staticmethod
-    def _best_clause(q: Question, text: str) -> tuple[str, int, int]:
-        """The clause of the sentence with most focus terms; the whole sentence when it is short."""
+    def _best_clause(q: Question, text: str, weights: dict[str, float] | None = None) -> tuple[str, int, int]:
+        """The clause of the sentence holding most of the focus (idf-weighted, title words count
+        less); the whole sentence when it is short."""
         body = text.rstrip(" .。;；")
         if len(text) <= 160:
             return text, 0, len(body)
         pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；:：\s][^,，;；:：]*", body)]
-        focus = set(q.focus)
-        best = max(pieces, key=lambda se: (len(set(tokenize(body[se[0]:se[1]])) & focus), se[1] - se[0]))
+        weights = weights or {t: 1.0 for t in q.focus}
+        best = max(pieces, key=lambda se: (sum(weights.get(t, 0.0) for t in set(tokenize(body[se[0]:se[1]]))),
+                                           se[1] - se[0]))
         clause, s, e = clause_around(text, *best)
         return clause, s, min(e, len(clause.rstrip(" .。;；")))
 
