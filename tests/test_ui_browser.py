@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 
@@ -11,7 +12,9 @@ import settings as _settings
 from tests.servers import PASSWORDS, running_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = _settings.PROJECT_ROOT / "docs" / "screenshots"
+# Screenshots go to an untracked build folder, so a test run never changes tracked files. To refresh
+# the README's pictures: NETLAW_SCREENSHOTS=docs/screenshots pytest tests/test_ui_browser.py
+SCREENSHOTS = _settings.PROJECT_ROOT / os.environ.get("NETLAW_SCREENSHOTS", "build/screenshots")
 pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 
 
