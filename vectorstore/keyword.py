@@ -105,9 +105,10 @@ class KeywordIndex:
         import bm25s
 
         self.size = len(tokenised)
-        self._bm25 = bm25s.BM25()
-        # bm25s cannot index an empty corpus: keep one empty document instead (it scores 0).
-        self._bm25.index(tokenised or [[]], show_progress=False)
+        # bm25s cannot index a corpus without a single token: such a corpus scores 0 everywhere.
+        self._bm25 = bm25s.BM25() if any(tokenised) else None
+        if self._bm25 is not None:
+            self._bm25.index(tokenised, show_progress=False)
         df: Counter[str] = Counter()
         for tokens in tokenised:
             df.update(set(tokens))
@@ -120,7 +121,7 @@ class KeywordIndex:
         return self._idf.get(token, self._max_idf)
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
-        if not query_tokens or self.size == 0:
+        if not query_tokens or self._bm25 is None:
             return np.zeros(self.size)
         return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)[: self.size]
 
