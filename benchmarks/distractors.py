@@ -98,6 +98,14 @@ def _body(rng: random.Random, pool: list[str], n: int, joiner: str) -> str:
     return joiner.join(_sentence(rng, pool, joiner == "") for _ in range(n))
 
 
+def _regulation(title: str, issued: str, articles: int, heading, body, closing: str) -> list[str]:
+    """Lines of a regulation: title, date, numbered articles, a last article with the effective date."""
+    lines = [title, issued, ""]
+    for n in range(1, articles + 1):
+        lines += [heading(n) + body(), ""]
+    return lines + [heading(articles + 1) + closing]
+
+
 def make_document(i: int, rng: random.Random, pools: Pools, articles: int) -> tuple[str, str]:
     """(file name, text) of distractor document number ``i`` with ``articles`` articles."""
     year = rng.randint(2000, 2024)
@@ -106,16 +114,15 @@ def make_document(i: int, rng: random.Random, pools: Pools, articles: int) -> tu
     serial = f"({year}) No. {i}"
     if kind == "en_reg":
         title = f"{rng.choice(EN_FORMS)} {rng.choice(EN_SUBJECTS)} {rng.choice(EN_OBJECTS)} {serial}"
-        lines = [title, f"Issued on {day} {MONTHS[month - 1]} {year}", ""]
-        for n in range(1, articles + 1):
-            lines += [f"Article {n}: {_body(rng, pools.en, rng.randint(1, 4), ' ')}", ""]
-        lines.append(f"Article {articles + 1}: These Provisions take effect on {day} {MONTHS[month - 1]} {year + 1}.")
+        date = f"{day} {MONTHS[month - 1]}"
+        lines = _regulation(title, f"Issued on {date} {year}", articles, lambda n: f"Article {n}: ",
+                            lambda: _body(rng, pools.en, rng.randint(1, 4), " "),
+                            f"These Provisions take effect on {date} {year + 1}.")
     elif kind == "zh_reg":
         title = f"{rng.choice(ZH_SUBJECTS)}{rng.choice(ZH_OBJECTS)}{rng.choice(ZH_FORMS)}（{year}年第{i}号）"
-        lines = [title, f"{year}年{month}月{day}日发布", ""]
-        for n in range(1, articles + 1):
-            lines += [f"第{zh_number(n)}条　{_body(rng, pools.zh, rng.randint(1, 3), '')}", ""]
-        lines.append(f"第{zh_number(articles + 1)}条　本规定自{year + 1}年{month}月{day}日起施行。")
+        lines = _regulation(title, f"{year}年{month}月{day}日发布", articles, lambda n: f"第{zh_number(n)}条　",
+                            lambda: _body(rng, pools.zh, rng.randint(1, 3), ""),
+                            f"本规定自{year + 1}年{month}月{day}日起施行。")
     elif kind == "plan":
         title = f"{rng.choice(PLAN_FORMS)} {rng.choice(EN_SUBJECTS)} {rng.choice(EN_OBJECTS)} {year}-{year + 5} {serial}"
         lines = [title, f"{MONTHS[month - 1]} {day}, {year}", ""]
