@@ -104,6 +104,7 @@ class KeywordIndex:
     def __init__(self, tokenised: list[list[str]]):
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.size = len(tokenised)
         # bm25s cannot index a corpus without a single token: such a corpus scores 0 everywhere.
         self._bm25 = bm25s.BM25() if any(tokenised) else None
