@@ -60,9 +60,19 @@ def app_rss_mb(s) -> float:
     return json.loads(lines[-1])["rss_mb"]
 
 
+def forget_queries() -> None:
+    """Empty the query-vector caches, so every size pays for embedding its questions."""
+    from vectorstore.embeddings import get_embedder
+    from vectorstore.multilingual import get_multilingual_embedder
+
+    get_embedder()._cache.clear()
+    get_multilingual_embedder()._queries.clear()
+
+
 def retrieval(retriever, items, mode: str = "hybrid") -> dict:
     from benchmarks.retrieval_bench import gold_rank
 
+    forget_queries()
     latencies, ranks = [], []
     for g in items:
         started = time.perf_counter()
