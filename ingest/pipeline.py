@@ -149,7 +149,12 @@ def lock_path(s: _settings.Settings) -> Path:
 def ingest_lock(s: _settings.Settings) -> Iterator[None]:
     """The one-ingest-at-a-time lock (a file lock: it holds across processes)."""
     path = lock_path(s)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # FileLock would retry an unwritable path until its timeout
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the ingest lock {path} ({exc.strerror or exc}); "
+                         f"set NETLAW_INGEST_LOCK to a writable file") from exc
     lock = FileLock(str(path), timeout=s.ingest_lock_timeout_s)
     try:
         lock.acquire()
