@@ -91,6 +91,7 @@ class LoginThrottle:
     many per client address (guessing many names from one place)."""
 
     CLIENT_FACTOR = 5
+    MAX_KEYS = 10_000
 
     def __init__(self, max_failures: int, window_s: float):
         self.max_failures, self.window_s = max_failures, window_s
@@ -119,6 +120,8 @@ class LoginThrottle:
         with self._lock:
             for key in keys:
                 self._failures.setdefault(key, deque(maxlen=self._limit(key))).append(now)
+            if len(self._failures) > self.MAX_KEYS:  # many names guessed: forget the expired ones
+                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] <= self.window_s}
 
     def succeeded(self, keys: list[str]) -> None:
         with self._lock:
