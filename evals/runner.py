@@ -51,7 +51,11 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
     retrieved_ids = {r["article_id"] for r in answer.retrieved}
     resolving = sum(1 for c in answer.citations if c.article_id in retrieved_ids
                     or (c.parallel and c.parallel["article_id"] in retrieved_ids))
-    sentences = [] if answer.refused else split_sentences(answer.answer)
+    # "Not stated in the documents: …" (a partial answer) is a statement about the documents, not a claim
+    # from one: it carries no citation and is not counted as an uncited sentence
+    framing = set(getattr(answer, "not_stated", None) or [])
+    sentences = [] if answer.refused else split_sentences(
+        "\n".join(line for line in answer.answer.split("\n") if line not in framing))
     answerable = bool(gold)
     support = getattr(answer, "support", None)
     row = {

@@ -70,3 +70,33 @@ def test_heldout_type_meets_its_floor(evaluation, backend, qtype, metric, floor)
     failed = [f"  {r['id']}: {'; '.join(r['why'])} — {r['question'][:80]}" for r in run["rows"]
               if r["split"] == "heldout" and r["type"] == qtype and r["why"]]
     assert value >= floor, f"held-out {qtype} {metric} = {value:.3f} < {floor}\n" + "\n".join(failed[:30])
+
+
+ANSWER_CEILINGS = {"false_refusal_rate", "latency_p50_s"}
+
+
+def _answer_floors():
+    import tomllib
+
+    from evals.conftest import FLOORS
+
+    floors = tomllib.loads(FLOORS.read_text(encoding="utf-8"))
+    return [(backend, metric, value) for backend, table in floors.items() if isinstance(table, dict)
+            for metric, value in table.get("answers_heldout", {}).items()]
+
+
+@pytest.mark.parametrize("backend,metric,floor", _answer_floors())
+def test_heldout_answers_meet_their_floors(evaluation, backend, metric, floor):
+    """Answers on the held-out part of every gold file: key facts in the whole answer and in its
+    first line, citation precision, near-topic refusal, false refusals (ceiling)."""
+    if backend != evaluation["primary"]:
+        pytest.skip(f"floors for {backend}; this run evaluated {evaluation['primary']}")
+    run = evaluation["runs"][backend]
+    value = run["heldout"].get(metric)
+    assert value is not None, f"held-out {metric} was not measured"
+    failed = [f"  {r['id']} ({r['type']}): {'; '.join(r['why'])} — {r['question'][:80]}" for r in run["rows"]
+              if r["split"] == "heldout" and r["why"]]
+    if metric in ANSWER_CEILINGS:
+        assert value <= floor, f"held-out {metric} = {value:.3f} > {floor}\n" + "\n".join(failed[:30])
+    else:
+        assert value >= floor, f"held-out {metric} = {value:.3f} < {floor}\n" + "\n".join(failed[:30])

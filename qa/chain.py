@@ -302,7 +302,8 @@ class AnswerService:
         answer.answer, answer.citations = checked.text, checked.citations
         answer.support = reading.support
         if reading.missing and checked.kept:
-            answer.answer += "\n" + "\n".join(MESSAGES["not_stated"][language].format(part=p) for p in reading.missing)
+            answer.not_stated = [MESSAGES["not_stated"][language].format(part=p) for p in reading.missing]
+            answer.answer += "\n" + "\n".join(answer.not_stated)
         if not checked.kept:  # nothing in the sources could be said with a citation
             answer.refused, answer.answer, answer.support = True, REFUSAL[language], "none"
             answer.refusal_reason = "no sentence of the sources answers the question"

@@ -52,8 +52,8 @@ _EN = [
         r"\bhow long\b|for how many (days|weeks|months|years|hours)|how many (days|weeks|months|years|hours)"
         r"|\b(time limit|deadline|retention period|within what (time|period))|how soon|how quickly", re.I)),
     ("date", re.compile(
-        r"^\s*(and |so |then )?when\b|\bwhen (did|do|does|was|were|will|is|are|must|should)\b|what (date|day|year|month|time)"
-        r"|which (date|day|year|month)|in what year|since when|by when|on what (date|day)|date of|until when", re.I)),
+        r"^\s*(and |so |then )?when\b|\bwhen (did|do|does|was|were|will|is|are|must|should)\b|what (date|day|year|month|time)\b"
+        r"|which (date|day|year|month)\b|in what year|since when|by when|on what (date|day)|date of|until when", re.I)),
     ("place", re.compile(
         r"^\s*(and |so )?where\b|\bwhere (was|were|is|are|did|do|does|will)\b|in (which|what) (city|cities|province|provinces|country|countries|place|places|location|venue)"
         r"|which (city|cities|province|provinces|country|countries|venue)|what (city|cities|venue|location|place)",
@@ -103,7 +103,7 @@ _SIDES_EN = re.compile(
     r"|^(.+?)\s+(?:vs\.?|versus)\s+(.+?)[?.]?$", re.I)
 _SIDES_ZH = re.compile(r"^(.+?)(?:与|和|同|跟)(.+?)(?:相比|之间|有(?:什么|何)|的(?:区别|不同|异同|差异)|在.{0,10}(?:区别|不同|差异)|区别|不同|对比|比较)")
 _LAW_EN = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){0,6}(?:Law|Act|Code|Constitution|Convention|Directive|GDPR|Regulation))\b")
-_LAW_ZH = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{2,12}法)(?![\u4e00-\u9fff]*(?:治|规|院|律))")
+_LAW_ZH = re.compile(r"《([^》]{2,40})》")
 
 
 @dataclass
@@ -181,7 +181,7 @@ def laws_named(text: str) -> list[str]:
         if len(name.split()) >= 2 or name.isupper():
             found.append(name)
     for m in _LAW_ZH.finditer(text):
-        found.append((m.group(1) or m.group(2)).strip())
+        found.append(m.group(1).strip())
     return list(dict.fromkeys(found))
 
 
@@ -201,6 +201,8 @@ def analyse(question: str) -> Question:
                               money=False, laws=laws_named(p)) for p in pieces]
             for p in parts:
                 p.money = bool(p.kind == "number" and _MONEY.search(p.text))
+                # "… and on what date?": a part is about what the whole question is about
+                p.focus = p.focus + [t for t in q.focus if t not in p.focus]
             if sum(1 for p in parts if p.kind != "other") >= 2 and len({p.kind for p in parts}) >= 2:
                 q.parts = parts
     return q

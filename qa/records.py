@@ -58,6 +58,7 @@ class Answer:
     # question is answered, the rest is marked as not stated), "none" (refused)
     support: str = "none"
     kind: str | None = None  # the asked kind (qa.question.KINDS)
+    not_stated: list[str] = field(default_factory=list)  # parts of the question the documents do not answer
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -46,8 +46,8 @@ PLACE = [
     re.compile(r"(?:北京|上海|天津|重庆|广州|深圳|杭州|郑州|乌镇|南京|武汉|成都|西安|厦门|海南|浙江|广东|江苏|河南|香港|澳门|台湾|新疆|西藏|中国|美国|欧洲|俄罗斯|日本|德国|法国|英国|印度)(?:市|省)?"),
     re.compile(r"\bin\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)\b"),
 ]
-_BODY_HEAD = (r"(?:Administration|Ministry|Council|Department|Departments|Office|Commission|Court|Courts|Bureau|Committee|"
-              r"Procuratorate|Congress|Government|Authority|Authorities|Agency|Party|Association|Center|Centre|Group|Academy|"
+_BODY_HEAD = (r"(?:Administrations?|Ministry|Ministries|Councils?|Departments?|Offices?|Commissions?|Courts?|Bureaus?|Committees?|"
+              r"Procuratorates?|Congress|Governments?|Authority|Authorities|Agency|Agencies|Party|Associations?|Center|Centre|Group|Academy|"
               r"General Office|Secretariat|Assembly|Leading Group)")
 BODY = [
     re.compile(rf"\b(?:the\s+)?(?:[A-Z][\w’'-]*\s+(?:(?:of|and|for|on|in|the)\s+)*){{0,8}}{_BODY_HEAD}"

@@ -41,7 +41,7 @@ _ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|（[一二三四五六七八九十]+）|
 _LEAD_IN = re.compile(r"(?:[:：]|\bthe following\b|\bas follows\b|下列|如下|以下)\s*$|(?:[:：])$", re.I)
 _ENUM_AFTER = re.compile(r"\b(?:including|includes|include|such as|namely|as follows)\b|[:：]|包括|如下|主要有", re.I)
 _CLAUSE_END = re.compile(r"[;；。.!?！？]")
-_DEFINES = re.compile(r"\b(refers to|refer to|means|shall mean|is defined as|are defined as|as mentioned in these)\b|是指|所称|指的是", re.I)
+_DEFINES = re.compile(r"\b(refers to|refer to|means|shall mean|is defined as|are defined as)\b|是指|所称|指的是", re.I)
 _PURPOSE = re.compile(r"(?:in order to|so as to|these (?:regulations|provisions|rules|measures) are formulated in order to)\s.{10,160}?(?=[,，;；]|$)|为(?:了)?[^，,。；]{4,60}", re.I)
 _ANSWER_LINE_MAX = 240
 _ACROSS_LINE_MAX = 480  # the same across languages, where no clause can be picked by its words
@@ -55,10 +55,12 @@ _PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|
 MIN_LEXICAL = 0.25
 MIN_COSINE = 0.45
 MIN_ACROSS = 0.35  # across languages: (window e5 − 0.75) / 0.15, see ``candidates``
+TOP_MIN_LEXICAL, TOP_MIN_COSINE = 0.15, 0.35  # the same for the best-ranked article
 TITLE_WEIGHT = 0.3  # a focus term that is also in the source's document title counts this much
 PHRASE_BONUS = 0.1  # per pair of focus terms found next to each other, as in the question
 LIST_WITHIN = 0.8  # a sentence of an enumeration is preferred for a list question down to this share
-SPAN_WITHIN = 0.45  # a sentence holding the asked kind of answer is read down to this share of the best score
+SPAN_WITHIN = 0.45
+SPAN_EXTRA = 4  # sentences holding the asked kind of answer added to the shortlist  # a sentence holding the asked kind of answer is read down to this share of the best score
 
 
 @dataclass
@@ -192,14 +194,19 @@ class ExtractiveBackend:
         return out
 
     def ranked(self, question: str, sources: list[Source], focus: list[str] | None = None,
-               size: int = 12) -> list[Candidate]:
-        """The best sentences of the top sources, best first (lexical, source rank, embedding)."""
-        cands = self.candidates(question, sources, focus=focus)
+               size: int = 12, per_source: int = 3, q: Question | None = None) -> list[Candidate]:
+        """The best sentences of the top sources, best first (lexical, source rank, embedding). For
+        a question asking for a date, a figure, a name…, a few sentences that hold one join the
+        shortlist even with few shared words (a paraphrase: "keep logs" → "preserve … six months")."""
+        cands = self.candidates(question, sources, per_source=per_source, focus=focus)
         if not cands:
             return []
         for c in cands:
             c.score = c.lexical + 0.15 / c.source.marker
-        shortlist = sorted(cands, key=lambda c: -c.score)[:size]
+        ordered = sorted(cands, key=lambda c: -c.score)
+        shortlist = ordered[:size]
+        if q is not None and q.wants_span:
+            shortlist += [c for c in ordered[size:] if spans(q.kind, c.text, q.money)][:SPAN_EXTRA]
         q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         # a long sentence is embedded by its first 300 characters: the cost grows with the longest
         vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
@@ -231,10 +238,13 @@ class ExtractiveBackend:
 
     @staticmethod
     def relevant(c: Candidate, q: Question | None = None) -> bool:
+        if q is not None and q.kind == "date" and _EFFECT_ASKED.search(q.text) and _EFFECT.search(c.text):
+            return True  # "since when do these regulations apply?" — "will take effect on …", "起施行"
         if c.across:
             return c.lexical >= MIN_ACROSS
-        if q is not None and q.kind == "date" and _EFFECT_ASKED.search(q.text) and _EFFECT.search(c.text):
-            return True  # "since when do these regulations apply?" — "will take effect on …"
+        if q is not None and c.source.marker == 1:
+            # the article retrieval ranked first: a sentence of it is about the question on less evidence
+            return c.lexical >= TOP_MIN_LEXICAL or c.cosine >= TOP_MIN_COSINE
         return c.lexical >= MIN_LEXICAL or c.cosine >= MIN_COSINE
 
     # --- the reader ---------------------------------------------------------------------
@@ -250,7 +260,7 @@ class ExtractiveBackend:
             return self._summary(reading, sources)
         if q.kind == "comparison" and len({s.document for s in sources}) >= 2:
             return self._comparison(reading, sources)
-        shortlist = self.ranked(question, sources, q.focus)
+        shortlist = self.ranked(question, sources, q.focus, q=q)
         if not shortlist:
             reading.reason = "no sentence of the sources"
             return reading
@@ -260,9 +270,14 @@ class ExtractiveBackend:
         parts = q.parts or [q]
         answered: list[tuple[Candidate, tuple[int, int] | None]] = []
         for part in parts:
-            found = self._evidence(part, shortlist if part is q else self.ranked(part.text, sources, part.focus) or shortlist)
-            if found is None:
+            # each part of a two-part question is read in all the sources: the retrieval served both parts
+            found = self._evidence(part, shortlist if part is q
+                                   else self.ranked(part.text, sources, part.focus, per_source=len(sources), q=part)
+                                   or shortlist)
+            if found is None and (part.wants_span or part is q):
                 reading.missing.append(part.text)
+            elif found is None:
+                continue  # a part asking for no particular kind of fact is served by the quotes
             else:
                 answered.append(found)
         if not answered:
@@ -428,7 +443,11 @@ class ExtractiveBackend:
             stated.append(cite(line, c.source.marker))
             if whole:
                 used.add((c.source.article_id, c.index))
-        lines.append(("；" if q.language == "zh" else "; ").join(dict.fromkeys(stated)))
+        if len(stated) > 1:  # "A [1]; B [2]."
+            stated = [t.rstrip(".。") for t in dict.fromkeys(stated)]
+            lines.append(("；" if q.language == "zh" else "; ").join(stated) + ("。" if q.language == "zh" else "."))
+        else:
+            lines.append(stated[0])
         first = answered[0][0]
         # the list the answer sentence opens, whole
         items = self._items_after(first) if q.kind in ("list", "other", "yesno", "definition") else []
@@ -445,8 +464,8 @@ class ExtractiveBackend:
             best = shortlist[0].score
             extra = [c for c in shortlist if c.score >= 0.85 * best and (c.source.article_id, c.index) not in used
                      and self.relevant(c)]
-            if q.wants_span:  # supporting quotes for a date, a figure, a name: those that state one too
-                extra = [c for c in extra if spans(q.kind, c.text, q.money)]
+            if q.wants_span:  # supporting quotes for a date, a figure, a name: in the same article, stating one too
+                extra = [c for c in extra if spans(q.kind, c.text, q.money) and c.source is first.source]
             extra = extra[: max(0, self.settings.extractive_max_sentences - 1)]
             size = sum(len(t) for _, t, _ in quotes)
             for c in sorted(extra, key=lambda c: (c.source.marker, c.index)):
