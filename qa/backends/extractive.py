@@ -177,7 +177,7 @@ class ExtractiveBackend:
                 if across:
                     xl = similarity[i] if i < len(similarity) else 0.0
                     lexical = min(1.0, max(0.0, (xl - 0.75) / 0.15))
-                    if header and source.marker == 1:  # a header line ("GF No. (2014)33") of the best article
+                    if header and source.marker <= 2:  # a header line ("GF No. (2014)33") of the best articles
                         lexical = max(lexical, MIN_ACROSS)
                     out.append(Candidate(source, i, sentence, lexical, across=True))
                     continue
@@ -260,7 +260,8 @@ class ExtractiveBackend:
             return self._summary(reading, sources)
         if q.kind == "comparison" and len({s.document for s in sources}) >= 2:
             return self._comparison(reading, sources)
-        shortlist = self.ranked(question, sources, q.focus, q=q)
+        # a date, a figure, a name may be in any retrieved article: all are read (the rank still counts)
+        shortlist = self.ranked(question, sources, q.focus, q=q, per_source=len(sources) if q.wants_span else 3)
         if not shortlist:
             reading.reason = "no sentence of the sources"
             return reading
@@ -337,11 +338,25 @@ class ExtractiveBackend:
                 if not self.relevant(c, q):
                     continue
                 found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
+                if kind == "number" and not q.money:
+                    found = [(s, e) for s, e in found if self._counts_what_was_asked(q, c.text, s, e)]
                 if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
                     found = [(s, e) for s, e in found if re.match(r"(the\s+)?[A-Z\u4e00-\u9fff]", c.text[s:e])] or found
                 if found:
                     return c, self._nearest(found, c.text, q.focus)
         return None
+
+    @staticmethod
+    def _counts_what_was_asked(q: Question, text: str, s: int, e: int) -> bool:
+        """'How many people …?' is answered by a number of people, not by '30 years'; 'what
+        percentage …?' by a percentage."""
+        if re.search(r"percentage|per cent|percent|proportion|share|比例|百分", q.text, re.I):
+            return bool(re.search(r"%|percent|per cent|成", text[s:e + 12], re.I))
+        m = re.search(r"how many ([a-z]+)", q.text, re.I)
+        if not m:
+            return True
+        noun = set(tokenize(m.group(1)))
+        return bool(noun & set(tokenize(text[s:e + 30])))
 
     @staticmethod
     def _nearest(found: list[tuple[int, int]], text: str, focus: list[str]) -> tuple[int, int]:
