@@ -7,8 +7,20 @@ import html
 import re
 
 from qa.text import lexical_support, split_sentences, strip_markers
+from vectorstore.numerals import is_zh
 
 _MARKERS = re.compile(r"((?:\[\d{1,3}\])+)")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def answer_text_html(text: str) -> str:
+    """Answer text, escaped, with the reader's **answer span** shown bold (the only markup an
+    answer may carry; anything else stays literal text)."""
+    return _BOLD.sub(r"<strong>\1</strong>", escape_html(text))
+
+
+def unbold(text: str) -> str:
+    return _BOLD.sub(r"\1", text or "")
 
 
 def escape_html(text: str) -> str:
@@ -33,19 +45,21 @@ def chips(markers: str, answer_index: int) -> str:
 def answer_html(answer: dict, answer_index: int) -> str:
     """The assistant message: notice, answer with clickable citation chips, or a refusal."""
     parts = []
+    zh = is_zh(answer.get("answer") or "")
     if answer.get("notice"):
         parts.append(f'<div class="notice">⚠ {escape_html(answer["notice"])}</div>')
     if answer.get("standalone_question"):
-        parts.append(f'<div class="understood">Understood as: {escape_html(answer["standalone_question"])}</div>')
+        label = "理解为：" if zh else "Understood as: "
+        parts.append(f'<div class="understood">{label}{escape_html(answer["standalone_question"])}</div>')
     if answer.get("refused"):
-        parts.append(f'<div class="refusal"><b>{escape_html(answer["answer"])}</b>')
+        parts.append(f'<div class="refusal"><b>{answer_text_html(unbold(answer["answer"]))}</b>')
         if answer.get("suggestions"):
             items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>" for s in answer["suggestions"])
-            parts.append(f"<div>You may want to read:</div><ul>{items}</ul>")
+            parts.append(f"<div>{'您可以阅读：' if zh else 'You may want to read:'}</div><ul>{items}</ul>")
         parts.append("</div>")
         return "".join(parts)
     pieces = _MARKERS.split(answer["answer"])
-    body = "".join(chips(p, answer_index) if _MARKERS.fullmatch(p) else escape_html(p) for p in pieces)
+    body = "".join(chips(p, answer_index) if _MARKERS.fullmatch(p) else answer_text_html(p) for p in pieces)
     parts.append(f'<div class="answer">{body}</div>')
     if answer.get("citations"):
         items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} {escape_html(c['document'])}, "
@@ -60,7 +74,8 @@ def highlight(text: str, claims: list[str]) -> str:
     for line in text.split("\n"):
         pieces = []
         for sentence in split_sentences(line):
-            used = any(strip_markers(c) in sentence or lexical_support(c, sentence) >= 0.7 for c in claims)
+            used = any(strip_markers(unbold(c)) in sentence or lexical_support(unbold(c), sentence) >= 0.7
+                       for c in claims)
             pieces.append(f"<mark>{escape_html(sentence)}</mark>" if used else escape_html(sentence))
         out.append(" ".join(pieces))
     return "<br>".join(out)

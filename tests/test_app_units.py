@@ -62,3 +62,19 @@ def test_hash_password_command_reads_stdin():
     out = subprocess.run([sys.executable, "app.py", "hash-password"], input="pw123\n", capture_output=True,
                          text=True, cwd=_settings.PROJECT_ROOT, timeout=120)
     assert out.returncode == 0 and verify_password("pw123", out.stdout.strip())
+
+
+def test_answer_span_is_bold_and_nothing_else_becomes_markup():
+    answer = {"answer": "Records are kept for **no less than six months** [1]. <script>x</script> 2 ** 3",
+              "refused": False, "citations": [{"marker": 1, "document": "Regs", "article": "Article 16"}]}
+    out = answer_html(answer, 0)
+    assert "<strong>no less than six months</strong>" in out
+    assert "**" not in out.split("2 ")[0] and "2 ** 3" in out  # a lone ** stays literal
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_chinese_refusal_is_framed_in_chinese():
+    answer = {"answer": "资料库中的文件无法回答这个问题。", "refused": True,
+              "suggestions": [{"document": "互联网用户公众账号信息服务管理规定", "article": "第十六条"}]}
+    out = answer_html(answer, 0)
+    assert "您可以阅读" in out and "You may want to read" not in out
