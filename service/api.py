@@ -99,6 +99,9 @@ class AnswerOut(BaseModel):
     notice: str | None = None
     refusal_reason: str | None = None
     suggestions: list[dict] = []
+    support: str = "none"  # direct | partial | none: how fully the documents answer
+    kind: str | None = None  # the asked kind (date, duration, amount, …)
+    not_stated: list[str] = []  # parts of the question the documents do not answer
 
 
 class FeedbackIn(BaseModel):

@@ -50,6 +50,7 @@ def test_ask_returns_the_answer_contract(api):
     a = r.json()
     assert not a["refused"] and "8 October 2017" in a["answer"] and a["citations"][0]["article"] == "Article 18"
     assert {"retrieve_ms", "answer_ms"} <= set(a["timings"])
+    assert a["kind"] == "date" and a["support"] in {"direct", "partial"} and a["not_stated"] == []
     refused = client.post("/api/ask", json={"question": "What is the capital of France?"}, headers=AUTH).json()
     assert refused["refused"] and not refused["citations"]
     empty = client.post("/api/ask", json={"question": "   "}, headers=AUTH)
