@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import pickle
 import re
 import threading
@@ -152,7 +153,7 @@ class TokenCache:
         if fresh or len(known) != len(set(keys)):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_suffix(".tmp")
+                tmp = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # instances share the folder
                 tmp.write_bytes(pickle.dumps(dict(zip(keys, out))))
                 tmp.replace(self.path)
             except OSError as exc:
