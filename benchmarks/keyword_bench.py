@@ -27,7 +27,7 @@ import numpy as np
 import settings as _settings
 from benchmarks.distractors import generate, sentence_pools
 from ingest.parse import parse_text
-from vectorstore.keyword import tokenize
+from vectorstore.keyword import KeywordIndex, indexed_text, tokenize
 
 
 def rss_mb() -> float:
@@ -52,17 +52,10 @@ class RankBM25:
         return np.asarray(self.bm25.get_scores(query))
 
 
-class BM25S:
+class BM25S(KeywordIndex):
+    """The index the retriever uses (``vectorstore.keyword.KeywordIndex``)."""
+
     name = "bm25s"
-
-    def __init__(self, tokens: list[list[str]]):
-        import bm25s
-
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(tokens, show_progress=False)
-
-    def scores(self, query: list[str]) -> np.ndarray:
-        return np.asarray(self.bm25.get_scores(query))
 
 
 class FTS5:
@@ -100,7 +93,7 @@ def corpus_tokens(distractor_dir: Path | None, s: _settings.Settings) -> tuple[l
         parsed = parse_text(path.read_text(encoding="utf-8"), path.name)
         for c in parsed.chunks:
             keys.append((c.document, c.article))
-            tokens.append(tokenize(f"{c.document} {c.alt_title or ''} {' '.join(c.path)} {c.text}", s.cache_dir))
+            tokens.append(tokenize(indexed_text(c), s.cache_dir))
     return keys, tokens
 
 

@@ -32,11 +32,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
-
-
 APP_PROBE = """
 import json, resource, sys
 from qa.chain import AnswerService
@@ -69,30 +64,19 @@ def forget_queries() -> None:
     get_multilingual_embedder()._queries.clear()
 
 
-def retrieval(retriever, items, mode: str = "hybrid") -> dict:
-    from benchmarks.retrieval_bench import gold_rank
+def retrieval(retriever, questions: list[dict], mode: str = "hybrid") -> dict:
+    """hit@5 (the first gold article in the top 5), MRR@10 and latency, as ``retrieval_bench``."""
+    from benchmarks.retrieval_bench import metrics, run_ours
 
     forget_queries()
-    latencies, ranks = [], []
-    for g in items:
-        started = time.perf_counter()
-        hits = retriever.search(g["question"], k=10, mode=mode)
-        latencies.append(time.perf_counter() - started)
-        ranks.append(gold_rank(hits, g["gold_articles"], retriever.article))
-    n = max(1, len(items))
-    return {"hit@5": sum(1 for r in ranks if r and r <= 5) / n,
-            "mrr@10": sum(1 / r for r in ranks if r and r <= 10) / n,
-            "p50_ms": percentile(latencies, 50) * 1000, "p95_ms": percentile(latencies, 95) * 1000}
-
-
-def heldout_items() -> list[dict]:
-    from evals.runner import load_gold
-
-    return [g for g in load_gold() if g["gold_articles"] and not g.get("turns") and g.get("split") == "heldout"]
+    ranks, latencies, _ = run_ours(retriever, questions, mode)
+    m = metrics(ranks, latencies)
+    return {"hit@5": m["recall@5"], "mrr@10": m["mrr@10"], "p50_ms": m["p50_ms"], "p95_ms": m["p95_ms"]}
 
 
 def measure(size: int, tmp: Path, base, seed: int) -> dict:
     from benchmarks.distractors import generate
+    from benchmarks.retrieval_bench import gold_questions
     from ingest.pipeline import run_ingest
     from vectorstore.hybrid import HybridRetriever
 
@@ -113,7 +97,7 @@ def measure(size: int, tmp: Path, base, seed: int) -> dict:
     started = time.perf_counter()
     retriever.search("warm up")
     row["index_load_s"] = time.perf_counter() - started
-    items = heldout_items()
+    items = gold_questions()
     row["hybrid"] = retrieval(retriever, items)
     row["keyword"] = retrieval(retriever, items, "keyword")
     row["dense"] = retrieval(retriever, items, "dense")
@@ -149,12 +133,14 @@ def main(argv: list[str] | None = None) -> None:
 
         _settings.get_settings.cache_clear()
         base = _settings.get_settings()
+        from benchmarks.retrieval_bench import gold_questions
+
         rows = []
         for size in [0] + [n for n in args.sizes if n]:
             rows.append(measure(size, tmp, base, args.seed))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, CPU only; "
-          f"{len(heldout_items())} held-out gold questions (no conversation)")
+          f"{len(gold_questions())} held-out gold questions (no conversation)")
     print("| distractor articles | chunks | ingest s | embedding s | ratio | chunks/s | peak RSS MB | "
           "hybrid p50/p95 ms | keyword p50/p95 ms | dense p50/p95 ms | app RSS MB | add 1 doc s | "
           "hit@5 | MRR@10 |")

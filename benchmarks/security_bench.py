@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
 
 from service.api import hash_key
-from tests.servers import running_app
+from tests.servers import password_guessers, running_app
 from tests.test_security_probe import AUTH, KEY, MB, rss_mb, send_chunked
 
 
@@ -35,23 +34,10 @@ def guessing(url: str, seconds: float) -> tuple[float, float, dict[int, int]]:
         return statistics.median(times)
 
     alone = p50(30)
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def guess():
-        with httpx.Client(base_url=url, timeout=30) as c:
-            while not stop.is_set():
-                statuses.append(c.post("/login", data={"username": "alice", "password": "guess"}).status_code)
-
-    threads = [threading.Thread(target=guess) for _ in range(4)]
-    for t in threads:
-        t.start()
-    deadline, attacked = time.time() + seconds, []
-    while time.time() < deadline:
-        attacked.append(p50(5))
-    stop.set()
-    for t in threads:
-        t.join()
+    with password_guessers(url, "alice") as statuses:
+        deadline, attacked = time.time() + seconds, []
+        while time.time() < deadline:
+            attacked.append(p50(5))
     return alone, statistics.median(attacked), {s: statuses.count(s) for s in sorted(set(statuses))}
 
 

@@ -52,7 +52,7 @@ def answer_html(answer: dict, answer_index: int) -> str:
         label = "理解为：" if zh else "Understood as: "
         parts.append(f'<div class="understood">{label}{escape_html(answer["standalone_question"])}</div>')
     if answer.get("refused"):
-        parts.append(f'<div class="refusal"><b>{answer_text_html(unbold(answer["answer"]))}</b>')
+        parts.append(f'<div class="refusal"><b>{escape_html(unbold(answer["answer"]))}</b>')
         if answer.get("suggestions"):
             items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>" for s in answer["suggestions"])
             parts.append(f"<div>{'您可以阅读：' if zh else 'You may want to read:'}</div><ul>{items}</ul>")

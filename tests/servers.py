@@ -97,3 +97,30 @@ def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = Non
     with server([sys.executable, "app.py", "--port", str(port)], url + "/", tmp / f"app-{port}.log", env,
                 cwd=_settings.PROJECT_ROOT) as proc:
         yield url, env, proc
+
+
+@contextmanager
+def password_guessers(url: str, username: str, clients: int = 4):
+    """``clients`` threads posting wrong passwords for ``username`` to the app's /login until the
+    block ends; yields the list their answers' status codes are appended to."""
+    import threading
+
+    import httpx
+
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def guess():
+        with httpx.Client(base_url=url, timeout=30) as c:
+            while not done.is_set():
+                statuses.append(c.post("/login", data={"username": username, "password": "guess"}).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    try:
+        yield statuses
+    finally:
+        done.set()
+        for t in threads:
+            t.join()

@@ -18,7 +18,7 @@ import numpy as np
 import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
-from vectorstore.keyword import KeywordIndex, TokenCache, tokenize
+from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text, tokenize
 from vectorstore.numerals import is_zh
 from vectorstore.records import Chunk
 
@@ -187,8 +187,8 @@ class HybridRetriever:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
-        texts = [f"{c.document} {c.alt_title or ''} {' '.join(c.path)} {c.text}" for c in chunks]
-        tokenised = TokenCache(self.settings.cache_dir / "keyword-tokens-v3.pkl").tokenise(texts, self.settings.cache_dir)
+        tokenised = TokenCache(self.settings.cache_dir / "keyword-tokens-v3.pkl").tokenise(
+            [indexed_text(c) for c in chunks], self.settings.cache_dir)
         snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks))
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload

@@ -94,6 +94,12 @@ def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
     return tokens
 
 
+def indexed_text(chunk) -> str:
+    """What BM25 sees of a chunk: both titles and the heading path with the text, so a question
+    naming the document or a part matches."""
+    return f"{chunk.document} {chunk.alt_title or ''} {' '.join(chunk.path)} {chunk.text}"
+
+
 class KeywordIndex:
     """BM25 over tokenised chunks; ``scores`` gives one score per chunk, in corpus order.
 
