@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
+import struct
+import threading
 import subprocess
 import sys
 import time
@@ -124,3 +127,68 @@ def password_guessers(url: str, username: str, clients: int = 4):
         done.set()
         for t in threads:
             t.join()
+
+
+@contextmanager
+def dying_proxy(upstream_url: str, events_before_death: int = 5):
+    """A TCP proxy in front of a real server that dies mid-answer, deterministically.
+
+    It forwards bytes both ways; once a response has carried ``events_before_death`` server-sent
+    ``data:`` lines it resets both connections and refuses every later one, as a server killed
+    while writing would. (Killing the server itself races: uvicorn finishes in-flight answers on
+    SIGTERM, and a short answer can be fully buffered before SIGKILL lands.) Yields the proxy's
+    base URL with the upstream path kept."""
+    from urllib.parse import urlsplit
+
+    up = urlsplit(upstream_url)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    dead = threading.Event()
+
+    def reset(*socks):
+        for sk in socks:
+            try:
+                sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sk.close()
+            except OSError:
+                pass
+
+    def pipe(src, dst, count_events):
+        seen = 0
+        try:
+            while data := src.recv(65536):
+                at = 0
+                while count_events and (at := data.find(b"data: ", at)) >= 0:
+                    seen += 1
+                    if seen == events_before_death:  # forward what came before this event, then die
+                        dst.sendall(data[:at])
+                        dead.set()
+                        reset(src, dst)
+                        return
+                    at += 1
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            reset(src, dst)
+
+    def serve():
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            if dead.is_set():
+                reset(client)
+                continue
+            upstream = socket.create_connection((up.hostname, up.port))
+            threading.Thread(target=pipe, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=pipe, args=(upstream, client, True), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"{up.scheme}://127.0.0.1:{port}{up.path}", dead
+    finally:
+        listener.close()

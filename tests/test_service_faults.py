@@ -36,25 +36,22 @@ def base_settings(bundled_settings, tmp_path, **kw):
 
 def test_openai_server_stopping_mid_answer_gives_the_extractive_fallback(bundled_settings, tmp_path):
     pytest.importorskip("llama_cpp.server", reason="the local extra is not installed")
-    from tests.servers import llama_server, stop
+    from tests.servers import dying_proxy, llama_server
 
-    with llama_server(tmp_path) as (proc, url):
-        s = base_settings(bundled_settings, tmp_path, openai_enabled=True, openai_base_url=url,
+    with llama_server(tmp_path) as (proc, url), dying_proxy(url) as (proxy_url, died):
+        s = base_settings(bundled_settings, tmp_path, openai_enabled=True, openai_base_url=proxy_url,
                           openai_api_key=_settings.SecretStr("sk-live-secret-777"), max_answer_tokens=400)
         with app_client(s) as client:
-            events, killed = [], False
+            events = []
             with client.stream("POST", "/api/ask/stream", headers=AUTH, json={
                     "question": "How long must public account platforms keep records of what users post?",
                     "backend": "openai"}) as r:
-                for line in r.iter_lines():
+                for line in r.iter_lines():  # the server dies after its first tokens
                     if line.startswith("event: "):
                         events.append(line[7:])
-                    if line.startswith("data: ") and events[-1] == "token" and not killed:
-                        stop(proc)  # the server dies while the answer is being written
-                        killed = True
                     if line.startswith("data: ") and events[-1] == "answer":
                         answer = json.loads(line[6:])
-            assert killed and events[-1] == "answer"
+            assert died.is_set() and "token" in events and events[-1] == "answer"
             assert answer["backend"] == "openai→extractive" and "could not answer" in answer["notice"]
             assert answer["citations"] and "six months" in answer["answer"]
             assert "sk-live-secret-777" not in json.dumps(answer)
