@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-import settings as _settings
+from netlaw import __version__
+from netlaw import settings as _settings
 
 log = logging.getLogger("netlaw.app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -67,7 +68,6 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
     import gradio as gr
 
     from qa.backends import available_backends
-
     from qa.records import Answer
     from service.render import answer_html, article_html
     from vectorstore.hybrid import Filters
@@ -351,7 +351,7 @@ def create_app(s: _settings.Settings):
     feedback = FeedbackStore(s.feedback_db)
     audit = AuditLog(s.audit_dir, s.audit_max_bytes)
     demo = build_ui(service, s, users, feedback, audit)
-    api = FastAPI(title="Netlaw Helpdesk", version="0.1.0",
+    api = FastAPI(title="Netlaw Helpdesk", version=__version__,
                   description="Answers about Chinese internet law with article citations.")
     api.state.service, api.state.users, api.state.feedback, api.state.audit = service, users, feedback, audit
     build_api(api, service, feedback, audit, s)

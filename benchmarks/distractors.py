@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.parse import parse_text
 from vectorstore.sentences import split_sentences
 

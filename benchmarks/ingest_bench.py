@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.pipeline import parse_file
 from vectorstore.embeddings import get_embedder
 

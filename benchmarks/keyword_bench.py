@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-import settings as _settings
+from netlaw import settings as _settings
 from benchmarks.distractors import generate, sentence_pools
 from ingest.parse import parse_text
 from vectorstore.keyword import KeywordIndex, indexed_text, tokenize

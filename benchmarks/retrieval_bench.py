@@ -23,7 +23,7 @@ import time
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from vectorstore.hybrid import HybridRetriever
 
 QUESTIONS = Path(__file__).parent / "data" / "retrieval_questions.jsonl"

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
         tmp = Path(tmp_name)
         if not args.shared_vector_cache:
             os.environ["NETLAW_VECTOR_CACHE"] = str(tmp / "vector-cache.sqlite")
-        import settings as _settings
+        from netlaw import settings as _settings
 
         _settings.get_settings.cache_clear()
         base = _settings.get_settings()

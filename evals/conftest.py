@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 
 FLOORS = Path(__file__).parent / "floors.toml"
 # The overall floors were measured on the first gold set (evals/gold/gold.jsonl, 83 items) and are

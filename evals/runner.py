@@ -146,7 +146,7 @@ def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    import settings as _settings
+    from netlaw import settings as _settings
     from benchmarks.retrieval_bench import overlaps
     from vectorstore.embeddings import langchain_embeddings
 

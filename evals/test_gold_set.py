@@ -3,7 +3,7 @@ exists in the ingested corpus and every must-include fact appears in its gold ar
 
 from collections import Counter
 
-import settings as _settings
+from netlaw import settings as _settings
 from evals.metrics import contains_fact
 from ingest.parse import parse_text
 

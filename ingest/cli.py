@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 from filelock import FileLock, Timeout
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.loaders import SUPPORTED, Limits, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
 from vectorstore.chroma import StoreError

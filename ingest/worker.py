@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from pydantic import SecretStr
 
 REPORT_PREFIX = "NETLAW-INGEST-REPORT "

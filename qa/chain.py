@@ -20,7 +20,7 @@ from typing import Iterator
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-import settings as _settings
+from netlaw import settings as _settings
 from qa.backends import BACKENDS, BackendError, make_backend
 from qa.gate import REFUSAL, decide, looks_like_injection
 from qa.question import Question, analyse

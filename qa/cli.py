@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from qa.backends import BACKENDS
 
 

@@ -33,7 +33,7 @@ from vectorstore.chroma import EmptyStore, StoreError, StoreUnavailable
 from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
-VERSION = "0.1.0"
+from netlaw import __version__ as VERSION
 
 
 # --- request and response models ---------------------------------------------------------

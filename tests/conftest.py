@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.parse import ParsedFile, parse_text
 
 CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"

@@ -16,7 +16,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 from service.users import hash_password
 from tests.conftest import free_port
 

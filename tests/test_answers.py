@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from qa.question import analyse
 from qa.records import Source
 from qa.spans import spans

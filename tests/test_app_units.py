@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import settings as _settings
+from netlaw import settings as _settings
 from app import safe_upload_name
 from service.feedback import FeedbackStore
 from service.render import answer_html, article_html

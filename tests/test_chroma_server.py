@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.pipeline import run_ingest
 from tests.servers import chroma_server
 from tests.conftest import CORPUS

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.cli import main as ingest_main
 from ingest.pipeline import run_ingest
 from tests.conftest import CORPUS

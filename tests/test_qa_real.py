@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from qa.chain import AnswerService
 from vectorstore.hybrid import HybridRetriever
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-import settings as _settings
+from netlaw import settings as _settings
 from qa.gate import decide, looks_like_injection
 from qa.records import Source
 from qa.rewrite import is_follow_up, rule_rewrite

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from vectorstore.hybrid import Filters
 from vectorstore.keyword import tokenize
 from vectorstore.references import article_labels_in

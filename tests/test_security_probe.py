@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from ingest.loaders import Limits, LoadError, read_file
 from service.api import hash_key
 from service.users import Users, hash_password

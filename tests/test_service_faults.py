@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
-import settings as _settings
+from netlaw import settings as _settings
 from service.api import hash_key
 from tests.servers import chroma_server
 from tests.conftest import CORPUS, free_port

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-import settings as _settings
+from netlaw import settings as _settings
 from tests.servers import PASSWORDS, running_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

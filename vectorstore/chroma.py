@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-import settings as _settings
+from netlaw import settings as _settings
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)

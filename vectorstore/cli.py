@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import settings as _settings
+from netlaw import settings as _settings
 
 
 def build_parser() -> argparse.ArgumentParser:

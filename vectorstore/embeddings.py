@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-import settings as _settings  # noqa: F401  (sets the offline environment first)
+from netlaw import settings as _settings  # noqa: F401  (sets the offline environment first)
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "all-MiniLM-L6-v2"

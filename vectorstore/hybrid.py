@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-import settings as _settings
+from netlaw import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
 from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text, tokenize

