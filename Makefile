@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 # llama.cpp is compiled for any x86-64, not only this CPU.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: run test browser ingest clean
+.PHONY: run test lint browser ingest clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,12 @@ ingest: $(VENV)/.base
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null)
 
-test: $(VENV)/.local browser
+# ruff (pyflakes, pycodestyle, isort, bugbear, pytest style) and mypy, configured in pyproject.toml.
+lint: $(VENV)/.base
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+test: $(VENV)/.local browser lint
 	$(PY) -m pytest tests/
 	$(PY) -m pytest evals/
 
