@@ -35,10 +35,25 @@ class AuditLog:
 
     def record(self, answer: dict, who: str | None, channel: str, latency_s: float) -> None:
         self._logger.info(json_line({
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "who": who or "anonymous", "channel": channel,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "id": answer.get("id"), "who": who or "anonymous",
+            "channel": channel,
             "question": answer.get("question"), "answer": answer.get("answer"),
             "citations": [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
                           for c in answer.get("citations", [])],
-            "backend": answer.get("backend"), "refused": answer.get("refused"),
+            "backend": answer.get("backend"), "refused": answer.get("refused"), "support": answer.get("support"),
             "latency_ms": round(latency_s * 1000, 1),
         }))
+
+    def records(self) -> list[dict]:
+        """Every answer still in the log (rotated files included), oldest first; unreadable lines skipped."""
+        files = sorted(self.path.parent.glob(self.path.name + ".*"), key=lambda p: p.suffix, reverse=True)
+        out = []
+        for path in [*files, self.path]:
+            if not path.exists():
+                continue
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
+        return out

@@ -1,4 +1,7 @@
-"""Feedback on answers (thumbs up/down, a comment), kept in SQLite under the data dir."""
+"""Feedback on answers (thumbs up/down, a comment), kept in SQLite under the data dir.
+
+One record per answer and user: rating an answer again, or adding a comment, updates that record
+instead of adding a contradicting one. Older databases gain the ``answer_id`` column on open."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from pathlib import Path
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, user TEXT, question TEXT NOT NULL,
-    answer TEXT NOT NULL, citations TEXT NOT NULL, backend TEXT, rating INTEGER NOT NULL, comment TEXT)"""
-COLUMNS = ["id", "time", "user", "question", "answer", "citations", "backend", "rating", "comment"]
+    answer TEXT NOT NULL, citations TEXT NOT NULL, backend TEXT, rating INTEGER NOT NULL, comment TEXT,
+    answer_id TEXT)"""
+COLUMNS = ["id", "time", "user", "question", "answer", "citations", "backend", "rating", "comment", "answer_id"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
@@ -32,21 +36,33 @@ class FeedbackStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(_SCHEMA)
+            if "answer_id" not in {row[1] for row in db.execute("PRAGMA table_info(feedback)")}:
+                db.execute("ALTER TABLE feedback ADD COLUMN answer_id TEXT")
 
     def _connect(self):
         return sqlite3.connect(self.path, timeout=10)
 
     def add(self, answer: dict, rating: int, comment: str | None = None, user: str | None = None) -> int:
-        """rating: +1 (helpful) or -1 (not helpful)."""
+        """rating: +1 (helpful) or -1 (not helpful). An answer with an ``id`` that this user has rated
+        before gets its record updated (the rating, and the comment when one is given)."""
         citations = [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
                      for c in answer.get("citations", [])]
+        answer_id = answer.get("id") or None
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with self._lock, self._connect() as db:
+            existing = answer_id and db.execute(
+                "SELECT id FROM feedback WHERE answer_id = ? AND user IS ?", (answer_id, user)).fetchone()
+            if existing:
+                db.execute("UPDATE feedback SET time = ?, rating = ?, comment = COALESCE(?, comment) WHERE id = ?",
+                           (now, int(rating), comment or None, existing[0]))
+                return int(existing[0])
             cur = db.execute(
-                "INSERT INTO feedback (time, user, question, answer, citations, backend, rating, comment) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.strftime("%Y-%m-%dT%H:%M:%S%z"), user, answer.get("question", ""), answer.get("answer", ""),
-                 json.dumps(citations, ensure_ascii=False), answer.get("backend"), int(rating), comment or None))
-            return int(cur.lastrowid)
+                "INSERT INTO feedback (time, user, question, answer, citations, backend, rating, comment, answer_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (now, user, answer.get("question", ""), answer.get("answer", ""),
+                 json.dumps(citations, ensure_ascii=False), answer.get("backend"), int(rating), comment or None,
+                 answer_id))
+            return int(cur.lastrowid or 0)
 
     def set_comment(self, row_id: int, comment: str) -> None:
         with self._lock, self._connect() as db:
@@ -54,7 +70,8 @@ class FeedbackStore:
 
     def rows(self) -> list[dict]:
         with self._connect() as db:
-            return [dict(zip(COLUMNS, row)) for row in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")]
+            rows = db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")
+            return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
     def to_csv(self) -> str:
         buffer = io.StringIO()

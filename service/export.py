@@ -1,0 +1,113 @@
+"""Answers exported for the record: plain text and Markdown for the clipboard, Markdown and a
+self-contained HTML page for the file.
+
+An export holds what an auditor needs to check the answer later without the helpdesk: the question,
+the answer with its ``[n]`` markers, and for every cited article its full text, the document's date and
+the SHA-256 of the ingested file it came from, the backend and the time. Pure functions over the answer's
+JSON and a per-article description, so they are tested without a store."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from service.render import answer_text_html, unbold
+
+
+@dataclass(frozen=True)
+class CitedArticle:
+    """One cited article as the export shows it."""
+
+    marker: int
+    document: str
+    article: str
+    text: str
+    date: str = ""  # issued or effective date, when the document states one
+    source: str = ""  # the ingested file
+    sha256: str = ""  # of the ingested file, from the store's manifest
+
+
+Describe = Callable[[dict], dict]  # citation JSON -> {"date", "source", "sha256"} (any may be missing)
+
+
+def cited_articles(answer: dict, describe: Describe | None = None) -> list[CitedArticle]:
+    out = []
+    for c in answer.get("citations", []):
+        extra = (describe(c) if describe else None) or {}
+        out.append(CitedArticle(int(c["marker"]), c["document"], c["article"], c.get("text", ""),
+                                extra.get("date", ""), extra.get("source", ""), extra.get("sha256", "")))
+    return out
+
+
+def _source_line(a: CitedArticle) -> str:
+    return f"[{a.marker}] {a.document}, {a.article}" + (f" ({a.date})" if a.date else "")
+
+
+def plain_text(answer: dict, describe: Describe | None = None) -> str:
+    """For an e-mail: the answer with [n] markers, then the numbered sources."""
+    lines = [unbold(answer.get("answer", "")).strip()]
+    sources = cited_articles(answer, describe)
+    if sources:
+        lines += ["", "Sources:" if answer.get("language") != "zh" else "来源：", *map(_source_line, sources)]
+    return "\n".join(lines)
+
+
+def markdown(answer: dict, describe: Describe | None = None) -> str:
+    """For a memo or a wiki: the answer as written (bold kept), then the numbered sources."""
+    lines = [answer.get("answer", "").strip()]
+    sources = cited_articles(answer, describe)
+    if sources:
+        lines += ["", "**Sources**", *(f"{a.marker}. {_source_line(a)[len(f'[{a.marker}] '):]}" for a in sources)]
+    return "\n".join(lines)
+
+
+def record_markdown(answers: Sequence[dict], describe: Describe | None = None) -> str:
+    """For the file: each question and answer, then every cited article in full, with provenance."""
+    parts = ["# Netlaw Helpdesk — answer record", ""]
+    for n, answer in enumerate(answers, 1):
+        parts += [f"## {n}. {answer.get('question', '')}", "", _meta_line(answer), "", answer.get("answer", "").strip(), ""]
+        for a in cited_articles(answer, describe):
+            parts += [f"### [{a.marker}] {a.document}, {a.article}", "", *_provenance(a), "",
+                      *(f"> {line}" if line else ">" for line in a.text.splitlines()), ""]
+    return "\n".join(parts)
+
+
+def _meta_line(answer: dict) -> str:
+    bits = [f"answer id {answer['id']}" if answer.get("id") else "", f"backend {answer.get('backend', '')}",
+            f"support {answer['support']}" if answer.get("support") else "", answer.get("time", "")]
+    return "*" + " · ".join(b for b in bits if b) + "*"
+
+
+def _provenance(a: CitedArticle) -> list[str]:
+    return [f"- {label}: {value}" for label, value in
+            (("Date", a.date), ("File", a.source), ("SHA-256", a.sha256)) if value]
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:52rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5;color:#1f2328}}.meta{{color:#57606a;font-size:.9em}}blockquote{{border-left:3px solid
+#d0d7de;margin:0;padding:.2rem 1rem;white-space:pre-wrap}}dl{{display:grid;grid-template-columns:max-content 1fr;
+gap:.1rem 1rem;font-size:.9em}}dt{{color:#57606a}}dd{{margin:0;word-break:break-all}}</style></head>
+<body><h1>Netlaw Helpdesk — answer record</h1>{body}</body></html>"""
+
+
+def record_html(answers: Sequence[dict], describe: Describe | None = None) -> str:
+    """The same record as one self-contained page (no scripts, no external resources)."""
+    body = [_answer_html(n, answer, describe) for n, answer in enumerate(answers, 1)]
+    first = answers[0].get("question", "") if answers else ""
+    lang = "zh" if answers and answers[0].get("language") == "zh" else "en"
+    return _PAGE.format(lang=lang, title=html.escape(first[:80]), body="\n".join(body))
+
+
+def _answer_html(n: int, answer: dict, describe: Describe | None) -> str:
+    out = [f"<section><h2>{n}. {html.escape(answer.get('question', ''))}</h2>",
+           f"<p class='meta'>{html.escape(_meta_line(answer).strip('*'))}</p>",
+           f"<div class='answer'>{answer_text_html(answer.get('answer', ''))}</div>"]
+    for a in cited_articles(answer, describe):
+        rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in
+                       (("Date", a.date), ("File", a.source), ("SHA-256", a.sha256)) if v)
+        out.append(f"<h3>[{a.marker}] {html.escape(a.document)}, {html.escape(a.article)}</h3>"
+                   f"<dl>{rows}</dl><blockquote>{html.escape(a.text)}</blockquote>")
+    return "".join(out) + "</section>"
