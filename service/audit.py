@@ -9,7 +9,6 @@ import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-
 # line separators that str.splitlines() and many log tools treat as line ends: always escaped
 _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085",
                               "\x0b": "\\u000b", "\x0c": "\\u000c", "\x1c": "\\u001c",

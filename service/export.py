@@ -66,7 +66,8 @@ def record_markdown(answers: Sequence[dict], describe: Describe | None = None) -
     """For the file: each question and answer, then every cited article in full, with provenance."""
     parts = ["# Netlaw Helpdesk — answer record", ""]
     for n, answer in enumerate(answers, 1):
-        parts += [f"## {n}. {answer.get('question', '')}", "", _meta_line(answer), "", answer.get("answer", "").strip(), ""]
+        parts += [f"## {n}. {answer.get('question', '')}", "", _meta_line(answer), "",
+                  answer.get("answer", "").strip(), ""]
         for a in cited_articles(answer, describe):
             parts += [f"### [{a.marker}] {a.document}, {a.article}", "", *_provenance(a), "",
                       *(f"> {line}" if line else ">" for line in a.text.splitlines()), ""]

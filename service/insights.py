@@ -51,7 +51,8 @@ def flagged(records: list[dict], feedback: list[dict]) -> list[tuple[str, str, s
         reason = "refused" if r.get("refused") else "partial" if r.get("support") == "partial" else ""
         if reason and r.get("question"):
             out.append((r["question"], r.get("time", ""), reason))
-    out += [(f["question"], f.get("time") or "", "👎") for f in feedback if f.get("rating", 0) < 0 and f.get("question")]
+    out += [(f["question"], f.get("time") or "", "👎")
+            for f in feedback if f.get("rating", 0) < 0 and f.get("question")]
     return out
 
 

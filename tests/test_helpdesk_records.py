@@ -33,7 +33,8 @@ def test_rating_an_answer_again_updates_one_record_per_answer_and_user(tmp_path)
     rows = store.rows()
     assert [(r["user"], r["rating"], r["comment"]) for r in rows] == [
         ("alice", 1, "useful after all"), ("bob", -1, None)]
-    assert other != first and all(r["answer_id"] == "a-1" for r in rows)
+    assert other != first
+    assert all(r["answer_id"] == "a-1" for r in rows)
 
 
 def test_an_older_feedback_database_gains_the_answer_id_column(tmp_path):
@@ -52,18 +53,24 @@ def test_plain_text_copy_has_markers_and_numbered_sources_and_no_markup():
     text = plain_text(ANSWER, describe)
     assert text.splitlines()[0] == "Platforms must keep logs for no less than six months [1]."
     assert "[1] Public Account Regulations, Article 16 (2017-09-07)" in text
-    assert "<" not in text and "**" not in text
+    assert "<" not in text
+    assert "**" not in text
     assert "1. Public Account Regulations, Article 16 (2017-09-07)" in markdown(ANSWER, describe)
 
 
 def test_the_record_holds_every_cited_article_in_full_with_its_provenance():
     md = record_markdown([ANSWER], describe)
     assert "## 1. How long must public account platforms keep logs?" in md
-    assert "> Second line <b>x</b>." in md and "SHA-256: " + "ab" * 32 in md and "answer id a-1" in md
+    assert "> Second line <b>x</b>." in md
+    assert "SHA-256: " + "ab" * 32 in md
+    assert "answer id a-1" in md
     page = record_html([ANSWER, dict(ANSWER, id="a-2", question="Follow-up?")], describe)
-    assert "<script" not in page and "http" not in page.split("<body>")[1]  # self-contained
-    assert "Second line &lt;b&gt;x&lt;/b&gt;." in page and "<strong>no less than six months</strong>" in page
-    assert page.count("<section>") == 2 and "2017-09-07" in page
+    assert "<script" not in page
+    assert "http" not in page.split("<body>")[1]
+    assert "Second line &lt;b&gt;x&lt;/b&gt;." in page
+    assert "<strong>no less than six months</strong>" in page
+    assert page.count("<section>") == 2
+    assert "2017-09-07" in page
 
 
 def test_audit_records_read_back_with_ids_across_rotation(tmp_path):
@@ -71,7 +78,8 @@ def test_audit_records_read_back_with_ids_across_rotation(tmp_path):
     for n in range(4):
         log.record(dict(ANSWER, id=f"a-{n}"), "alice", "ui", 0.1)
     ids = [r["id"] for r in log.records()]
-    assert ids == ["a-0", "a-1", "a-2", "a-3"] and len(list(tmp_path.glob("audit.jsonl.*"))) >= 1
+    assert ids == ["a-0", "a-1", "a-2", "a-3"]
+    assert len(list(tmp_path.glob("audit.jsonl.*"))) >= 1
 
 
 def test_insights_group_similar_wordings_and_count_why(tmp_path):
@@ -89,13 +97,16 @@ def test_insights_group_similar_wordings_and_count_why(tmp_path):
                 {"question": "Summarise the telephone rules", "time": "2026-12-01T12:06:00", "rating": 1}]
     result = insights(records, feedback)
     top = result.groups[0]
-    assert top.count == 2 and top.reasons["refused"] == 2 and top.last.startswith("2026-12-01")
+    assert top.count == 2
+    assert top.reasons["refused"] == 2
+    assert top.last.startswith("2026-12-01")
     assert {g.question: dict(g.reasons) for g in result.groups[1:]} == {
         "How long are logs kept?": {"👎": 1}, "Summarise the telephone rules": {"partial": 1}}
     assert result.per_day == {"2026-11-30": {"answered": 0, "refused": 1}, "2026-12-01": {"answered": 2, "refused": 1}}
     assert result.top_documents[0] == ("Public Account Regulations", 2)
     rows = groups_csv(result.groups).splitlines()
-    assert rows[0].startswith("question,count") and len(rows) == 4
+    assert rows[0].startswith("question,count")
+    assert len(rows) == 4
     fig = per_day_plot(result.per_day)
     assert len(fig.axes[0].patches) == 4  # two days, two stacked bars each
 
@@ -109,4 +120,5 @@ def test_audit_lines_are_json_with_support(tmp_path):
     log = AuditLog(tmp_path, max_bytes=10_000)
     log.record(ANSWER, "alice", "api", 0.2)
     line = json.loads((tmp_path / "audit.jsonl").read_text(encoding="utf-8"))
-    assert line["id"] == "a-1" and line["support"] == "direct"
+    assert line["id"] == "a-1"
+    assert line["support"] == "direct"
