@@ -18,6 +18,7 @@ from pathlib import Path
 
 from netlaw import __version__
 from netlaw import settings as _settings
+from netlaw.text.script import HAN
 
 log = logging.getLogger("netlaw.app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -55,7 +56,7 @@ document.addEventListener('click', function (event) {
 def safe_upload_name(name: str) -> str:
     """A file name that cannot leave the upload directory."""
     base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base).strip("._") or "upload"
+    base = re.sub(rf"[^\w.\-{HAN}]+", "_", base).strip("._") or "upload"
     return base[:120]
 
 

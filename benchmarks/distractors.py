@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from netlaw import settings as _settings
 from ingest.parse import parse_text
-from vectorstore.sentences import split_sentences
+from netlaw import settings as _settings
+from netlaw.text.sentences import split_sentences
 
 ZH_NUMERALS = "零一二三四五六七八九"
 EN_SUBJECTS = ["Internet", "Online", "Cyberspace", "Network", "Mobile", "Digital", "Information", "Data",

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from netlaw import settings as _settings
 from benchmarks.distractors import generate, sentence_pools
 from ingest.parse import parse_text
-from vectorstore.keyword import KeywordIndex, indexed_text, tokenize
+from netlaw import settings as _settings
+from netlaw.text.tokens import tokenize
+from vectorstore.keyword import KeywordIndex, indexed_text
 
 
 def rss_mb() -> float:

@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 
+from netlaw.text.script import HAN, has_chinese
 
 
 def hit_at_k(retrieved: list, gold: set, k: int) -> float:
@@ -67,7 +68,7 @@ def citation_validity(n_citations: int, n_resolving: int) -> float:
 
 def normalise(text: str) -> str:
     """Lower case, no punctuation, single spaces; Chinese characters kept one by one."""
-    text = re.sub(r"[^\w\u4e00-\u9fff]+", " ", text.lower())
+    text = re.sub(rf"[^\w{HAN}]+", " ", text.lower())
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -78,7 +79,7 @@ def contains_fact(answer: str, alternatives: list[str]) -> bool:
     squashed = norm.replace(" ", "")
     for alt in alternatives:
         a = normalise(alt)
-        if re.search(r"[\u4e00-\u9fff]", a):
+        if has_chinese(a):
             if a.replace(" ", "") in squashed:
                 return True
         elif f" {a} " in f" {norm} ":
@@ -100,7 +101,7 @@ def key_fact_recall(answer: str, facts: list[list[str]]) -> float:
 
 def _tokens(text: str) -> list[str]:
     words = []
-    for piece in re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+", text.lower()):
+    for piece in re.findall(rf"[{HAN}]|[A-Za-z]+|\d+", text.lower()):
         words.append(piece)
     return words
 

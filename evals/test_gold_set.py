@@ -3,9 +3,9 @@ exists in the ingested corpus and every must-include fact appears in its gold ar
 
 from collections import Counter
 
-from netlaw import settings as _settings
 from evals.metrics import contains_fact
 from ingest.parse import parse_text
+from netlaw import settings as _settings
 
 TYPES = ["fact", "list", "multi", "chinese", "paraphrase", "direct", "followup", "unanswerable", "crosslingual", "typo"]
 MINIMUM = {"crosslingual": 24, "paraphrase": 24, "typo": 8, "followup": 16}
@@ -62,7 +62,7 @@ def test_every_document_is_covered(gold):
 
 
 def test_paraphrases_share_at_most_two_content_words_with_their_article(gold):
-    from vectorstore.keyword import tokenize
+    from netlaw.text.tokens import tokenize
 
     articles, _ = _corpus()
     wide = []

@@ -19,8 +19,8 @@ import re
 
 from ingest.headings import Heading, classify
 from ingest.ids import stable_id
-from vectorstore.numerals import int_to_zh
 from ingest.records import Article, Document
+from netlaw.text.numerals import int_to_zh
 
 _STRUCTURAL = {"part", "item", "chapter", "preface", "conclusion"}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from netlaw.text.script import HAN
+
 # Whole lines that carry no content of the document.
 _BOILERPLATE_LINES = [
     r"leave a (reply|comment)",
@@ -48,7 +50,7 @@ _INLINE_CUTS = [
     re.compile(r"\s*read the rest of this entry\s*»?\s*$", re.IGNORECASE),
     re.compile(r"^(release|news|home)\s*\|\s*", re.IGNORECASE),
     re.compile(r"^home\s+news\s+", re.IGNORECASE),
-    re.compile(r"_[\u4e00-\u9fff]{1,6}$"),  # "..._南网": site name after a title
+    re.compile(rf"_[{HAN}]{{1,6}}$"),  # "..._南网": site name after a title
     re.compile(r"\s+clicks?\s*:\s*\d+\s*$", re.IGNORECASE),
 ]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.titles import other_language_title
 from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
-from vectorstore.numerals import is_zh
 from ingest.records import Document
+from ingest.titles import other_language_title
+from netlaw.text.script import is_zh
 
 _TERMINAL = re.compile(r"[.。;；!?！？:：,，]$")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectorstore.numerals import ORDINALS, WORDS, is_zh, to_int
+from netlaw.text.numerals import ORDINALS, WORDS, to_int
+from netlaw.text.script import is_zh
 
 _ZH_NUM = "零〇一二三四五六七八九十百千两"
 _SENTENCE_END = re.compile(r"[.。;；!?！？]")

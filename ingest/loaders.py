@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from netlaw.text.script import chinese_chars
+
 SUPPORTED = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 
 
@@ -83,7 +85,7 @@ def decode_bytes(data: bytes) -> str:
         raise LoadError("undecodable bytes: not UTF-8, GB18030 or any encoding we can detect")
     try:
         text = data.decode("gb18030")
-        cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        cjk = len(chinese_chars(text))
         if cjk >= len(text.strip()) * 0.2 and _is_readable(text) and _plausible_legacy(data, text):
             return text
     except UnicodeDecodeError:

@@ -21,6 +21,7 @@ from typing import Iterator
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from netlaw import settings as _settings
+from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, BackendError, make_backend
 from qa.gate import REFUSAL, decide, looks_like_injection
 from qa.question import Question, analyse
@@ -29,7 +30,6 @@ from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rew
 from qa.sources import build_sources
 from qa.verify import CitationChecker
 from vectorstore.hybrid import Filters, HybridRetriever
-from vectorstore.numerals import is_zh
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,8 @@ class AnswerService:
     def _match_document(self, phrase: str, hits: list, exclude: set[str] = frozenset()) -> dict | None:
         """The library document a phrase names ("the public account regulations"): the one whose
         title (either language) holds most of the phrase's words; ties go to the better-ranked hit."""
+        from netlaw.text.tokens import tokenize
         from qa.question import focus_terms
-        from vectorstore.keyword import tokenize
 
         words = set(focus_terms(phrase))
         if not words:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from vectorstore.keyword import tokenize
-from vectorstore.numerals import is_zh
-from vectorstore.references import article_labels_in
+from netlaw.text.references import article_labels_in
+from netlaw.text.script import is_zh
+from netlaw.text.tokens import tokenize
 
 KINDS = ("date", "duration", "number", "place", "body", "docnum", "list", "definition", "yesno", "article",
          "summary", "comparison", "other")

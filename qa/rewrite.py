@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from netlaw.text.tokens import tokenize
 from qa.text import mentions_title
-from vectorstore.keyword import tokenize
 
 _ANAPHORA_EN = re.compile(
     r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|such|same|there|the former|the latter)\b",

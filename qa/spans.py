@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from netlaw.text.script import HAN, has_chinese
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _NUMWORD = (r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
             r"|forty|fifty|sixty|ninety|a hundred|hundred|several|a few)")
@@ -34,7 +35,7 @@ MONEY = [NUMBER[1], re.compile(rf"{_ZHNUM}(?:\.\d+)?(?:万亿|亿|万|千)?(?:�
          re.compile(r"\b(?:free of charge|without charge|no fee|free)\b|免费|不收取", re.I)]
 DOCNUM = [
     re.compile(r"(?:\b(?:GF|Guofa|Guobanfa|GBF|Decree|Order|Notice|Circular|Document)\s*)?(?:No\.|Number|No)\s*[\(（〔\[]?\s*\d{4}\s*[\)）〕\]]?\s*(?:No\.\s*)?\d+\b|\b(?:GF|Guofa|Guobanfa|Decree|Order)\s*No\.?\s*\d+|No\.\s*\d+", re.I),
-    re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[\(（]\d{4}[〕\]\)）]\d+号|令?第\s*\d+\s*号|\d+号令"),
+    re.compile(rf"[{HAN}]{{1,6}}[〔\[\(（]\d{{4}}[〕\]\)）]\d+号|令?第\s*\d+\s*号|\d+号令"),
 ]
 _PLACES_EN = ("Beijing|Shanghai|Tianjin|Chongqing|Guangzhou|Shenzhen|Hangzhou|Zhengzhou|Wuzhen|Nanjing|Wuhan|Chengdu|"
               "Xi'an|Xiamen|Hainan|Zhejiang|Guangdong|Jiangsu|Henan|Hong Kong|Macao|Macau|Taiwan|Xinjiang|Tibet|"
@@ -54,10 +55,10 @@ BODY = [
                rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s?(?:(?:of|and|the)\s+)?){{1,8}})?"),
     re.compile(r"\b(?:CAC|MIIT|NPC|CPC|SPC|SPP|State Council)\b"),
     re.compile(r"\b(?:[a-z]+\s+){0,4}(?:departments|bodies|organs|authorities|administrations|offices|courts|providers|operators)\b"),
-    re.compile(r"[\u4e00-\u9fff]{2,14}(?:办公室|委员会|部门|总局|局|法院|检察院|部|厅|机关|机构|中心|协会|政府)"),
+    re.compile(rf"[{HAN}]{{2,14}}(?:办公室|委员会|部门|总局|局|法院|检察院|部|厅|机关|机构|中心|协会|政府)"),
     re.compile(r"\b[A-Z][a-z]+ (?!(?:Administration|Ministry|Council|Department|Office|Commission|Court|Bureau|Committee|Congress|Government|Party|Association|Center|Centre|Group|Academy|News|Daily|Agency)\b)[A-Z][a-z]+(?:-[a-z]+)?\b(?=,|$|\s+(?:said|pointed|stressed|gave|delivered|attended|noted|emphasized))"),
 ]
-PERSON = [BODY[4], re.compile(r"(?<=[，,、])[\u4e00-\u9fff]{2,3}(?=(?:指出|强调|表示|出席|讲话|致辞))")]
+PERSON = [BODY[4], re.compile(rf"(?<=[，,、])[{HAN}]{{2,3}}(?=(?:指出|强调|表示|出席|讲话|致辞))")]
 KIND_PATTERNS = {"person": PERSON, "date": DATE, "duration": DURATION, "number": NUMBER, "place": PLACE, "body": BODY,
                  "docnum": DOCNUM}
 
@@ -76,7 +77,7 @@ def spans(kind: str, sentence: str, money: bool = False) -> list[tuple[int, int]
             while text and text[0] in " ,;:.":
                 start += 1
                 text = text[1:]
-            if len(text.strip()) < 2 and not re.search(r"[\u4e00-\u9fff]", text):
+            if len(text.strip()) < 2 and not has_chinese(text):
                 continue
             if kind == "body" and text.lower().startswith("the ") is False and text.split()[0:1] == ["The"]:
                 pass

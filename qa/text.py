@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.keyword import tokenize
-from vectorstore.sentences import split_sentences as _split_lines
-from vectorstore.numerals import is_zh
+from netlaw.text.script import chinese_chars, is_zh
+from netlaw.text.sentences import split_sentences as _split_lines
+from netlaw.text.tokens import tokenize
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 
@@ -39,7 +39,7 @@ def content_terms(text: str) -> set[str]:
     """Terms for lexical support: stemmed English words and numbers; Chinese character bigrams."""
     terms = set(tokenize(text))
     if is_zh(text):
-        chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+        chars = chinese_chars(text)
         terms |= {a + b for a, b in zip(chars, chars[1:])}
     return terms
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from netlaw.text.script import is_zh
 from qa.records import Citation, Source
 from qa.text import content_terms, lexical_support, markers_in, split_sentences, strip_markers
-from vectorstore.numerals import is_zh
 
 _NO_ANSWER = ("i don't know", "i do not know", "我不知道")
 _NUMBER = re.compile(r"\d+")

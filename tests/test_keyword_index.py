@@ -7,7 +7,8 @@ import pickle
 
 import numpy as np
 
-from vectorstore.keyword import KeywordIndex, TokenCache, tokenize
+from netlaw.text.tokens import tokenize
+from vectorstore.keyword import KeywordIndex, TokenCache
 
 TEXTS = [
     "Public account platforms shall keep records of published information for no less than six months.",
@@ -69,7 +70,7 @@ def test_damaged_token_cache_is_rebuilt(tmp_path):
 def test_distractors_are_deterministic_parse_into_articles_and_copy_no_sentence(tmp_path):
     from benchmarks.distractors import generate, sentence_pools
     from ingest.parse import parse_text
-    from vectorstore.sentences import split_sentences
+    from netlaw.text.sentences import split_sentences
 
     pools = sentence_pools()
     n_a = generate(tmp_path / "a", 120, seed=3, pools=pools)

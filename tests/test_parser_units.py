@@ -3,8 +3,8 @@
 from ingest.clean import clean_text
 from ingest.documents import split_documents
 from ingest.headings import classify
-from vectorstore.numerals import int_to_zh, roman_to_int, to_int, zh_to_int
 from ingest.parse import parse_text
+from netlaw.text.numerals import int_to_zh, roman_to_int, to_int, zh_to_int
 
 
 def labels(text: str, source: str = "t.txt") -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from netlaw import settings as _settings
+from netlaw.text.script import has_chinese
 from qa.gate import decide, looks_like_injection
 from qa.records import Source
 from qa.rewrite import is_follow_up, rule_rewrite
@@ -78,7 +79,7 @@ def test_injection_attempts_are_recognised(question):
 
 
 def _hit(dense, text, direct=False, keyword=5.0, xl=0.0):
-    language = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    language = "zh" if has_chinese(text) else "en"
     return SimpleNamespace(dense=dense, keyword=keyword, direct=direct, document="Doc", path=[], text=text,
                            language=language, xl=xl, alt_title=None)
 

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from netlaw import settings as _settings
+from netlaw.text.references import article_labels_in
+from netlaw.text.tokens import tokenize
 from vectorstore.hybrid import Filters
-from vectorstore.keyword import tokenize
-from vectorstore.references import article_labels_in
 
 PA = "Internet User Public Account Information Service Management Regulations"
 PAZ = "互联网用户公众账号信息服务管理规定"

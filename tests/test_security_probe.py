@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from netlaw import settings as _settings
 from ingest.loaders import Limits, LoadError, read_file
+from netlaw import settings as _settings
 from service.api import hash_key
 from service.users import Users, hash_password
 from tests.conftest import CORPUS, free_port, make_settings
@@ -333,8 +333,8 @@ def test_7_health_runs_a_real_query_and_reports_a_damaged_store(tmp_path, caplog
 # --- 8. article numbers above 999 ----------------------------------------------------------------
 def test_8_article_numbers_above_999_are_articles_of_their_own():
     from ingest.parse import parse_text
-    from vectorstore.numerals import int_to_zh
-    from vectorstore.references import article_labels_in
+    from netlaw.text.numerals import int_to_zh
+    from netlaw.text.references import article_labels_in
 
     text = "Big Code\n\n" + "\n\n".join(f"Article {i}: Rule {i} applies." for i in range(1, 10001))
     chunks = parse_text(text, "big.txt").chunks
@@ -347,9 +347,9 @@ def test_8_article_numbers_above_999_are_articles_of_their_own():
 
 # --- 9. one bad file does not fail the batch -------------------------------------------------
 def test_9_a_bad_file_is_skipped_and_the_good_ones_are_ingested(tmp_path):
-    from ingest.pipeline import run_ingest
-
     import matplotlib
+
+    from ingest.pipeline import run_ingest
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

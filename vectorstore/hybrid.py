@@ -8,7 +8,6 @@ cosine, BM25) so the answering step can decide to refuse.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -16,10 +15,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from netlaw import settings as _settings
+from netlaw.text.script import has_chinese, is_zh
+from netlaw.text.tokens import tokenize
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
-from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text, tokenize
-from vectorstore.numerals import is_zh
+from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -392,7 +392,7 @@ class HybridRetriever:
                        focus: list[str] | None = None) -> ArticleHit | None:
         from rapidfuzz import fuzz
 
-        from vectorstore.references import article_labels_in, label_matches, strip_references
+        from netlaw.text.references import article_labels_in, label_matches, strip_references
 
         labels = article_labels_in(question)
         if not labels:
@@ -417,7 +417,7 @@ class HybridRetriever:
         best_id, best_chunk = scored[0]
         if len(scored) > 1 and title_score(best_chunk) < self.settings.title_match_min:
             # No document named: prefer the question's language, then the best retrieval score.
-            zh = bool(re.search(r"[\u4e00-\u9fff]", question))
+            zh = has_chinese(question)
             same_lang = [c for c in scored if (c[1].language == "zh") == zh] or scored
             if len(same_lang) > 1:
                 ranked = self._fuse(snap, [("dense", self.dense_ranking(self.embedder.embed_query(question),
@@ -432,8 +432,8 @@ class HybridRetriever:
         """For each sentence of an article (``split_sentences`` order), the multilingual (e5)
         similarity of its window to the question: lets the reader pick English sentences for a
         Chinese question, where no word is shared."""
+        from netlaw.text.sentences import split_sentences
         from vectorstore.multilingual import get_multilingual_embedder
-        from vectorstore.sentences import split_sentences
 
         snap = self.snapshot()
         if article_id not in snap.articles or snap.xl.shape[0] == 0:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from contextlib import closing
 import sqlite3
 import threading
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-
 _WORD = re.compile(r"[A-Za-z]+")
 
 

@@ -16,7 +16,8 @@ import threading
 from collections import defaultdict
 from functools import lru_cache
 
-from vectorstore.keyword import _STOP, _jieba
+from netlaw.text.script import HAN
+from netlaw.text.tokens import EN_STOP_WORDS, jieba_tokenizer
 
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(CL|Taiwan pr|also written|also pr)\b.*$")
 _SKIP = re.compile(r"^(variant of|old variant|surname|see |used in|abbr\. for|erhua|Japanese variant|archaic)", re.I)
@@ -53,7 +54,7 @@ def _dictionary():
             zh_en.setdefault(word, glosses)
             if 2 <= len(word) <= 4:
                 for gloss in glosses[:2]:
-                    words = [w.lower() for w in _WORD.findall(gloss) if w.lower() not in _STOP]
+                    words = [w.lower() for w in _WORD.findall(gloss) if w.lower() not in EN_STOP_WORDS]
                     if len(words) == 1:  # a one-word gloss is a translation, not an explanation
                         en_zh[words[0]].append(word)
         return zh_en, dict(en_zh)
@@ -63,11 +64,11 @@ def zh_to_en(question: str, max_glosses: int = 2) -> str:
     """English glosses of the question's Chinese words (numbers kept), as one string."""
     zh_en, _ = _dictionary()
     out: list[str] = re.findall(r"\d+", question)
-    for run in re.findall(r"[\u4e00-\u9fff]+", question):
-        for word in _jieba().lcut(run):
+    for run in re.findall(rf"[{HAN}]+", question):
+        for word in jieba_tokenizer().lcut(run):
             glosses = zh_en.get(word)
             if glosses is None and len(word) > 2:  # an unknown compound: its known parts
-                glosses = [g for part in _jieba().lcut_for_search(word) if part != word
+                glosses = [g for part in jieba_tokenizer().lcut_for_search(word) if part != word
                            for g in zh_en.get(part, [])[:1]]
             out += (glosses or [])[:max_glosses]
     return " ".join(out)
@@ -79,7 +80,7 @@ def en_to_zh(question: str, per_word: int = 3) -> str:
     out: list[str] = re.findall(r"\d+", question)
     for word in _WORD.findall(question):
         word = word.lower()
-        if word in _STOP or len(word) < 3:
+        if word in EN_STOP_WORDS or len(word) < 3:
             continue
         candidates = en_zh.get(word) or en_zh.get(word.rstrip("s")) or []
         out += sorted(dict.fromkeys(candidates), key=len)[:per_word]

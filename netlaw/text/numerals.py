@@ -1,11 +1,9 @@
-"""Numerals as they appear in headings and questions: 12, XII, Six, 十二; and script detection.
+"""Numerals as they appear in headings and questions: 12, XII, Six, 十二.
 
 Shared by ingest (parsing headings) and retrieval (article references in questions).
 """
 
 from __future__ import annotations
-
-import re
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -83,13 +81,3 @@ def to_int(text: str) -> int | None:
         return ORDINALS.index(lowered) + 1
     return roman_to_int(text) or zh_to_int(text)
 
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def is_zh(text: str) -> bool:
-    """Mostly Chinese characters (over 30% of the letters)?"""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    return cjk > 0 and cjk / (cjk + latin) > 0.3

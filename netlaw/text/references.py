@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.numerals import int_to_zh, to_int
+from netlaw.text.numerals import int_to_zh, to_int
 
 _ZH_NUM = "零〇一二三四五六七八九十百千两"
 _EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,5})\b", re.I)

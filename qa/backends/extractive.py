@@ -26,14 +26,14 @@ from typing import Iterator
 
 import numpy as np
 
+from netlaw.text.script import HAN, has_chinese, is_zh
+from netlaw.text.sentences import split_sentences as window_sentences
+from netlaw.text.tokens import tokenize
 from qa.question import Question, analyse
 from qa.records import Source
 from qa.spans import spans
 from qa.text import split_sentences
-from vectorstore.sentences import split_sentences as window_sentences
 from vectorstore.embeddings import get_embedder
-from vectorstore.keyword import tokenize
-from vectorstore.numerals import is_zh
 
 _HEADING_ONLY = re.compile(r"^(Article\s+\d+[:.]?|第[一二三四五六七八九十百零\d]+条)$")
 _LABEL = re.compile(r"^\s*(?:Article\s+\d+\s*[:.：]\s*|Article\s+\d+\s+(?=[A-Z])|第[一二三四五六七八九十百零\d]+条\s*)")
@@ -341,7 +341,7 @@ class ExtractiveBackend:
                 if kind == "number" and not q.money:
                     found = [(s, e) for s, e in found if self._counts_what_was_asked(q, c.text, s, e)]
                 if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
-                    found = [(s, e) for s, e in found if re.match(r"(the\s+)?[A-Z\u4e00-\u9fff]", c.text[s:e])] or found
+                    found = [(s, e) for s, e in found if re.match(rf"(the\s+)?[A-Z{HAN}]", c.text[s:e])] or found
                 if found:
                     return c, self._nearest(found, c.text, q.focus)
         return None
@@ -366,7 +366,7 @@ class ExtractiveBackend:
         if len(found) == 1:
             return found[0]
         words = [(m.start(), set(tokenize(m.group(0))) & set(focus))
-                 for m in re.finditer(r"[A-Za-z]+|[\u4e00-\u9fff]{2,}|\d+", text)]
+                 for m in re.finditer(rf"[A-Za-z]+|[{HAN}]{{2,}}|\d+", text)]
         words = [(p, t) for p, t in words if t]
         if not words:
             return found[0]
@@ -638,7 +638,7 @@ class ExtractiveBackend:
     # --- backend protocol ------------------------------------------------------------------
     def compose(self, chosen: list[Candidate]) -> str:
         pieces = [f"{clean(c.text).rstrip()} [{c.source.marker}]" for c in chosen]
-        return " ".join(pieces) if not any(re.search(r"[\u4e00-\u9fff]", c.text) for c in chosen) else "".join(pieces)
+        return " ".join(pieces) if not any(has_chinese(c.text) for c in chosen) else "".join(pieces)
 
     def stream(self, question: str, sources: list[Source], language: str, analysis: Question | None = None,
                reading: Reading | None = None) -> Iterator[str]:

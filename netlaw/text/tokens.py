@@ -1,0 +1,80 @@
+"""Index terms of a text, English and Chinese alike: what the keyword index (BM25), the
+question analysis and the citation check compare.
+
+English words are lower-cased and stemmed (Snowball/Porter2), stop words dropped; Chinese runs
+are cut by jieba in search mode (its dictionary cache is kept in our cache dir, nothing is
+downloaded); digits are kept as tokens, so "Article 16", "six months" and "2017" match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from netlaw.text.script import HAN, is_chinese_char
+
+_TOKEN = re.compile(rf"[{HAN}]+|[A-Za-z]+(?:'[a-z]+)?|\d+")
+EN_STOP_WORDS = frozenset("""
+a an and are as at be been but by can could do does for from had has have how i if in into is it its
+may might must of on or our shall should so such than that the their them then there these they this
+those to was we were what when where which who whom whose why will with would you your about any
+all also article articles says say said tell me please regulation regulations
+""".split())
+ZH_STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 为 对 等 由 其 之 中 本 并 应当 什么 哪些 规定 条".split())
+
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Snowball (Porter2) stem; a stemmer object keeps state, so each thread has its own."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+_jieba_ready = False
+_jieba_lock = threading.Lock()
+
+
+def jieba_tokenizer(cache_dir: Path | None = None):
+    """jieba, initialised once per process (its dictionary cache in ``cache_dir`` when given)."""
+    global _jieba_ready
+    import jieba
+
+    if _jieba_ready:
+        return jieba
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                jieba.dt.tmp_dir = str(cache_dir)
+            jieba.initialize()
+            _jieba_ready = True
+    return jieba
+
+
+def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
+    """Index terms of a text, English and Chinese alike."""
+    tokens: list[str] = []
+    for piece in _TOKEN.findall(text):
+        first = piece[0]
+        if is_chinese_char(first):
+            for word in jieba_tokenizer(cache_dir).lcut_for_search(piece):
+                if word not in ZH_STOP_WORDS:
+                    tokens.append(word)
+        elif first.isdigit():
+            tokens.append(piece)
+        else:
+            word = piece.lower()
+            if word not in EN_STOP_WORDS and len(word) > 1:
+                tokens.append(_stem(word))
+    return tokens
