@@ -112,7 +112,7 @@ def build_ui(service, s: _settings.Settings, users, feedback, audit):
         record = answer.to_json()
         record["user"] = username(request)
         answers.append(record)
-        audit.record(record, username(request), "ui", (answer.timings.get("retrieve_ms", 0) + answer.timings.get("answer_ms", 0)) / 1000)
+        audit.record(record, username(request), "ui", (answer.timings.retrieve_ms + answer.timings.answer_ms) / 1000)
         chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1)}
         yield chat, answers, ""
 

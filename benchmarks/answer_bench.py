@@ -30,9 +30,9 @@ OUT_OF_SCOPE = Path(__file__).parent / "data" / "out_of_scope.jsonl"
 def invented(answer) -> int:
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     valid = {c.marker for c in answer.citations}
-    retrieved = {r["article_id"] for r in answer.retrieved}
+    retrieved = {r.article_id for r in answer.retrieved}
     bad_cites = sum(1 for c in answer.citations
-                    if c.article_id not in retrieved and not (c.parallel and c.parallel["article_id"] in retrieved))
+                    if c.article_id not in retrieved and not (c.parallel and c.parallel.article_id in retrieved))
     return len(markers - valid) + bad_cites
 
 
@@ -44,10 +44,10 @@ def run_backend(service: AnswerService, backend: str, answerable: list[dict], oo
         total = time.perf_counter() - started
         gold = {(g["document"], g["article"]) for g in q.get("gold", [])}
         cited = {(c.document, c.article) for c in a.citations}
-        cited |= {(c.parallel["document"], c.parallel["article"]) for c in a.citations if c.parallel}
+        cited |= {(c.parallel.document, c.parallel.article) for c in a.citations if c.parallel}
         rows.append({"id": q["id"], "answerable": bool(gold), "refused": a.refused, "gold_cited": bool(gold & cited),
                      "invented": invented(a), "dropped": a.dropped_sentences, "fallback": "→" in a.backend,
-                     "seconds": total, "first_token": a.timings.get("first_token_ms")})
+                     "seconds": total, "first_token": a.timings.first_token_ms})
     ans = [r for r in rows if r["answerable"]]
     out = [r for r in rows if not r["answerable"]]
     ttft = [r["first_token"] / 1000 for r in ans if r["first_token"] is not None and not r["refused"]]

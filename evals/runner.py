@@ -45,12 +45,12 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
     """All per-item numbers the metrics need, plus the reasons an item failed."""
     gold = {_key(g["document"], g["article"]) for g in item["gold_articles"]}
     # a citation matches a gold article directly or through its parallel (English ↔ Chinese) text
-    citation_keys = [{_key(c.document, c.article)} | ({_key(c.parallel["document"], c.parallel["article"])}
+    citation_keys = [{_key(c.document, c.article)} | ({_key(c.parallel.document, c.parallel.article)}
                                                       if c.parallel else set()) for c in answer.citations]
     cited = set().union(*citation_keys) if citation_keys else set()
-    retrieved_ids = {r["article_id"] for r in answer.retrieved}
+    retrieved_ids = {r.article_id for r in answer.retrieved}
     resolving = sum(1 for c in answer.citations if c.article_id in retrieved_ids
-                    or (c.parallel and c.parallel["article_id"] in retrieved_ids))
+                    or (c.parallel and c.parallel.article_id in retrieved_ids))
     # "Not stated in the documents: …" (a partial answer) is a statement about the documents, not a claim
     # from one: it carries no citation and is not counted as an uncited sentence
     framing = set(getattr(answer, "not_stated", None) or [])
@@ -64,7 +64,7 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
         "standalone": answer.standalone_question, "notice": answer.notice,
         "gold": sorted(map(list, gold)), "cited": sorted(map(list, cited)),
         "retrieved": [list(r) for r in retrieved10], "seconds": seconds,
-        "first_token_s": (answer.timings.get("first_token_ms") or 0) / 1000 or None,
+        "first_token_s": (answer.timings.first_token_ms or 0) / 1000 or None,
         "dropped_sentences": answer.dropped_sentences,
         "n_citations": len(answer.citations), "n_resolving": resolving,
         "support": support,
@@ -118,7 +118,7 @@ def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
         answer = service.ask(item["question"], history=history, backend=backend)
         seconds = time.perf_counter() - started
         hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
-                                        focus=[d["doc_id"] for d in answer.focus] or None)
+                                        focus=[d.doc_id for d in answer.focus] or None)
         rows.append(score_answer(item, answer, retrieved_keys(service.retriever, hits, item), seconds))
     return rows
 

@@ -25,7 +25,7 @@ from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, BackendError, make_backend
 from qa.gate import REFUSAL, decide, looks_like_injection
 from qa.question import Question, analyse
-from qa.records import Answer
+from qa.records import Answer, Retrieved, Suggestion, Timings, as_turns
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
 from qa.verify import CitationChecker
@@ -91,7 +91,7 @@ class AnswerService:
             k: int | None = None, filters: Filters | None = None, id: str | None = None,
             on_token=None) -> Answer:
         return self.chain.invoke({
-            "question": question, "history": history or [], "backend": backend or self.settings.backend,
+            "question": question, "history": as_turns(history), "backend": backend or self.settings.backend,
             "k": k or self.settings.retrieval_k, "filters": filters, "id": id, "on_token": on_token,
             "started": time.perf_counter(),
         })
@@ -164,7 +164,7 @@ class AnswerService:
             return {"hits": [], "ms": 0.0}
         started = time.perf_counter()
         hits = self.retriever.search(x["standalone"], k=x["k"], filters=x["filters"],
-                                     focus=[d["doc_id"] for d in x["focus"]] or None)
+                                     focus=[d.doc_id for d in x["focus"]] or None)
         q = x["analysis"]
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(x["question"]):
             hits = self._document_hits(q, hits) or hits
@@ -250,10 +250,10 @@ class AnswerService:
         answer = Answer(id=x["id"], question=x["question"], answer="", refused=False, backend=backend_name,
                         standalone_question=x["standalone"] if x["standalone"] != x["question"] else None,
                         language=language, focus=x.get("focus") or [],
-                        retrieved=[{"rank": h.rank, "document": h.document, "article": h.article, "text": h.text,
-                                    "score": round(h.score, 6), "dense": round(h.dense, 4),
-                                    "keyword": round(h.keyword, 4), "chunk_id": h.best_chunk_id,
-                                    "article_id": h.article_id, "direct": h.direct} for h in hits])
+                        retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
+                                             score=round(h.score, 6), dense=round(h.dense, 4),
+                                             keyword=round(h.keyword, 4), chunk_id=h.best_chunk_id,
+                                             article_id=h.article_id, direct=h.direct) for h in hits])
         started = time.perf_counter()
         q: Question | None = x.get("analysis")
         answer.kind = q.kind if q is not None else None
@@ -274,9 +274,8 @@ class AnswerService:
                 answer.refusal_reason = reading.reason
             else:
                 answer.answer, answer.refusal_reason = REFUSAL[language], gate.reason
-            answer.suggestions = [{"document": h.document, "article": h.article, "article_id": h.article_id}
-                                  for h in hits[:3]]
-            answer.timings = {"retrieve_ms": round(retrieve_ms, 1), "answer_ms": 0.0}
+            answer.suggestions = [Suggestion(h.document, h.article, h.article_id) for h in hits[:3]]
+            answer.timings = Timings(retrieve_ms=round(retrieve_ms, 1))
             self._emit(x, answer.answer)
             return answer
 
@@ -307,12 +306,11 @@ class AnswerService:
         if not checked.kept:  # nothing in the sources could be said with a citation
             answer.refused, answer.answer, answer.support = True, REFUSAL[language], "none"
             answer.refusal_reason = "no sentence of the sources answers the question"
-            answer.suggestions = [{"document": s.document, "article": s.article, "article_id": s.article_id}
-                                  for s in sources[:3]]
-        answer.timings = {"retrieve_ms": round(retrieve_ms, 1),
-                          "answer_ms": round((time.perf_counter() - started) * 1000, 1)}
+            answer.suggestions = [Suggestion(s.document, s.article, s.article_id) for s in sources[:3]]
+        answer.timings = Timings(retrieve_ms=round(retrieve_ms, 1),
+                                 answer_ms=round((time.perf_counter() - started) * 1000, 1))
         if first_token:
-            answer.timings["first_token_ms"] = round((first_token[0] - x["started"]) * 1000, 1)
+            answer.timings.first_token_ms = round((first_token[0] - x["started"]) * 1000, 1)
         return answer
 
     @staticmethod

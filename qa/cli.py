@@ -39,14 +39,14 @@ def print_answer(answer) -> None:
     if answer.refused and answer.suggestions:
         print("\n可参阅：" if answer.language == "zh" else "\nYou may want to read:")
         for s in answer.suggestions:
-            print(f"  - {s['document']}, {s['article']}")
+            print(f"  - {s.document}, {s.article}")
     if answer.citations:
         print("\n来源：" if answer.language == "zh" else "\nSources:")
         for c in answer.citations:
             print(f"  [{c.marker}] {c.document}, {c.article}")
             print(textwrap.indent(textwrap.shorten(c.text, 240, placeholder=" …"), "      "))
             if c.parallel:
-                print(f"      parallel: {c.parallel['document']}, {c.parallel['article']}")
+                print(f"      parallel: {c.parallel.document}, {c.parallel.article}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,55 @@
-"""Records of the answering step: what a question, a citation and an answer look like."""
+"""Records of the answering step: what a turn, a source, a citation and an answer look like.
+
+These are the typed shapes that cross the boundaries of ``qa/``: the chain builds them, the API and
+the UI read them (``Answer.to_json()`` is the answer object of ``POST /api/ask``, the audit log and
+the chat's state). Conversation turns arrive as JSON (API, UI, CLI, gold set) and become ``Turn``
+records at the chain's door (``as_turns``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass
+class Turn:
+    """One turn of a conversation, as the chain needs it: who spoke, what was said, the standalone
+    form of a user question (when the chain rewrote it) and the documents an answer cited."""
+
+    role: Role
+    content: str
+    standalone: str | None = None
+    cited_documents: list[str] = field(default_factory=list)  # in citation order, repeats kept
+
+    @classmethod
+    def from_mapping(cls, turn: Mapping[str, Any]) -> Turn:
+        """A turn in its JSON shape: ``{"role", "content", "standalone"?, "citations"?: [{"document", …}]}``."""
+        citations = turn.get("citations") or []
+        cited = [str(c["document"]) for c in citations if isinstance(c, Mapping) and c.get("document")]
+        return cls(role="assistant" if turn.get("role") == "assistant" else "user",
+                   content=str(turn.get("content") or ""), standalone=turn.get("standalone") or None,
+                   cited_documents=cited)
+
+
+def as_turns(history: Iterable[Turn | Mapping[str, Any]] | None) -> list[Turn]:
+    """Turns from a history given as records or in the JSON shape (see ``Turn.from_mapping``)."""
+    return [t if isinstance(t, Turn) else Turn.from_mapping(t) for t in history or []]
+
+
+@dataclass
+class Parallel:
+    """The same article in the other language of the library (English ↔ Chinese)."""
+
+    article_id: str
+    document: str
+    article: str
+    text: str
+    language: str
+    chunk_id: str
 
 
 @dataclass
@@ -18,7 +65,7 @@ class Source:
     language: str
     doc_type: str
     path: list[str]
-    parallel: dict | None = None  # the same article in the other language, if the library has it
+    parallel: Parallel | None = None  # the same article in the other language, if the library has it
 
     @property
     def label(self) -> str:
@@ -33,8 +80,60 @@ class Citation:
     text: str  # the full text of the cited article
     chunk_id: str
     article_id: str
-    parallel: dict | None = None
+    parallel: Parallel | None = None
     sentences: list[str] = field(default_factory=list)  # the answer sentences that cite it
+
+
+@dataclass
+class Retrieved:
+    """A retrieved article as the answer reports it, best first (scores rounded for display)."""
+
+    rank: int
+    document: str
+    article: str
+    text: str
+    score: float  # the fused ranking score
+    dense: float  # the English dense model's cosine
+    keyword: float  # the BM25 score
+    chunk_id: str  # the article's best-matching chunk
+    article_id: str
+    direct: bool  # named by the question ("Article 12 of …"), found by metadata
+
+
+@dataclass
+class Suggestion:
+    """An article "you may want to read", offered with a refusal."""
+
+    document: str
+    article: str
+    article_id: str
+
+
+@dataclass
+class FocusDocument:
+    """A document a follow-up question is about (the conversation's subject)."""
+
+    doc_id: str
+    document: str  # its title
+
+
+@dataclass
+class Timings:
+    """Milliseconds spent retrieving and answering; ``first_token_ms`` from the question to the first
+    token written (absent when nothing was streamed, e.g. a refusal)."""
+
+    retrieve_ms: float = 0.0
+    answer_ms: float = 0.0
+    first_token_ms: float | None = None
+
+    def to_json(self) -> dict[str, float]:
+        out = {"retrieve_ms": self.retrieve_ms, "answer_ms": self.answer_ms}
+        if self.first_token_ms is not None:
+            out["first_token_ms"] = self.first_token_ms
+        return out
+
+
+Support = Literal["direct", "partial", "none"]
 
 
 @dataclass
@@ -44,21 +143,25 @@ class Answer:
     refused: bool
     backend: str
     citations: list[Citation] = field(default_factory=list)
-    retrieved: list[dict] = field(default_factory=list)
+    retrieved: list[Retrieved] = field(default_factory=list)
     dropped_sentences: int = 0
-    timings: dict = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
     id: str | None = None
     standalone_question: str | None = None
     language: str = "en"
     notice: str | None = None  # e.g. "the local model failed; extractive answer shown"
     refusal_reason: str | None = None
-    suggestions: list[dict] = field(default_factory=list)  # "you may want to read" on a refusal
-    focus: list[dict] = field(default_factory=list)  # a follow-up's documents: [{"doc_id", "document"}]
+    suggestions: list[Suggestion] = field(default_factory=list)  # "you may want to read" on a refusal
+    focus: list[FocusDocument] = field(default_factory=list)  # a follow-up's documents
     # how well the documents answer: "direct" (the asked answer is stated), "partial" (part of the
     # question is answered, the rest is marked as not stated), "none" (refused)
-    support: str = "none"
+    support: Support = "none"
     kind: str | None = None  # the asked kind (qa.question.KINDS)
     not_stated: list[str] = field(default_factory=list)  # parts of the question the documents do not answer
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """The answer object (API, audit log, UI state): plain JSON types, ``timings`` without an
+        absent ``first_token_ms``."""
+        out = asdict(self)
+        out["timings"] = self.timings.to_json()
+        return out

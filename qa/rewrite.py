@@ -12,8 +12,11 @@ is left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from netlaw.text.tokens import tokenize
+from qa.records import FocusDocument, Turn, as_turns
 from qa.text import mentions_title
 
 _ANAPHORA_EN = re.compile(
@@ -23,38 +26,36 @@ _CONNECTIVE_EN = re.compile(r"^\s*(and|also|but|so|then|what about|how about|and
                             re.IGNORECASE)
 _ANAPHORA_ZH = re.compile(r"(它们|它|他们|她们|其|该|这些|那些|此|上述|这个|那个|这条|那条)")
 _CONNECTIVE_ZH = re.compile(r"^\s*(那么|那|还有|另外|而且|并且|此外|那它)")
+# turns as records, or in their JSON shape (the API's, the UI's and the gold set's history)
+History = Sequence[Turn | Mapping[str, Any]]
 
 
-def previous_turn(history: list[dict]) -> tuple[str | None, str | None]:
+def previous_turn(history: History) -> tuple[str | None, str | None]:
     """(previous standalone question, document its answer cited most) from chat history."""
     question, document = None, None
-    for turn in reversed(history or []):
-        role = turn.get("role")
-        if role == "assistant" and document is None:
-            cited = [c.get("document") for c in turn.get("citations") or [] if c.get("document")]
-            if cited:
-                document = max(set(cited), key=cited.count)
-        if role == "user":
-            question = turn.get("standalone") or turn.get("content")
+    for turn in reversed(as_turns(history)):
+        if turn.role == "assistant" and document is None and turn.cited_documents:
+            cited = turn.cited_documents
+            document = max(set(cited), key=cited.count)
+        if turn.role == "user":
+            question = turn.standalone or turn.content or None
             break
     return question, document
 
 
-def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]:
+def conversation_focus(history: History, documents: list[dict]) -> list[FocusDocument]:
     """The documents the conversation is about, for a follow-up: those the last answer cited
     (its first citation's document first) and those the earlier questions name, each with its
-    version in the other language. ``documents``: the library (``HybridRetriever.documents()``).
-    Returns [{"doc_id", "document"}]."""
+    version in the other language. ``documents``: the library (``HybridRetriever.documents()``)."""
     titles: list[str] = []
     cited: list[str] = []
-    for turn in reversed(history or []):
-        if turn.get("role") == "assistant" and not cited:
-            cited = [c["document"] for c in turn.get("citations") or [] if c.get("document")][:2]
-        if turn.get("role") == "user":
+    for turn in reversed(as_turns(history)):
+        if turn.role == "assistant" and not cited:
+            cited = turn.cited_documents[:2]
+        if turn.role == "user":
             # a document the asker named outweighs what the last answer happened to cite
-            asked = str(turn.get("content") or "")
             titles += [d["title"] for d in documents
-                       for title in (d["title"], d.get("alt_title")) if mentions_title(asked, title)]
+                       for title in (d["title"], d.get("alt_title")) if mentions_title(turn.content, title)]
             if titles or cited:
                 break
     titles = titles or cited
@@ -63,10 +64,10 @@ def conversation_focus(history: list[dict], documents: list[dict]) -> list[dict]
     # the other-language version of a focused document (its alt_title is the focused title)
     names = {d["title"] for d in focus} | {d["alt_title"] for d in focus if d.get("alt_title")}
     focus += [d for d in documents if d not in focus and (d["title"] in names or d.get("alt_title") in names)]
-    return [{"doc_id": d["doc_id"], "document": d["title"]} for d in focus]
+    return [FocusDocument(doc_id=d["doc_id"], document=d["title"]) for d in focus]
 
 
-def is_follow_up(question: str, history: list[dict]) -> bool:
+def is_follow_up(question: str, history: History) -> bool:
     if not history:
         return False
     return bool(
@@ -76,7 +77,7 @@ def is_follow_up(question: str, history: list[dict]) -> bool:
     )
 
 
-def rule_rewrite(question: str, history: list[dict]) -> str:
+def rule_rewrite(question: str, history: History) -> str:
     if not is_follow_up(question, history):
         return question
     previous, document = previous_turn(history)
@@ -97,12 +98,12 @@ REWRITE_PROMPT = (
 )
 
 
-def model_rewrite(question: str, history: list[dict], chat_model) -> str:
+def model_rewrite(question: str, history: History, chat_model) -> str:
     """Ask the model; keep its answer only when it looks like a question about the same things."""
     rule = rule_rewrite(question, history)
     if rule == question:
         return question  # not a follow-up: nothing to rewrite
-    conversation = "\n".join(f"{t.get('role')}: {str(t.get('content', ''))[:400]}" for t in history[-4:])
+    conversation = "\n".join(f"{t.role}: {t.content[:400]}" for t in as_turns(history)[-4:])
     try:
         reply = chat_model.invoke(REWRITE_PROMPT.format(conversation=conversation, question=question))
         text = str(getattr(reply, "content", reply)).strip().splitlines()[0].strip() if reply else ""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from qa.records import Source
+from qa.records import Parallel, Source
 
 
-def _parallel_dict(hit) -> dict | None:
+def _parallel(hit) -> Parallel | None:
     if hit is None:
         return None
-    return {"article_id": hit.article_id, "document": hit.document, "article": hit.article,
-            "text": hit.text, "language": hit.language, "chunk_id": hit.best_chunk_id}
+    return Parallel(article_id=hit.article_id, document=hit.document, article=hit.article,
+                    text=hit.text, language=hit.language, chunk_id=hit.best_chunk_id)
 
 
 def build_sources(hits, language: str, lookup) -> list[Source]:
@@ -31,6 +31,6 @@ def build_sources(hits, language: str, lookup) -> list[Source]:
             marker=len(sources) + 1, article_id=primary.article_id, document=primary.document,
             article=primary.article, text=primary.text, chunk_id=primary.best_chunk_id,
             language=primary.language, doc_type=primary.doc_type, path=list(primary.path),
-            parallel=_parallel_dict(other),
+            parallel=_parallel(other),
         ))
     return sources

@@ -138,7 +138,7 @@ def test_answerable_figure_is_not_refused(service):
 def test_chinese_question_quotes_the_chinese_original(service):
     a = service.ask("互联网用户公众账号信息服务管理规定自何时起施行？")
     assert not a.refused and "2017年10月8日" in a.answer.split("\n")[0]
-    assert a.citations[0].parallel and a.citations[0].parallel["language"] == "en"
+    assert a.citations[0].parallel and a.citations[0].parallel.language == "en"
 
 
 def test_summary_and_comparison(service):
@@ -146,7 +146,7 @@ def test_summary_and_comparison(service):
     assert not a.refused and a.kind == "summary"
     assert "standardize Internet user public account information services" in a.answer.split("\n")[0]
     assert "8 October 2017" in a.answer and len(a.citations) >= 5
-    retrieved = {r["article_id"] for r in a.retrieved}
+    retrieved = {r.article_id for r in a.retrieved}
     assert all(c.article_id in retrieved for c in a.citations)
     a = service.ask("How do the telephone real-name rules differ from the public account rules?")
     assert not a.refused and a.kind == "comparison"

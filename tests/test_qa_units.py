@@ -128,7 +128,7 @@ def test_chain_wiring_with_a_fake_model_checks_citations(service):
     assert not answer.refused and answer.backend == "openai"
     assert "six months" in answer.answer and "Bananas" not in answer.answer and "[7]" not in answer.answer
     assert answer.dropped_sentences == 1
-    retrieved = {r["article_id"] for r in answer.retrieved}
+    retrieved = {r.article_id for r in answer.retrieved}
     assert answer.citations and all(c.article_id in retrieved for c in answer.citations)
 
 

@@ -47,9 +47,9 @@ def test_conversation_focus_prefers_the_named_document_and_adds_its_other_langua
     history = [{"role": "user", "content": "What is the purpose of the Telephone User Real Identity Information "
                                            "Registration Regulations?"},
                {"role": "assistant", "content": "…", "citations": [{"document": DOCS[0]["title"]}]}]
-    assert [d["doc_id"] for d in conversation_focus(history, DOCS)] == ["tel"]
+    assert [d.doc_id for d in conversation_focus(history, DOCS)] == ["tel"]
     history[0]["content"] = "What must platforms keep?"
-    assert sorted(d["doc_id"] for d in conversation_focus(history, DOCS)) == ["pa-en", "pa-zh"]
+    assert sorted(d.doc_id for d in conversation_focus(history, DOCS)) == ["pa-en", "pa-zh"]
 
 
 def test_elliptic_follow_up_carries_the_previous_question():

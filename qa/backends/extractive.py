@@ -293,7 +293,7 @@ class ExtractiveBackend:
     def _about_named_law(self, q: Question, shortlist: list[Candidate], reading: Reading) -> list[Candidate]:
         """A question about a law the library only mentions ("the fine under the Personal Information
         Protection Law"): only sentences that name that law can answer it."""
-        titles = [t for s in reading.sources for t in (s.document, (s.parallel or {}).get("document"))
+        titles = [t for s in reading.sources for t in (s.document, s.parallel.document if s.parallel else None)
                   if t] + ([d["title"] for d in self.retriever.documents()] + [d["alt_title"] for d in self.retriever.documents() if d.get("alt_title")]
                            if self.retriever is not None else [])
         generic = {"law", "act", "regul", "code", "peopl", "republ", "china", "chines", "prc"}
