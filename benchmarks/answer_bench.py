@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         tmp_path = Path(tmp)
         s = build_store(tmp_path, 1)
         if "openai" in args.backends:
-            from tests.servers import llama_server
+            from benchmarks.servers import llama_server
 
             _, url = stack.enter_context(llama_server(tmp_path))
             s = s.model_copy(update={"openai_base_url": url, "openai_model": "smollm2"})

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.servers import running_app
+from benchmarks.servers import running_app
 
 QUESTIONS = [
     "How long must public account platforms keep records of what users post?",

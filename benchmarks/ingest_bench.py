@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from netlaw import settings as _settings
 from ingest.pipeline import parse_file
+from netlaw import settings as _settings
 from vectorstore.embeddings import get_embedder
 
 CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"

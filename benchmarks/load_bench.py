@@ -20,8 +20,8 @@ import httpx
 
 from benchmarks.answer_bench import OUT_OF_SCOPE
 from benchmarks.retrieval_bench import QUESTIONS, load_questions, percentile
+from benchmarks.servers import running_app
 from service.api import hash_key
-from tests.servers import running_app
 
 KEY = "load-bench-key"
 

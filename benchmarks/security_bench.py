@@ -15,9 +15,18 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.servers import (
+    API_KEY,
+    AUTH,
+    CORPUS,
+    MB,
+    make_settings,
+    password_guessers,
+    rss_mb,
+    running_app,
+    send_chunked,
+)
 from service.api import hash_key
-from tests.servers import password_guessers, running_app
-from tests.test_security_probe import AUTH, KEY, MB, rss_mb, send_chunked
 
 
 def guessing(url: str, seconds: float) -> tuple[float, float, dict[int, int]]:
@@ -47,13 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="how long the 4 clients guess")
     args = parser.parse_args(argv)
     from ingest.pipeline import run_ingest
-    from tests.conftest import CORPUS, make_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         s = make_settings(Path(tmp) / "seed")
         run_ingest([CORPUS / "001_dc8b80564701d042.txt"], s, progress=False)
         for label, failures in (("throttle off", "1000000"), ("throttle on (5)", "5")):
-            extra = {"NETLAW_API_KEYS": f"bench:{hash_key(KEY)}", "NETLAW_API_RATE_PER_MINUTE": "1000000",
+            extra = {"NETLAW_API_KEYS": f"bench:{hash_key(API_KEY)}", "NETLAW_API_RATE_PER_MINUTE": "1000000",
                      "NETLAW_LOGIN_MAX_FAILURES": failures}
             with running_app(Path(tmp) / label.split()[1], s.store_dir, extra) as (url, _, proc):
                 if failures == "5":

@@ -17,7 +17,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|St|Vol|pp|vs|e
 def split_sentences(text: str) -> list[str]:
     """Sentences (each keeping the [n] markers that follow it), without the breaks after an
     abbreviation ("Decree No. 25", "Art. 5", "P.R.C.") that would cut a fact in two. The
-    multilingual windows (vectorstore) use the plain split: ``vectorstore.sentences``."""
+    multilingual windows (vectorstore) use the plain split: ``netlaw.text.sentences``."""
     out: list[str] = []
     for sentence in _split_lines(text):
         if out and _ABBREVIATION.search(out[-1]):

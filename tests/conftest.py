@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from netlaw import settings as _settings
+from benchmarks.servers import CORPUS, make_settings
 from ingest.parse import ParsedFile, parse_text
-
-CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"
+from netlaw import settings as _settings
 
 
 @pytest.fixture(scope="session")
@@ -29,14 +28,6 @@ def all_chunks(parsed_corpus):
 
 def documents_by_title(parsed_corpus):
     return {d.title: (p, d) for p in parsed_corpus.values() for d in p.documents}
-
-
-def make_settings(tmp_path: Path, **overrides) -> _settings.Settings:
-    """Settings for an isolated embedded store under tmp_path."""
-    values = dict(store_dir=tmp_path / "store", cache_dir=tmp_path / "cache",
-                  data_dir=tmp_path, chroma_url=None, chroma_host=None)
-    values.update(overrides)
-    return _settings.Settings(**values)
 
 
 @pytest.fixture
@@ -59,14 +50,6 @@ def retriever(bundled_settings):
     from vectorstore.hybrid import HybridRetriever
 
     return HybridRetriever(bundled_settings)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,10 +4,11 @@ every generated request gets a 2xx/4xx answer (never a 5xx) and no traceback in 
 from __future__ import annotations
 
 import schemathesis
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 
+from benchmarks.servers import running_app
 from service.api import hash_key
-from tests.servers import running_app
 from tests.case_counter import count_case
 
 KEY = "schemathesis-key"

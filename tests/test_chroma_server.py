@@ -6,10 +6,9 @@ import os
 import subprocess
 import sys
 
-from netlaw import settings as _settings
+from benchmarks.servers import CORPUS, chroma_server
 from ingest.pipeline import run_ingest
-from tests.servers import chroma_server
-from tests.conftest import CORPUS
+from netlaw import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.hybrid import HybridRetriever
 

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from netlaw import settings as _settings
+from benchmarks.servers import CORPUS
 from ingest.cli import main as ingest_main
 from ingest.pipeline import run_ingest
-from tests.conftest import CORPUS
+from netlaw import settings as _settings
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import get_embedder
 

@@ -121,7 +121,7 @@ def test_local_backend_on_the_gguf_file(service):
 
 def test_openai_backend_against_a_real_server_and_fallback_when_it_stops(bundled_settings, tmp_path):
     pytest.importorskip("llama_cpp.server", reason="the local extra is not installed: pip install '.[local]'")
-    from tests.servers import llama_server, stop
+    from benchmarks.servers import llama_server, stop
 
     with llama_server(tmp_path) as (proc, url):
         s = bundled_settings.model_copy(update={"openai_base_url": url, "openai_model": "smollm2",

@@ -83,8 +83,8 @@ def test_langchain_retriever(retriever):
 
 
 def test_new_ingest_is_visible_to_a_running_retriever(tmp_path):
+    from benchmarks.servers import CORPUS, make_settings
     from ingest.pipeline import run_ingest
-    from tests.conftest import CORPUS, make_settings
     from vectorstore.hybrid import HybridRetriever
 
     s = make_settings(tmp_path, index_refresh_s=0.0)
@@ -132,7 +132,7 @@ def test_cli_empty_store_says_how_to_build_it(tmp_path):
 
 
 def test_cli_server_down_fails_fast_and_clearly():
-    from tests.conftest import free_port
+    from benchmarks.servers import free_port
 
     started = time.monotonic()
     out = _cli(["search", "anything"], {"NETLAW_CHROMA_URL": f"http://127.0.0.1:{free_port()}"})

@@ -1,6 +1,6 @@
 """Issue 12's probe, defect by defect: hostile bodies, full disks, password guessing, concurrent
 uploads, zip bombs, formula injection, a damaged store, bad files in a batch, and the small items.
-Real servers (app.py started by tests/servers.py), real files, a real small tmpfs where the kernel
+Real servers (app.py started by benchmarks/servers.py), real files, a real small tmpfs where the kernel
 allows a private mount (else an injected disk-full error). Figures are printed (run with -s)."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -22,24 +21,26 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks.servers import API_KEY as KEY
+from benchmarks.servers import (
+    AUTH,
+    CORPUS,
+    MB,
+    PASSWORDS,
+    free_port,
+    make_settings,
+    password_guessers,
+    rss_mb,
+    running_app,
+    send_chunked,
+    server,
+)
 from ingest.loaders import Limits, LoadError, read_file
 from netlaw import settings as _settings
 from service.api import hash_key
 from service.users import Users, hash_password
-from tests.conftest import CORPUS, free_port, make_settings
-from tests.servers import PASSWORDS, password_guessers, running_app, server
 
-KEY = "probe-key"
-AUTH = {"Authorization": f"Bearer {KEY}"}
 NEWS = "001_dc8b80564701d042.txt"
-MB = 1_000_000
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 @pytest.fixture(scope="module")
@@ -70,31 +71,6 @@ def sign_in(url: str, user: str, password: str | None = None) -> httpx.Client:
 
 
 # --- 1. chunked bodies ------------------------------------------------------------------
-def send_chunked(url: str, path: str, total: int, headers: dict | None = None) -> tuple[int, int]:
-    """POST ``total`` bytes with Transfer-Encoding: chunked; (status, bytes sent before the answer)."""
-    port = int(url.rsplit(":", 1)[1])
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n"
-    head += "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()) + "\r\n"
-    sock.sendall(head.encode())
-    block = b'{"question": "' + b"a" * (MB - 20)
-    piece = f"{len(block):x}\r\n".encode() + block + b"\r\n"
-    sent = 0
-    try:
-        while sent < total:
-            sock.sendall(piece)
-            sent += len(block)
-        sock.sendall(b"0\r\n\r\n")
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    try:
-        answer = sock.recv(4096).decode("latin-1")
-    except ConnectionResetError:
-        answer = ""
-    sock.close()
-    return (int(answer.split()[1]) if answer.startswith("HTTP/") else 0), sent
-
-
 def test_1_a_chunked_body_over_the_limit_is_refused_before_it_is_read(app):
     url, _, proc = app
     before = rss_mb(proc.pid)
@@ -293,7 +269,8 @@ def test_6_exported_feedback_csv_cells_cannot_run_as_formulas(tmp_path):
 
 # --- 7. damaged vector segment -------------------------------------------------------------
 BUILD_STORE = """
-import sys, numpy as np, settings
+import sys, numpy as np
+from netlaw import settings
 from ingest.parse import parse_text
 from vectorstore.chroma import ChunkStore
 text = "Register Rules\\n\\n" + "\\n\\n".join(f"Article {i}: Operators keep register {i}." for i in range(1, 1500))

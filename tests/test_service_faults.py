@@ -14,10 +14,9 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
+from benchmarks.servers import CORPUS, chroma_server, free_port
 from netlaw import settings as _settings
 from service.api import hash_key
-from tests.servers import chroma_server
-from tests.conftest import CORPUS, free_port
 
 KEY = "fault-test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -36,7 +35,7 @@ def base_settings(bundled_settings, tmp_path, **kw):
 
 def test_openai_server_stopping_mid_answer_gives_the_extractive_fallback(bundled_settings, tmp_path):
     pytest.importorskip("llama_cpp.server", reason="the local extra is not installed")
-    from tests.servers import dying_proxy, llama_server
+    from benchmarks.servers import dying_proxy, llama_server
 
     with llama_server(tmp_path) as (proc, url), dying_proxy(url) as (proxy_url, died):
         s = base_settings(bundled_settings, tmp_path, openai_enabled=True, openai_base_url=proxy_url,
@@ -109,7 +108,7 @@ def test_read_only_store_ingest_refuses_cleanly_and_serving_continues(bundled_se
 
 
 def test_two_app_processes_share_one_chroma_server(tmp_path):
-    from tests.servers import running_app
+    from benchmarks.servers import running_app
 
     with chroma_server(tmp_path / "chroma") as (_, url, _):
         env = dict(os.environ, NETLAW_CHROMA_URL=url, NETLAW_CACHE_DIR=str(tmp_path / "c0"))
@@ -158,7 +157,7 @@ def test_instructions_inside_documents_are_not_obeyed(bundled_settings, tmp_path
     try:
         import llama_cpp  # noqa: F401
 
-        from tests.servers import llama_server
+        from benchmarks.servers import llama_server
 
         servers.append(llama_server(tmp_path))
         _, url = servers[0].__enter__()

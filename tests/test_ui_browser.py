@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
+from benchmarks.servers import PASSWORDS, running_app
 from netlaw import settings as _settings
-from tests.servers import PASSWORDS, running_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Screenshots go to an untracked build folder, so a test run never changes tracked files. To refresh

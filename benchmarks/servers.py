@@ -1,5 +1,8 @@
-"""Real servers for tests and benchmarks, each on a free 127.0.0.1 port and stopped by its PID:
-``chroma run``, llama.cpp's OpenAI-compatible server (SmolLM2), and the app itself (app.py)."""
+"""Real servers for benchmarks and tests, each on a free 127.0.0.1 port and stopped by its PID:
+``chroma run``, llama.cpp's OpenAI-compatible server (SmolLM2), and the app itself (app.py); and
+the small helpers both need (a free port, isolated settings, a process's memory, a chunked POST).
+
+It lives in ``benchmarks`` (an installed package) so the benchmarks never import ``tests``."""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ import shutil
 import signal
 import socket
 import struct
-import threading
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -18,9 +21,60 @@ from pathlib import Path
 
 from netlaw import settings as _settings
 from service.users import hash_password
-from tests.conftest import free_port
 
+CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"
 PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-2"}
+API_KEY = "probe-key"
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
+MB = 1_000_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_settings(tmp_path: Path, **overrides) -> _settings.Settings:
+    """Settings for an isolated embedded store under tmp_path (every data path derives from it)."""
+    values = dict(store_dir=tmp_path / "store", cache_dir=tmp_path / "cache",
+                  data_dir=tmp_path, chroma_url=None, chroma_host=None)
+    values.update(overrides)
+    return _settings.Settings(**values)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def send_chunked(url: str, path: str, total: int, headers: dict | None = None) -> tuple[int, int]:
+    """POST ``total`` bytes with Transfer-Encoding: chunked; (status, bytes sent before the answer)."""
+    port = int(url.rsplit(":", 1)[1])
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            "Content-Type: application/json\r\n")
+    head += "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()) + "\r\n"
+    sock.sendall(head.encode())
+    block = b'{"question": "' + b"a" * (MB - 20)
+    piece = f"{len(block):x}\r\n".encode() + block + b"\r\n"
+    sent = 0
+    try:
+        while sent < total:
+            sock.sendall(piece)
+            sent += len(block)
+        sock.sendall(b"0\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    try:
+        answer = sock.recv(4096).decode("latin-1")
+    except ConnectionResetError:
+        answer = ""
+    sock.close()
+    return (int(answer.split()[1]) if answer.startswith("HTTP/") else 0), sent
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -49,7 +103,7 @@ def server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = No
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"{cmd[0]} did not start:\n{log_path.read_text()[-3000:]}")
+                    raise RuntimeError(f"{cmd[0]} did not start:\n{log_path.read_text()[-3000:]}") from None
                 time.sleep(0.2)
         proc.ready_seconds = time.perf_counter() - started
         yield proc
@@ -62,7 +116,8 @@ def server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = No
 def chroma_server(path: Path, port: int | None = None):
     port = port or free_port()
     exe = Path(sys.executable).parent / "chroma"
-    cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(path),
+           "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
     with server(cmd, f"{url}/api/v2/heartbeat", path.parent / f"chroma-{port}.log", env, 60) as proc:
@@ -106,8 +161,6 @@ def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = Non
 def password_guessers(url: str, username: str, clients: int = 4):
     """``clients`` threads posting wrong passwords for ``username`` to the app's /login until the
     block ends; yields the list their answers' status codes are appended to."""
-    import threading
-
     import httpx
 
     statuses: list[int] = []
