@@ -266,8 +266,8 @@ def stage_uploads(files, s: _settings.Settings, replace: bool) -> tuple[list[str
         target = (root / safe_upload_name(getattr(f, "orig_name", None) or src.name)).resolve()
         if root not in target.parents:
             lines.append(f"{src.name}: invalid file name")
-        elif src.stat().st_size > s.max_upload_mb * 1e6:
-            lines.append(f"{target.name}: larger than {s.max_upload_mb:.0f} MB")
+        elif src.stat().st_size > s.max_file_mb * 1e6:
+            lines.append(f"{target.name}: larger than {s.max_file_mb:.0f} MB")
         elif target.exists() and not replace and target.read_bytes() != src.read_bytes():
             lines.append(f"{target.name}: a different file was already uploaded under this name; rename it, "
                          f"or tick 'Replace' to replace that document")
@@ -360,7 +360,7 @@ def create_app(s: _settings.Settings):
     api.add_middleware(ClientAddress)
     return gr.mount_gradio_app(api, demo, path="", auth=users.authenticate if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False, css=CSS, head=HEAD,
-                               max_file_size=f"{int(s.max_upload_mb)}mb", show_error=True)
+                               max_file_size=f"{int(s.max_file_mb)}mb", show_error=True)
 
 
 def ensure_store(s: _settings.Settings) -> None:

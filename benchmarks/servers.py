@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 def make_settings(tmp_path: Path, **overrides) -> _settings.Settings:
-    """Settings for an isolated embedded store under tmp_path (every data path derives from it)."""
-    values = dict(store_dir=tmp_path / "store", cache_dir=tmp_path / "cache",
-                  data_dir=tmp_path, chroma_url=None, chroma_host=None)
+    """Settings for an isolated embedded store: every data path under tmp_path, except the bundled
+    corpus and the multilingual vector cache, which is shared (it only holds vectors by text)."""
+    values: dict = dict(data_dir=tmp_path, corpus_dir=CORPUS, chroma_url=None, chroma_host=None,
+                        vector_cache=_settings.DEFAULT_DATA_DIR / "vector-cache.sqlite")
     values.update(overrides)
     return _settings.Settings(**values)
 
