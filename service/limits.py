@@ -1,4 +1,5 @@
-"""One request-body limit for every route (REST API, Gradio, uploads), streaming-aware.
+"""Limits on requests: one body limit for every route (REST API, Gradio, uploads), streaming-aware,
+and the API's rate limit per key (``RateLimiter``).
 
 A pure ASGI middleware: a declared ``Content-Length`` over the route's limit is answered 413 before
 a byte of the body is read; a body without one (``Transfer-Encoding: chunked``) is counted as it
@@ -10,6 +11,8 @@ sends, before authentication or parsing happen.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Awaitable, Callable
 
 Scope = dict
@@ -78,3 +81,25 @@ async def _refuse(send: Send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
+
+
+class RateLimiter:
+    """A token bucket per key: ``per_minute`` requests a minute, bursts up to the same number."""
+
+    def __init__(self, per_minute: int):
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """0 when allowed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate

@@ -54,7 +54,8 @@ def answer_html(answer: dict, answer_index: int) -> str:
     if answer.get("refused"):
         parts.append(f'<div class="refusal"><b>{escape_html(unbold(answer["answer"]))}</b>')
         if answer.get("suggestions"):
-            items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>" for s in answer["suggestions"])
+            items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>"
+                            for s in answer["suggestions"])
             parts.append(f"<div>{'您可以阅读：' if zh else 'You may want to read:'}</div><ul>{items}</ul>")
         parts.append("</div>")
         return "".join(parts)
@@ -94,7 +95,8 @@ def article_html(article: dict, claims: list[str] | None = None, parallel: dict 
     side = ""
     if parallel:
         side = (f'<div class="col parallel"><div class="label">{escape_html(parallel["document"])}, '
-                f'{escape_html(parallel["article"])}</div><div class="text">{escape_html(parallel["text"])}</div></div>')
+                f'{escape_html(parallel["article"])}</div>'
+                f'<div class="text">{escape_html(parallel["text"])}</div></div>')
     return (f'<div class="viewer"><h3>{escape_html(article["document"])}</h3><div class="meta">{meta}</div>'
             f'<div class="path">{path}</div><div class="cols">{main}{side}</div></div>')
 

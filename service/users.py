@@ -7,8 +7,9 @@ Settings: ``NETLAW_USERS="alice:pbkdf2_sha256$...,bob:pbkdf2_sha256$..."`` (make
 Sign-in (``Users.authenticate``, Gradio's ``auth``) never blocks the event loop: the hash is
 computed in a worker thread, one at a time. Failed sign-ins are counted per user name and per
 client address; after ``login_max_failures`` for one name (five times that for one address) in
-``login_window_s``, further attempts are refused at once with 429 (no hash computed). An unknown user name costs the same hash as a known one, and
-a malformed stored hash refuses instead of raising.
+``login_window_s``, further attempts are refused at once with 429 (no hash computed). An unknown
+user name costs the same hash as a known one, and a malformed stored hash refuses instead of
+raising.
 """
 
 from __future__ import annotations
@@ -23,12 +24,21 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 _ITERATIONS = 200_000
 _MAX_ITERATIONS = 5_000_000
 # the address of the client signing in, set by the app's middleware for each request
 CLIENT_ADDRESS: contextvars.ContextVar[str] = contextvars.ContextVar("netlaw_client_address", default="?")
+# headers a reverse proxy adds: a request carrying any of them did not come from this machine's user
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "via")
+
+
+def proxied(headers: Mapping[str, str]) -> bool:
+    """The request came through a reverse proxy (it carries forwarding headers)."""
+    return any(h in headers for h in PROXY_HEADERS)
 
 
 def hash_password(password: str, salt: bytes | None = None, iterations: int = _ITERATIONS) -> str:
@@ -143,7 +153,7 @@ class Users:
         self.local_admin = local_admin
         self.throttle = LoginThrottle(max_failures, window_s)
         self._hashing = threading.BoundedSemaphore(1)  # PBKDF2 uses at most one core for sign-ins
-        self._limiter = None
+        self._limiter: Any = None  # an anyio.CapacityLimiter, made in the event loop on first sign-in
         self._dummy = hash_password(os.urandom(8).hex())
         for name, stored in self.users.items():
             if parse_hash(stored) is None:
@@ -157,8 +167,10 @@ class Users:
     def check(self, username: str, password: str) -> bool:
         """The password is right. Same work for unknown users and malformed hashes."""
         stored = self.users.get(username)
-        usable = stored is not None and parse_hash(stored) is not None
-        return verify_password(password, stored if usable else self._dummy) and usable
+        if stored is None or parse_hash(stored) is None:
+            verify_password(password, self._dummy)
+            return False
+        return verify_password(password, stored)
 
     def attempt(self, username: str, password: str, client: str) -> bool:
         """check() with throttling per user name and client address; TooManyAttempts when locked."""

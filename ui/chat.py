@@ -1,0 +1,187 @@
+"""The Chat tab: questions streamed into answers with citation chips, the source viewer, ratings.
+
+The conversation lives in two per-session values: ``chat`` (the messages Gradio shows) and
+``answers`` (the answer objects, ``Answer.to_json()``, with the signed-in user): a chip carries
+"answer index:marker", a rating the message index, and both are resolved against ``answers``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from qa.backends import available_backends
+from service.library import Library
+from service.render import answer_html, article_html, plain_message
+from ui.session import Caller, caller_of, update
+from vectorstore.hybrid import Filters
+
+log = logging.getLogger(__name__)
+EXAMPLES = [
+    "How long must public account platforms keep records of what users post?",
+    "What does Article 12 of the public account regulations say?",
+    "公众账号实名认证遵循什么原则？",
+    "What are the main objectives of the Eighth Five-Year Plan for online law popularization?",
+]
+LANGUAGES = {"Any": None, "English": "en", "中文": "zh"}  # the "Documents in" choices → chunk language
+HISTORY_ANSWERS = 3  # earlier answers the chain sees (to rewrite a follow-up into a standalone question)
+Message = dict[str, Any]  # a Gradio chat message: {"role", "content"}
+Updates = tuple[list[Message], list[dict], str]  # chat, answers, the question box
+
+
+@dataclass
+class AskOptions:
+    """The "Advanced" settings of one question."""
+
+    backend: str
+    k: int
+    language: str = "Any"
+    documents: list[str] | None = None
+
+    def filters(self) -> Filters:
+        return Filters(documents=self.documents or None, language=LANGUAGES.get(self.language))
+
+
+def history_for_chain(answers: list[dict]) -> list[dict]:
+    """The last answers as conversation turns in the chain's JSON shape."""
+    turns = []
+    for a in answers[-HISTORY_ANSWERS:]:
+        turns.append({"role": "user", "content": a["question"], "standalone": a.get("standalone_question")})
+        turns.append({"role": "assistant", "content": a["answer"], "citations": a.get("citations", [])})
+    return turns
+
+
+class ChatPage:
+    def __init__(self, service: Any, settings: Any, users: Any, feedback: Any, audit: Any):
+        self.service, self.settings, self.users = service, settings, users
+        self.feedback, self.audit = feedback, audit
+        self.library = Library(service.retriever)
+        self.backends = available_backends(settings)
+
+    # --- handlers: plain arguments in, plain values out ---------------------------------
+    def respond(self, question: str, chat: list[Message], answers: list[dict], options: AskOptions,
+                caller: Caller) -> Iterator[Updates]:
+        """Stream the answer into the chat: the question at once, then tokens, then the final
+        answer with chips. The audit log gets the wall time from question to answer."""
+        chat, answers, question = list(chat or []), list(answers or []), question or ""
+        chat += [{"role": "user", "content": plain_message(question)}, {"role": "assistant", "content": "…"}]
+        yield chat, answers, ""
+        started = time.perf_counter()
+        text, answer = "", None
+        for event in self.service.stream(question, history=history_for_chain(answers), backend=options.backend,
+                                         k=int(options.k), filters=options.filters()):
+            if event["type"] == "token":
+                text += event["text"]
+                chat[-1] = {"role": "assistant", "content": plain_message(text)}
+                yield chat, answers, ""
+            else:
+                answer = event["answer"]
+        if answer is None:
+            raise RuntimeError("the answer stream ended without an answer")
+        record = answer.to_json() | {"user": caller.user}
+        answers.append(record)
+        self.audit.record(record, caller.user, "ui", time.perf_counter() - started)
+        chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1)}
+        yield chat, answers, ""
+
+    def open_source(self, target: str, answers: list[dict]) -> str | dict:
+        """The source viewer for a chip ("answer index:marker"); an unknown chip changes nothing."""
+        try:
+            index, marker = (int(x) for x in (target or "").split(":"))
+            record = answers[index]
+        except (ValueError, IndexError, TypeError):
+            return update()
+        cite = next((c for c in record.get("citations", []) if c["marker"] == marker), None)
+        if cite is None:
+            return update()
+        article = self.library.article(cite["article_id"])
+        if article is None:
+            return "<p>This article is no longer in the library.</p>"
+        return article_html(article, cite.get("sentences"), cite.get("parallel"))
+
+    def rate(self, message_index: int, liked: bool | str | None, answers: list[dict],
+             caller: Caller) -> tuple[int | None, str]:
+        """A 👍/👎 on chat message ``message_index`` (each answer is the second of a pair):
+        the feedback row and a status line."""
+        answer_index = (int(message_index) - 1) // 2
+        if not answers or not 0 <= answer_index < len(answers) or liked in ("", None):
+            return None, "Nothing to rate."
+        row = self.feedback.add(answers[answer_index], 1 if liked else -1, user=caller.user)
+        return row, f"Thanks — feedback #{row} saved. Add a comment below if you like."
+
+    def comment(self, text: str, row: int | None) -> str:
+        if not row:
+            return "Rate an answer with 👍 or 👎 first."
+        self.feedback.set_comment(int(row), (text or "")[:2000])
+        return f"Comment saved with feedback #{row}."
+
+    @staticmethod
+    def new_conversation() -> tuple[list, list, str, None]:
+        """Empty chat, answers and viewer; no rating pending."""
+        return [], [], "", None
+
+    # --- Gradio adapters: the request becomes a Caller ----------------------------------
+    def _respond_event(self, message: str, chat: list, answers: list, backend: str, k: float, language: str,
+                       documents: list[str] | None, request: gr.Request) -> Iterator[Updates]:
+        options = AskOptions(backend, int(k), language, documents)
+        yield from self.respond(message, chat, answers, options, caller_of(request, self.users))
+
+    def _like_event(self, data: gr.LikeData, answers: list, request: gr.Request) -> tuple[int | None, str]:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        return self.rate(int(index), data.liked, answers, caller_of(request, self.users))
+
+    # --- layout ----------------------------------------------------------------------------
+    def build(self) -> None:
+        """The Chat tab's components (inside ``gr.Blocks`` and a ``gr.Tab``), then its events."""
+        self.answers, self.feedback_row = gr.State([]), gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=3):
+                self._build_conversation()
+                self._build_advanced()
+            with gr.Column(scale=2):
+                gr.Markdown("### Source viewer\nClick a citation chip such as [1] to read the article.")
+                self.viewer = gr.HTML(elem_id="viewer")
+        self.chip_target = gr.Textbox(elem_id="chip-target", elem_classes=["netlaw-hidden"], show_label=False)
+        self.chip_open = gr.Button("open", elem_id="chip-open", elem_classes=["netlaw-hidden"])
+        self._wire()
+
+    def _build_conversation(self) -> None:
+        self.chat = gr.Chatbot(elem_id="chat", height=520, sanitize_html=False, buttons=["copy"],
+                               placeholder="Ask about the regulations, plans and white papers in the library.",
+                               feedback_options=("Like", "Dislike"))
+        self.box = gr.Textbox(placeholder="Ask a question (English or 中文) and press Enter", show_label=False,
+                              elem_id="question", max_lines=6)
+        with gr.Row():
+            self.send = gr.Button("Ask", variant="primary", elem_id="ask")
+            self.clear = gr.Button("New conversation", elem_id="new-conversation")
+        gr.Examples(EXAMPLES, inputs=[self.box], label="Examples")
+        with gr.Row():
+            self.comment_box = gr.Textbox(placeholder="Optional comment on the answer you rated",
+                                          show_label=False, elem_id="feedback-comment", scale=4)
+            self.send_comment = gr.Button("Send comment", elem_id="send-comment", scale=1)
+        self.feedback_status = gr.Markdown(elem_id="feedback-status")
+
+    def _build_advanced(self) -> None:
+        default = self.settings.backend if self.settings.backend in self.backends else self.backends[0]
+        with gr.Accordion("Advanced", open=False):
+            self.backend = gr.Dropdown(self.backends, value=default, label="Answer backend", elem_id="backend")
+            self.k = gr.Slider(1, 10, value=self.settings.retrieval_k, step=1, label="Number of sources")
+            self.language = gr.Radio(list(LANGUAGES), value="Any", label="Documents in")
+            self.documents = gr.Dropdown(self.library.titles(), multiselect=True, label="Only these documents")
+
+    def _wire(self) -> None:
+        inputs = [self.box, self.chat, self.answers, self.backend, self.k, self.language, self.documents]
+        outputs = [self.chat, self.answers, self.box]
+        self.box.submit(self._respond_event, inputs, outputs, api_name="respond")
+        self.send.click(self._respond_event, inputs, outputs, api_name="ask")
+        self.clear.click(self.new_conversation, None, [self.chat, self.answers, self.viewer, self.feedback_row],
+                         api_name="new_conversation")
+        self.chip_open.click(self.open_source, [self.chip_target, self.answers], self.viewer, api_name="open_source")
+        self.chat.like(self._like_event, [self.answers], [self.feedback_row, self.feedback_status], api_name="rate")
+        self.send_comment.click(self.comment, [self.comment_box, self.feedback_row], self.feedback_status,
+                                api_name="comment")
