@@ -405,7 +405,8 @@ def test_11_local_mode_needs_an_explicit_admin_and_never_through_a_proxy(small_s
 
 
 def test_10_uploads_same_name_refused_bad_files_removed_and_a_rebuild_includes_them(tmp_path):
-    from app import ensure_store, stage_uploads, upload_report
+    from app import ensure_store
+    from service.uploads import stage_uploads, upload_report
 
     s = make_settings(tmp_path, upload_dir=tmp_path / "uploads", corpus_dir=tmp_path / "corpus")
     (tmp_path / "corpus").mkdir()

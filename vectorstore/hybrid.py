@@ -153,6 +153,17 @@ class Snapshot:
     def first_chunk(self, article_id: str) -> Chunk:
         return self.chunks[self.articles[article_id][0]]
 
+    def articles_of_document(self, title: str) -> list[tuple[str, str]]:
+        """(article id, label) of each article of the document titled ``title``, in document order."""
+        found = [(self.first_chunk(a).position, a, self.first_chunk(a).article) for a in self.articles
+                 if self.first_chunk(a).document == title]
+        return [(article_id, label) for _, article_id, label in sorted(found)]
+
+    def article_by_label(self, doc_id: str, label: str) -> str | None:
+        """The id of the article labelled ``label`` (e.g. "Article 12") in document ``doc_id``."""
+        return next((a for a in self.articles
+                     if self.first_chunk(a).doc_id == doc_id and self.first_chunk(a).article == label), None)
+
 
 class HybridRetriever:
     """The one place that turns a question into a ranked list of articles."""
