@@ -7,7 +7,9 @@ import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from service.api import hash_key
 from tests.case_counter import count_case
@@ -38,7 +40,9 @@ def test_keys_are_required_except_for_health(api):
     assert client.post("/api/ask", json={"question": "x"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.get("/api/documents").status_code == 401
     health = client.get("/api/health")
-    assert health.status_code == 200 and health.json()["store"]["ok"] and health.json()["store"]["documents"] == 26
+    assert health.status_code == 200
+    assert health.json()["store"]["ok"]
+    assert health.json()["store"]["documents"] == 26
     assert "version" in health.json()
     assert client.get("/openapi.json").json()["paths"]["/api/ask"]
 
@@ -48,24 +52,34 @@ def test_ask_returns_the_answer_contract(api):
     r = client.post("/api/ask", json={"question": "When did the public account regulations take effect?"}, headers=AUTH)
     assert r.status_code == 200
     a = r.json()
-    assert not a["refused"] and "8 October 2017" in a["answer"] and a["citations"][0]["article"] == "Article 18"
+    assert not a["refused"]
+    assert "8 October 2017" in a["answer"]
+    assert a["citations"][0]["article"] == "Article 18"
     assert {"retrieve_ms", "answer_ms"} <= set(a["timings"])
-    assert a["kind"] == "date" and a["support"] in {"direct", "partial"} and a["not_stated"] == []
+    assert a["kind"] == "date"
+    assert a["support"] in {"direct", "partial"}
+    assert a["not_stated"] == []
     refused = client.post("/api/ask", json={"question": "What is the capital of France?"}, headers=AUTH).json()
-    assert refused["refused"] and not refused["citations"]
+    assert refused["refused"]
+    assert not refused["citations"]
     empty = client.post("/api/ask", json={"question": "   "}, headers=AUTH)
-    assert empty.status_code == 200 and empty.json()["refused"] and "Please type a question" in empty.json()["answer"]
+    assert empty.status_code == 200
+    assert empty.json()["refused"]
+    assert "Please type a question" in empty.json()["answer"]
 
 
 def test_limits_give_clear_4xx(api):
     client, s = api
     r = client.post("/api/ask", json={"question": "q" * (s.max_question_chars + 1)}, headers=AUTH)
-    assert r.status_code == 422 and "the limit is" in r.json()["detail"]
-    r = client.post("/api/ask", content=json.dumps({"question": "x" * 300_000}), headers={**AUTH, "Content-Type": "application/json"})
-    assert r.status_code == 413 and "request body over" in r.json()["detail"]
+    assert r.status_code == 422
+    assert "the limit is" in r.json()["detail"]
+    as_json = {**AUTH, "Content-Type": "application/json"}
+    r = client.post("/api/ask", content=json.dumps({"question": "x" * 300_000}), headers=as_json)
+    assert r.status_code == 413
+    assert "request body over" in r.json()["detail"]
     assert client.post("/api/ask", json={"question": "x", "backend": "gpt-9"}, headers=AUTH).status_code == 422
     assert client.post("/api/ask", json={"question": "x", "k": 0}, headers=AUTH).status_code == 422
-    assert client.post("/api/ask", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"}).status_code == 422
+    assert client.post("/api/ask", content=b"{not json", headers=as_json).status_code == 422
 
 
 def test_stream_sends_tokens_then_the_answer(api):
@@ -74,7 +88,8 @@ def test_stream_sends_tokens_then_the_answer(api):
         body = "".join(r.iter_text())
     events = [block.split("\n") for block in body.strip().split("\n\n")]
     kinds = [e[0].removeprefix("event: ") for e in events]
-    assert kinds[0] == "token" and kinds[-1] == "answer"
+    assert kinds[0] == "token"
+    assert kinds[-1] == "answer"
     answer = json.loads(events[-1][1].removeprefix("data: "))
     assert answer["citations"][0]["article"] == "第十四条"
 
@@ -82,9 +97,11 @@ def test_stream_sends_tokens_then_the_answer(api):
 def test_documents_articles_and_feedback(api):
     client, s = api
     docs = client.get("/api/documents", headers=AUTH).json()
-    pa = next(d for d in docs if d["title"] == "Internet User Public Account Information Service Management Regulations")
+    title = "Internet User Public Account Information Service Management Regulations"
+    pa = next(d for d in docs if d["title"] == title)
     art = client.get(f"/api/documents/{pa['doc_id']}/articles/Article 16", headers=AUTH)
-    assert art.status_code == 200 and "six months" in art.json()["text"]
+    assert art.status_code == 200
+    assert "six months" in art.json()["text"]
     assert client.get(f"/api/documents/{pa['doc_id']}/articles/Article 99", headers=AUTH).status_code == 404
     assert client.get("/api/documents/nope/articles/x", headers=AUTH).status_code == 404
     r = client.post("/api/feedback", json={"question": "q", "answer": "a [1].", "rating": 1, "comment": "good",
@@ -94,14 +111,17 @@ def test_documents_articles_and_feedback(api):
     row = sqlite3.connect(s.feedback_db).execute("SELECT user, rating, comment FROM feedback WHERE id = ?",
                                                  (r.json()["id"],)).fetchone()
     assert row == ("key:tester", 1, "good")
-    assert client.post("/api/feedback", json={"question": "q", "answer": "a", "rating": 5}, headers=AUTH).status_code == 422
+    bad_rating = {"question": "q", "answer": "a", "rating": 5}
+    assert client.post("/api/feedback", json=bad_rating, headers=AUTH).status_code == 422
 
 
 def test_audit_log_names_the_key_never_the_key_itself(api):
     client, s = api
     client.post("/api/ask", json={"question": "Who supervises public account services?"}, headers=AUTH)
-    lines = [json.loads(l) for l in (s.audit_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert lines and lines[-1]["who"] == "key:tester" and lines[-1]["question"] == "Who supervises public account services?"
+    lines = [json.loads(line) for line in (s.audit_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines
+    assert lines[-1]["who"] == "key:tester"
+    assert lines[-1]["question"] == "Who supervises public account services?"
     for key in ("time", "answer", "citations", "backend", "refused", "latency_ms"):
         assert key in lines[-1]
     assert KEY not in (s.audit_dir / "audit.jsonl").read_text(encoding="utf-8")
@@ -113,14 +133,16 @@ def test_rate_limit_per_key(bundled_settings, tmp_path):
         codes = [client.get("/api/documents", headers=AUTH).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         limited = client.get("/api/documents", headers=AUTH)
-        assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+        assert limited.status_code == 429
+        assert int(limited.headers["Retry-After"]) >= 1
         assert client.get("/api/documents", headers={"Authorization": f"Bearer {OTHER}"}).status_code == 200
 
 
 NASTY = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["", " ", "\x00\x01\x02", "😀" * 50, "<script>alert(1)</script>", "' OR 1=1; DROP TABLE feedback;--",
-                     "第十四条 Article 14 混合 mixed", "\u202e\u200b\ufeff", "a" * 5000, "{{7*7}}", "../../etc/passwd"]),
+    st.sampled_from(["", " ", "\x00\x01\x02", "😀" * 50, "<script>alert(1)</script>",
+                     "' OR 1=1; DROP TABLE feedback;--", "第十四条 Article 14 混合 mixed", "\u202e\u200b\ufeff",
+                     "a" * 5000, "{{7*7}}", "../../etc/passwd"]),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=50),
 )
 
@@ -147,7 +169,8 @@ def test_any_document_id_gets_a_4xx_or_an_article(api, doc_id, label):
     from urllib.parse import quote
 
     r = client.get(f"/api/documents/{quote(doc_id, safe='')}/articles/{quote(label, safe='')}", headers=AUTH)
-    assert r.status_code in (200, 404, 405, 422) and "Traceback" not in r.text
+    assert r.status_code in (200, 404, 405, 422)
+    assert "Traceback" not in r.text
 
 
 def test_concurrent_requests_get_the_same_answers_as_sequential_ones(api):

@@ -86,8 +86,12 @@ def test_chat_source_viewer_follow_up_and_feedback(app, browser):
                            timeout=30_000)
     rows = sqlite3.connect(env["NETLAW_FEEDBACK_DB"]).execute(
         "SELECT user, question, rating, comment, citations, backend FROM feedback").fetchall()
-    assert rows and rows[-1][0] == "alice" and rows[-1][1] == "When did they take effect?"
-    assert rows[-1][2] == 1 and rows[-1][3] == "clear and cited" and "Article 18" in rows[-1][4]
+    assert rows
+    assert rows[-1][0] == "alice"
+    assert rows[-1][1] == "When did they take effect?"
+    assert rows[-1][2] == 1
+    assert rows[-1][3] == "clear and cited"
+    assert "Article 18" in rows[-1][4]
 
     page.click("#new-conversation")
     page.wait_for_function("() => document.querySelectorAll('#chat .answer').length == 0", timeout=30_000)
