@@ -96,3 +96,121 @@ def test_chinese_refusal_is_framed_in_chinese():
     out = answer_html(answer, 0)
     assert "您可以阅读" in out
     assert "You may want to read" not in out
+
+
+# --- UI handlers, called as plain methods (no browser, no store) ------------------------------
+class FakeRetriever:
+    """One document with one article; ``refresh`` counts re-reads."""
+
+    article_json = {"article_id": "a1", "document": "Kite Rules", "article": "Article 1", "doc_type": "regulation",
+                    "language": "en", "path": ["Article 1"], "text": "Kites shall be registered.", "parallel_id": None}
+
+    def __init__(self):
+        self.refreshed = 0
+
+    def documents(self):
+        return [{"doc_id": "d1", "title": "Kite Rules", "alt_title": None, "doc_type": "regulation", "language": "en",
+                 "issued": "2020-01-01", "effective": None, "source": "kites.txt", "articles": 1}]
+
+    def article(self, article_id):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(to_json=lambda: dict(self.article_json)) if article_id == "a1" else None
+
+    def refresh(self):
+        self.refreshed += 1
+
+
+class FakeService:
+    """Streams two tokens, slowly, then a cited answer whose own timings are tiny."""
+
+    def __init__(self, delay_s: float = 0.3):
+        self.retriever, self.delay_s, self.asked = FakeRetriever(), delay_s, []
+
+    def stream(self, question, **kwargs):
+        import time
+
+        from qa.records import Answer, Citation, Timings
+
+        self.asked.append((question, kwargs))
+        yield {"type": "token", "text": "Kites "}
+        time.sleep(self.delay_s)
+        yield {"type": "token", "text": "are registered [1]."}
+        citation = Citation(1, "Kite Rules", "Article 1", "Kites shall be registered.", "c1", "a1",
+                            sentences=["Kites are registered [1]."])
+        yield {"type": "answer", "answer": Answer(question, "Kites are registered [1].", False, "extractive",
+                                                  citations=[citation], timings=Timings(1.0, 1.0))}
+
+
+class FakeAudit:
+    def __init__(self):
+        self.records = []
+
+    def record(self, answer, who, channel, latency_s):
+        self.records.append((answer, who, channel, latency_s))
+
+
+def helpdesk(tmp_path, service=None):
+    from ui.helpdesk import Helpdesk
+
+    s = _settings.Settings(store_dir=tmp_path / "store", data_dir=tmp_path, upload_dir=tmp_path / "uploads")
+    audit = FakeAudit()
+    desk = Helpdesk(service or FakeService(), s, Users(None, None), FeedbackStore(tmp_path / "f.sqlite"), audit)
+    return desk, audit
+
+
+def test_chat_handlers_stream_cite_open_sources_and_rate(tmp_path):
+    from ui.chat import AskOptions
+    from ui.session import Caller
+
+    desk, audit = helpdesk(tmp_path)
+    alice = Caller("alice", admin=False)
+    steps = list(desk.chat.respond("Must kites be registered?", [], [], AskOptions("extractive", 3, "English"), alice))
+    chat, answers, box = steps[-1]
+    assert len(steps) == 4  # the question, two tokens, the answer
+    assert box == ""
+    assert 'class="cite-chip"' in chat[-1]["content"]
+    assert answers[0]["user"] == "alice"
+    question, kwargs = desk.chat.service.asked[0]
+    assert kwargs["filters"].language == "en"
+    assert kwargs["k"] == 3
+    assert "Kites shall be registered" in desk.chat.open_source("0:1", answers)
+    assert desk.chat.open_source("0:7", answers) == {"__type__": "update"}  # no such chip: nothing changes
+    assert desk.chat.open_source("junk", answers) == {"__type__": "update"}
+    row, status = desk.chat.rate(1, True, answers, alice)
+    assert row
+    assert "saved" in status
+    assert desk.chat.rate(5, True, answers, alice) == (None, "Nothing to rate.")
+    assert "Comment saved" in desk.chat.comment("clear", row)
+    assert desk.chat.new_conversation() == ([], [], "", None)
+
+
+def test_ui_audit_latency_is_wall_time_not_a_sum_of_timings(tmp_path):
+    """Before: the UI logged retrieve_ms + answer_ms (here 2 ms) while the person waited 300 ms."""
+    from ui.chat import AskOptions
+    from ui.session import Caller
+
+    desk, audit = helpdesk(tmp_path, FakeService(delay_s=0.3))
+    list(desk.chat.respond("Must kites be registered?", [], [], AskOptions("extractive", 3), Caller()))
+    (_, who, channel, latency_s), = audit.records
+    assert channel == "ui"
+    assert who is None
+    assert latency_s >= 0.3
+
+
+def test_library_and_admin_handlers(tmp_path):
+    from ui.session import Caller
+
+    desk, _ = helpdesk(tmp_path)
+    assert desk.library.table() == [["Kite Rules", "regulation", "2020-01-01", "en", 1, "kites.txt"]]
+    assert "Kites shall be registered" in desk.library.show_article("a1")
+    assert desk.library.show_article("gone") == ""
+    assert desk.library.show_article(None) == ""
+    admin_box, feedback_box, who, table, *_ = desk.on_load(Caller("bob", admin=False))
+    assert admin_box == {"__type__": "update", "visible": False}
+    assert "bob" in who
+    status, *_ = desk.admin.upload(["x.txt"], False, Caller("bob", admin=False))
+    assert status == "Only an administrator can add documents."
+    status, *_ = desk.admin.upload([], False, Caller("alice", admin=True))
+    assert status == "Choose one or more files first."
+    assert desk.chat.service.retriever.refreshed == 0
