@@ -7,13 +7,13 @@ first streamed token and to the full answer, for the extractive and the local ba
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.servers import running_app
+from netlaw.stats import percentile
 
 QUESTIONS = [
     "How long must public account platforms keep records of what users post?",
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     print("| backend | first token median s | first token max s | full answer median s | full answer max s |")
     print("|---|---|---|---|---|")
     for name, first, full in rows:
-        print(f"| {name} | {statistics.median(first):.2f} | {max(first):.2f} | {statistics.median(full):.2f} | {max(full):.2f} |")
+        print(f"| {name} | {percentile(first, 50):.2f} | {max(first):.2f} | {percentile(full, 50):.2f} | {max(full):.2f} |")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import numpy as np
 from benchmarks.distractors import generate, sentence_pools
 from ingest.parse import parse_text
 from netlaw import settings as _settings
+from netlaw.stats import percentile
 from netlaw.text.tokens import tokenize
 from vectorstore.keyword import KeywordIndex, indexed_text
 
@@ -34,11 +35,6 @@ from vectorstore.keyword import KeywordIndex, indexed_text
 def rss_mb() -> float:
     with open(f"/proc/{os.getpid()}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
-
-
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 class RankBM25:

@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 
 from benchmarks.answer_bench import OUT_OF_SCOPE
-from benchmarks.retrieval_bench import QUESTIONS, load_questions, percentile
+from benchmarks.retrieval_bench import QUESTIONS, load_questions
 from benchmarks.servers import running_app
+from netlaw.stats import percentile
 from service.api import hash_key
 
 KEY = "load-bench-key"

@@ -24,6 +24,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from netlaw import settings as _settings
+from netlaw.stats import percentile
 from vectorstore.hybrid import HybridRetriever
 
 QUESTIONS = Path(__file__).parent / "data" / "retrieval_questions.jsonl"
@@ -32,11 +33,6 @@ CORPUS = _settings.PROJECT_ROOT / "data" / "corpus"
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def metrics(ranks: list[int | None], latencies: list[float]) -> dict:

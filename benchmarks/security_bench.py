@@ -8,7 +8,6 @@ password — with the sign-in throttle off (the hash alone, off the event loop) 
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from benchmarks.servers import (
     running_app,
     send_chunked,
 )
+from netlaw.stats import percentile
 from service.api import hash_key
 
 
@@ -40,14 +40,14 @@ def guessing(url: str, seconds: float) -> tuple[float, float, dict[int, int]]:
             other.get("/api/documents", headers=AUTH)
             times.append((time.perf_counter() - started) * 1000)
             time.sleep(0.01)
-        return statistics.median(times)
+        return percentile(times, 50)
 
     alone = p50(30)
     with password_guessers(url, "alice") as statuses:
         deadline, attacked = time.time() + seconds, []
         while time.time() < deadline:
             attacked.append(p50(5))
-    return alone, statistics.median(attacked), {s: statuses.count(s) for s in sorted(set(statuses))}
+    return alone, percentile(attacked, 50), {s: statuses.count(s) for s in sorted(set(statuses))}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,11 +117,3 @@ def token_f1(answer: str, reference: str) -> float:
         return 0.0
     p, rc = overlap / len(a), overlap / len(r)
     return 2 * p * rc / (p + rc)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]

@@ -10,6 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from evals import metrics as m
+from netlaw.stats import percentile
 from qa.text import split_sentences
 
 GOLD_DIR = Path(__file__).parent / "gold"
@@ -203,6 +204,6 @@ def aggregate(rows: list[dict]) -> dict:
             out["near_topic_refusal"] = sum(r["declined"] for r in near) / len(near)
         out["false_refusal_rate"] = sum(r["refused"] for r in ans) / len(ans) if ans else 0.0
     latencies = [r["seconds"] for r in rows]
-    out["latency_p50_s"] = m.percentile(latencies, 50)
-    out["latency_p95_s"] = m.percentile(latencies, 95)
+    out["latency_p50_s"] = percentile(latencies, 50)
+    out["latency_p95_s"] = percentile(latencies, 95)
     return out
