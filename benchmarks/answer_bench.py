@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.retrieval_bench import QUESTIONS, build_store, load_questions
 from netlaw.stats import percentile
 from qa.chain import AnswerService
 from vectorstore.hybrid import HybridRetriever
