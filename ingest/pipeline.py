@@ -27,9 +27,9 @@ from typing import Iterator
 import numpy as np
 from filelock import FileLock, Timeout
 
-from netlaw import settings as _settings
 from ingest.loaders import SUPPORTED, Limits, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
+from netlaw import settings as _settings
 from vectorstore.chroma import StoreError
 from vectorstore.multilingual import embed_windows
 from vectorstore.records import Chunk
@@ -178,52 +178,16 @@ def run_ingest(paths: list[Path] | None = None, s: _settings.Settings | None = N
 
 
 def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> IngestReport:
-    from tqdm import tqdm
-
-    paths = paths or default_sources(s)
     report = IngestReport(dry_run=dry_run_jsonl is not None)
-    files, report.skipped = discover(paths)
-    report.files = len(files) + len(report.skipped)
-    supported = [f for f in files if f.suffix.lower() in SUPPORTED]
-    report.skipped += [(str(f), f"unsupported file type '{f.suffix or '(none)'}'")
-                       for f in files if f.suffix.lower() not in SUPPORTED]
-
+    supported = _supported_files(paths or default_sources(s), report)
     if dry_run_jsonl is None and store is None:
         from vectorstore.chroma import ChunkStore
 
         store = ChunkStore(s)
     old_manifest = {} if (reset or store is None) else store.pointer().manifest
-
     new_manifest = dict(old_manifest)
-    parsed: list[ParsedFile] = []
-    preloading = False
-    started = time.perf_counter()
-    for path in tqdm(supported, desc="parsing", unit="file", disable=not progress):
-        key = source_key(path)
-        try:
-            digest = file_hash(path)
-            if old_manifest.get(key, {}).get("sha256") == digest:
-                report.unchanged.append(key)
-                continue
-            if not preloading and dry_run_jsonl is None:
-                from vectorstore.embeddings import get_embedder
-
-                get_embedder().preload()  # torch loads while we parse
-                preloading = True
-            result = parse_file(path, s)
-        except (LoadError, OSError) as exc:
-            report.skipped.append((str(path), str(exc)))
-            log.warning("skipped %s: %s", path, exc)
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file never fails the batch
-            report.skipped.append((str(path), f"could not be parsed ({exc.__class__.__name__})"))
-            log.exception("skipped %s", path)
-            continue
-        parsed.append(result)
-        report.ingested.append(key)
-        new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
-    report.seconds["parse"] = time.perf_counter() - started
-
+    parsed = _parse_changed(supported, s, old_manifest, new_manifest, report,
+                            preload=dry_run_jsonl is None, progress=progress)
     chunks = [c for p in parsed for c in p.chunks]
     report.documents = sum(len(p.documents) for p in parsed)
     report.articles = sum(len(a) for p in parsed for a in p.articles.values())
@@ -232,15 +196,74 @@ def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> Inges
     if dry_run_jsonl is not None:
         _write_jsonl(dry_run_jsonl, chunks)
         return report
-
     if prune:
-        for key in list(new_manifest):
-            if not (_settings.PROJECT_ROOT / key).exists() and not Path(key).exists():
-                report.removed.append(key)
-                del new_manifest[key]
+        _prune_missing(new_manifest, report)
     if not parsed and not report.removed and not reset:
         report.store_chunks = store.count()
         return report  # nothing changed: a no-op
+    _embed_and_write(chunks, new_manifest, store, report, progress)
+    if not s.uses_chroma_server():
+        remove_orphan_segments(s.store_dir)
+    return report
+
+
+def _supported_files(paths: list[Path], report: IngestReport) -> list[Path]:
+    """The files under ``paths`` that ingest reads; the others go to ``report.skipped``."""
+    files, report.skipped = discover(paths)
+    report.files = len(files) + len(report.skipped)
+    report.skipped += [(str(f), f"unsupported file type '{f.suffix or '(none)'}'")
+                       for f in files if f.suffix.lower() not in SUPPORTED]
+    return [f for f in files if f.suffix.lower() in SUPPORTED]
+
+
+def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict, new_manifest: dict,
+                   report: IngestReport, *, preload: bool, progress: bool) -> list[ParsedFile]:
+    """Parse the files whose content changed since ``old_manifest``; record them in ``new_manifest``
+    and ``report``. A file that fails is skipped, never the batch. With ``preload``, the embedding
+    model loads in the background while the files are parsed."""
+    from tqdm import tqdm
+
+    parsed: list[ParsedFile] = []
+    started = time.perf_counter()
+    for path in tqdm(files, desc="parsing", unit="file", disable=not progress):
+        key = source_key(path)
+        try:
+            digest = file_hash(path)
+            if old_manifest.get(key, {}).get("sha256") == digest:
+                report.unchanged.append(key)
+                continue
+            if preload:
+                from vectorstore.embeddings import get_embedder
+
+                get_embedder().preload()  # torch loads while we parse (once: later calls return at once)
+                preload = False
+            result = parse_file(path, s)
+        except (LoadError, OSError) as exc:
+            report.skipped.append((str(path), str(exc)))
+            log.warning("skipped %s: %s", path, exc)
+            continue
+        except Exception as exc:  # one bad file never fails the batch
+            report.skipped.append((str(path), f"could not be parsed ({exc.__class__.__name__})"))
+            log.exception("skipped %s", path)
+            continue
+        parsed.append(result)
+        report.ingested.append(key)
+        new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
+    report.seconds["parse"] = time.perf_counter() - started
+    return parsed
+
+
+def _prune_missing(manifest: dict, report: IngestReport) -> None:
+    """Drop the manifest's sources whose files are gone (their chunks leave the store)."""
+    for key in list(manifest):
+        if not (_settings.PROJECT_ROOT / key).exists() and not Path(key).exists():
+            report.removed.append(key)
+            del manifest[key]
+
+
+def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestReport, progress: bool) -> None:
+    """Embed the new chunks and write a new store generation: them, plus the kept sources' chunks."""
+    from tqdm import tqdm
 
     started = time.perf_counter()
     vectors, report.embedded = embed_unique(chunks, progress)
@@ -248,15 +271,12 @@ def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> Inges
     report.seconds["embed"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    keep = [k for k in new_manifest if k not in report.ingested]
+    keep = [k for k in manifest if k not in report.ingested]
     with tqdm(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as bar:
-        store.replace(chunks, vectors, keep, new_manifest, progress=bar.update,
+        store.replace(chunks, vectors, keep, manifest, progress=bar.update,
                       xl_vectors=xl_vectors, xl_embed=embed_windows)
     report.seconds["write"] = time.perf_counter() - started
     report.store_chunks = store.count()
-    if not s.uses_chroma_server():
-        remove_orphan_segments(s.store_dir)
-    return report
 
 
 def remove_orphan_segments(store_dir: Path) -> list[str]:

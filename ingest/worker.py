@@ -15,8 +15,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from netlaw import settings as _settings
 from pydantic import SecretStr
+
+from netlaw import settings as _settings
 
 REPORT_PREFIX = "NETLAW-INGEST-REPORT "
 
