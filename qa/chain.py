@@ -1,12 +1,14 @@
 """The answering chain, in one place: question (+ history) → cited answer.
 
-    validate → rewrite follow-up → retrieve articles → gate (refuse?) → answer with the
-    backend → check citations → Answer
+    validate ─┬─ invalid (empty, too long) ──────────────────────────────→ refusal
+              └─ rewrite → focus → analyse → retrieve → gate → answer ──→ Answer
 
-Each step is a LangChain runnable; ``AnswerService.chain`` composes them. ``ask`` runs the chain;
-``stream`` runs the same chain and yields the backend's tokens as they come, then the Answer.
-A generative backend that fails (down, slow, empty, or nothing it said is supported) is replaced
-by the extractive answer with a visible notice, never an error.
+One typed record, ``AskState``, goes through the steps; each step is a method that fills its part
+of it. ``AnswerService.chain`` composes the steps as LangChain runnables (a ``RunnableBranch``
+sends an invalid question straight to its refusal). ``ask`` runs the chain; ``stream`` runs the
+same chain and yields the backend's tokens as they come, then the Answer. A generative backend
+that fails (down, slow, empty, or nothing it said is supported) is replaced by the extractive
+answer with a visible notice, never an error.
 """
 
 from __future__ import annotations
@@ -16,20 +18,26 @@ import queue
 import re
 import threading
 import time
-from typing import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
-from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from netlaw import settings as _settings
 from netlaw.text.script import is_zh
-from qa.backends import BACKENDS, BackendError, make_backend
-from qa.gate import REFUSAL, decide, looks_like_injection
+from qa.backends import BACKENDS, Backend, BackendError, make_backend
+from qa.documents import document_hits
+from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
-from qa.records import Answer, Retrieved, Suggestion, Timings, as_turns
+from qa.records import Answer, FocusDocument, Retrieved, Source, Suggestion, Timings, Turn, as_turns
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
-from qa.verify import CitationChecker
-from vectorstore.hybrid import Filters, HybridRetriever
+from qa.verify import CitationChecker, Verified
+from vectorstore.hybrid import ArticleHit, Filters, HybridRetriever
+
+if TYPE_CHECKING:
+    from qa.backends.extractive import ExtractiveBackend, Reading
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +46,43 @@ MESSAGES = {
     "empty": {"en": "Please type a question.", "zh": "请输入问题。"},
     "too_long": {"en": "Your question is {n:,} characters long; the limit is {limit:,}. Please shorten it.",
                  "zh": "问题长度为{n}个字符，上限为{limit}个字符，请缩短后再问。"},
-    "fallback": {"en": "The {backend} model could not answer ({reason}); this is the extractive answer from the documents.",
+    "fallback": {"en": "The {backend} model could not answer ({reason}); "
+                       "this is the extractive answer from the documents.",
                  "zh": "{backend}模型无法回答（{reason}），以下为从文件中摘录的答案。"},
     # near-topic: the library is about the subject, but no article states what was asked
-    "not_found": {"en": "The documents in the library do not answer this question: the closest articles do not state {what}.",
+    "not_found": {"en": "The documents in the library do not answer this question: "
+                        "the closest articles do not state {what}.",
                   "zh": "资料库中的文件无法回答这个问题：最相关的条文中没有说明{what}。"},
     "not_stated": {"en": "Not stated in the documents: “{part}”", "zh": "文件中没有说明：“{part}”"},
     "no_model_reason": {"en": "no supported sentence", "zh": "没有得到资料支持的句子"},
 }
-# A gate refusal for weak evidence is overturned when the reader finds the asked kind of answer in a
-# sentence this close to the question (idf-weighted share of its focus terms): "What was the scale of
-# the digital economy in 2021?" shares few words with its article as a whole, but one sentence holds them.
-OVERRIDE_MIN_LEXICAL = 0.45
-OVERRIDE_MIN_COSINE, OVERRIDE_MIN_SHARED = 0.55, 0.2
-DOCUMENT_MATCH = 0.5  # share of a named document's words its title must hold (summaries, comparisons)
+TokenSink = Callable[[str], None]
+
+
+@dataclass
+class AskState:
+    """One question on its way through the chain; each step fills its part."""
+
+    question: str  # as asked (control characters removed by ``validate``)
+    history: list[Turn]
+    backend: str
+    k: int  # articles to retrieve
+    filters: Filters | None = None
+    id: str | None = None
+    on_token: TokenSink | None = None  # receives the answer text as it is written
+    started: float = field(default_factory=time.perf_counter)
+    language: str = "en"  # of the question
+    problem: str | None = None  # why the question cannot be asked (empty, too long): the reply
+    standalone: str = ""  # a follow-up with the conversation's subject; otherwise the question
+    focus: list[FocusDocument] = field(default_factory=list)  # a follow-up's documents
+    analysis: Question | None = None  # the asked kind and the focus terms
+    hits: list[ArticleHit] = field(default_factory=list)
+    retrieve_ms: float = 0.0
+    gate: GateDecision | None = None
+
+    def emit(self, text: str) -> None:
+        if self.on_token is not None:
+            self.on_token(text)
 
 
 class AnswerService:
@@ -61,19 +92,18 @@ class AnswerService:
         self.settings = s or _settings.get_settings()
         self.retriever = retriever or HybridRetriever(self.settings)
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
-        self._backends: dict = {}
+        self._backends: dict[str, Backend] = {}
         self._lock = threading.Lock()
-        self.chain = (
-            RunnableLambda(self._validate)
-            | RunnablePassthrough.assign(standalone=RunnableLambda(self._rewrite))
-            | RunnablePassthrough.assign(focus=RunnableLambda(self._focus))
-            | RunnablePassthrough.assign(analysis=RunnableLambda(self._analyse))
-            | RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
-            | RunnablePassthrough.assign(gate=RunnableLambda(self._gate))
-            | RunnableLambda(self._answer)
+        steps: Runnable[AskState, AskState] = (
+            RunnableLambda(self._rewrite) | RunnableLambda(self._focus) | RunnableLambda(self._analyse)
+            | RunnableLambda(self._retrieve) | RunnableLambda(self._gate)
+        )
+        self.chain: Runnable[AskState, Answer] = RunnableLambda(self._validate) | RunnableBranch(
+            (lambda state: state.problem is not None, RunnableLambda(self._invalid)),
+            steps | RunnableLambda(self._answer),
         )
 
-    def backend(self, name: str):
+    def backend(self, name: str) -> Backend:
         if name not in BACKENDS:
             raise ValueError(f"unknown backend '{name}' (choose from {', '.join(BACKENDS)})")
         with self._lock:
@@ -82,30 +112,34 @@ class AnswerService:
                     self._backends[name] = make_backend(name, self.settings, self.retriever)
                 except BackendError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - e.g. the model file or package is missing
+                except Exception as exc:  # e.g. the model file or package is missing
                     raise BackendError(f"the {name} backend cannot start ({exc})") from exc
             return self._backends[name]
 
+    @property
+    def reader(self) -> ExtractiveBackend:
+        """The extractive backend, which also reads the sources for every backend (what is asked, is it stated)."""
+        return cast("ExtractiveBackend", self.backend("extractive"))
+
     # --- public -------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict] | None = None, backend: str | None = None,
-            k: int | None = None, filters: Filters | None = None, id: str | None = None,
-            on_token=None) -> Answer:
-        return self.chain.invoke({
-            "question": question, "history": as_turns(history), "backend": backend or self.settings.backend,
-            "k": k or self.settings.retrieval_k, "filters": filters, "id": id, "on_token": on_token,
-            "started": time.perf_counter(),
-        })
+    def ask(self, question: str, history: Iterable[Turn | Mapping[str, Any]] | None = None,
+            backend: str | None = None, k: int | None = None, filters: Filters | None = None,
+            id: str | None = None, on_token: TokenSink | None = None) -> Answer:
+        """Answer one question; ``history``: the conversation so far, as ``Turn`` records or their JSON shape."""
+        state = AskState(question=question, history=as_turns(history), backend=backend or self.settings.backend,
+                         k=k or self.settings.retrieval_k, filters=filters, id=id, on_token=on_token)
+        return self.chain.invoke(state)
 
-    def stream(self, question: str, **kwargs) -> Iterator[dict]:
+    def stream(self, question: str, **kwargs: Any) -> Iterator[dict]:
         """{"type": "token", "text"} events while the answer is written, then {"type": "answer", "answer"}."""
-        events: queue.Queue = queue.Queue()
-        result: dict = {}
+        events: queue.Queue[dict | None] = queue.Queue()
+        result: dict[str, Any] = {}
 
-        def run():
+        def run() -> None:
             try:
                 result["answer"] = self.ask(question, on_token=lambda t: events.put({"type": "token", "text": t}),
                                             **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            except BaseException as exc:  # re-raised in the caller's thread
                 result["error"] = exc
             events.put(None)
 
@@ -117,224 +151,182 @@ class AnswerService:
         yield {"type": "answer", "answer": result["answer"]}
 
     # --- steps --------------------------------------------------------------------------
-    def _validate(self, x: dict) -> dict:
-        question = _CONTROL.sub(" ", x["question"] or "").strip()
-        x = dict(x, question=question, language="zh" if is_zh(question) else "en", problem=None)
+    def _validate(self, state: AskState) -> AskState:
+        state.question = question = _CONTROL.sub(" ", state.question or "").strip()
+        state.language = "zh" if is_zh(question) else "en"
+        state.standalone = question
+        limit = self.settings.max_question_chars
         if not question:
-            x["problem"] = MESSAGES["empty"][x["language"]]
-        elif len(question) > self.settings.max_question_chars:
-            x["problem"] = MESSAGES["too_long"][x["language"]].format(n=len(question), limit=self.settings.max_question_chars)
-        return x
+            state.problem = MESSAGES["empty"][state.language]
+        elif len(question) > limit:
+            state.problem = MESSAGES["too_long"][state.language].format(n=len(question), limit=limit)
+        return state
 
-    def _rewrite(self, x: dict) -> str:
-        if x["problem"]:
-            return x["question"]
-        if x["backend"] != "extractive" and self.settings.llm_rewrite and x["history"]:
+    def _rewrite(self, state: AskState) -> AskState:
+        """A follow-up becomes a question that stands alone (the model's rewrite, else the rule's)."""
+        if self.settings.llm_rewrite and state.history:
             try:
-                return model_rewrite(x["question"], x["history"], self.backend(x["backend"]).chat_model)
-            except Exception:  # noqa: BLE001 - the backend may be down: the rule still works
+                chat_model = self.backend(state.backend).chat_model
+                if chat_model is not None:
+                    state.standalone = model_rewrite(state.question, state.history, chat_model)
+                    return state
+            except Exception:  # the backend may be down: the rule still works
                 pass
-        return rule_rewrite(x["question"], x["history"])
+        state.standalone = rule_rewrite(state.question, state.history)
+        return state
 
-    def _focus(self, x: dict) -> list[dict]:
+    def _focus(self, state: AskState) -> AskState:
         """A follow-up's documents (the conversation's subject); none for a question that stands alone."""
-        if x["problem"] or not is_follow_up(x["question"], x["history"]):
-            return []
-        return conversation_focus(x["history"], self.retriever.documents())
+        if is_follow_up(state.question, state.history):
+            state.focus = conversation_focus(state.history, self.retriever.documents())
+        return state
 
-    def _analyse(self, x: dict) -> Question | None:
+    def _analyse(self, state: AskState) -> AskState:
         """The asked kind (from the question as asked) and the focus (from its standalone form)."""
-        if x["problem"]:
-            return None
-        standalone = x["standalone"]
-        if x["language"] == "en":  # "deputy directer" is read as the retriever reads it
+        standalone = state.standalone
+        if state.language == "en":  # "deputy directer" is read as the retriever reads it
             try:
                 standalone = self.retriever.snapshot().spelling.correct(standalone)
-            except Exception:  # noqa: BLE001 - an empty store: nothing to correct with
+            except Exception:  # an empty store: nothing to correct with
                 pass
         q = analyse(standalone)
-        if x["standalone"] != x["question"]:
-            asked = analyse(x["question"])
+        if state.standalone != state.question:
+            asked = analyse(state.question)
             if asked.kind != "other":
                 q.kind, q.money, q.sides = asked.kind, asked.money, asked.sides or q.sides
-        return q
+        state.analysis = q
+        return state
 
-    def _retrieve(self, x: dict) -> dict:
-        if x["problem"]:
-            return {"hits": [], "ms": 0.0}
+    def _retrieve(self, state: AskState) -> AskState:
         started = time.perf_counter()
-        hits = self.retriever.search(x["standalone"], k=x["k"], filters=x["filters"],
-                                     focus=[d.doc_id for d in x["focus"]] or None)
-        q = x["analysis"]
-        if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(x["question"]):
-            hits = self._document_hits(q, hits) or hits
-        return {"hits": hits, "ms": (time.perf_counter() - started) * 1000}
+        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters,
+                                     focus=[d.doc_id for d in state.focus] or None)
+        q = state.analysis
+        if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
+            hits = document_hits(self.retriever, q, hits) or hits
+        state.hits, state.retrieve_ms = hits, (time.perf_counter() - started) * 1000
+        return state
 
-    # --- summaries and comparisons: the documents asked about, their articles in order ------------
-    def _match_document(self, phrase: str, hits: list, exclude: set[str] = frozenset()) -> dict | None:
-        """The library document a phrase names ("the public account regulations"): the one whose
-        title (either language) holds most of the phrase's words; ties go to the better-ranked hit."""
-        from netlaw.text.tokens import tokenize
-        from qa.question import focus_terms
+    def _gate(self, state: AskState) -> AskState:
+        state.gate = decide(state.standalone, state.hits, self.settings)
+        return state
 
-        words = set(focus_terms(phrase))
-        if not words:
-            return None
-        rank = {}
-        for i, h in enumerate(hits):
-            rank.setdefault(h.doc_id, i)
-        best, best_score = None, 0.0
-        for d in self.retriever.documents():
-            if d["doc_id"] in exclude or not d["articles"]:
-                continue
-            score = 0.0
-            for title in (d["title"], d.get("alt_title")):
-                if not title:
-                    continue
-                t_words = set(tokenize(title))
-                shared = len(words & t_words)
-                if phrase and title in phrase:
-                    shared = len(words)
-                score = max(score, shared / len(words) + 0.1 * shared / max(1, len(t_words)))
-            score += 0.05 / (1 + rank[d["doc_id"]]) if d["doc_id"] in rank else 0.0
-            if score > best_score:
-                best, best_score = d, score
-        return best if best_score >= DOCUMENT_MATCH else None
+    def _invalid(self, state: AskState) -> Answer:
+        """An empty or too long question: its problem is the reply."""
+        answer = self._new_answer(state)
+        answer.refused, answer.answer, answer.refusal_reason = True, state.problem or "", "invalid question"
+        state.emit(answer.answer)
+        return answer
 
-    def _articles_of(self, doc_id: str, limit: int) -> list:
-        snap = self.retriever.snapshot()
-        ids = [a for a in snap.articles if snap.first_chunk(a).doc_id == doc_id]
-        ids.sort(key=lambda a: snap.first_chunk(a).position)
-        return [h for h in (self.retriever.article(a) for a in ids[:limit]) if h is not None]
+    def _answer(self, state: AskState) -> Answer:
+        """Read the sources; refuse, or write the answer with the backend and check its citations."""
+        answer = self._new_answer(state)
+        started = time.perf_counter()
+        sources, reading = self._read(state)
+        if reading is None or reading.support == "none":
+            return self._refuse(state, answer, reading)
+        self._write(state, answer, sources, reading)
+        answer.timings.answer_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer
 
-    def _document_hits(self, q: Question, hits: list) -> list:
-        """A summary reads the whole document (its articles in order); a comparison the opening
-        articles of each document compared, then the retrieved articles of those documents."""
-        if q.kind == "summary":
-            doc = self._match_document(q.text, hits)
-            if doc is None:  # no document named: answered as an ordinary question
-                q.kind = "other"
-                return []
-            out = self._articles_of(doc["doc_id"], 40)
-            out = out[:11] + out[-1:] if len(out) > 12 else out
+    # --- parts of the answer step ------------------------------------------------------------
+    @staticmethod
+    def _new_answer(state: AskState) -> Answer:
+        return Answer(
+            id=state.id, question=state.question, answer="", refused=False, backend=state.backend,
+            standalone_question=state.standalone if state.standalone != state.question else None,
+            language=state.language, focus=state.focus, kind=state.analysis.kind if state.analysis else None,
+            timings=Timings(retrieve_ms=round(state.retrieve_ms, 1)),
+            retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
+                                 score=round(h.score, 6), dense=round(h.dense, 4), keyword=round(h.keyword, 4),
+                                 chunk_id=h.best_chunk_id, article_id=h.article_id, direct=h.direct)
+                       for h in state.hits])
+
+    def _read(self, state: AskState) -> tuple[list[Source], Reading | None]:
+        """The numbered sources and the reader's finding in them; no finding when the gate refuses
+        for good (nothing retrieved, an injection) or the reader does not overturn its refusal."""
+        gate = state.gate or GateDecision(True, "not gated")
+        if gate.refused and (not state.hits or looks_like_injection(state.question)):
+            return [], None
+        sources = build_sources(state.hits, state.language, self.retriever.article)
+        if not sources:
+            return sources, None
+        reading = self.reader.read(state.standalone, sources, state.analysis)
+        if gate.refused and not self._overrides_gate(state.analysis, reading):
+            return sources, None
+        return sources, reading
+
+    def _refuse(self, state: AskState, answer: Answer, reading: Reading | None) -> Answer:
+        language = state.language
+        answer.refused, answer.support = True, "none"
+        if reading is not None:  # near-topic: the subject is there, the asked fact is not
+            answer.answer = MESSAGES["not_found"][language].format(what=reading.question.describe(language))
+            answer.refusal_reason = reading.reason
         else:
-            sides = q.sides or []
-            docs: list[dict] = []
-            for side in sides[:2]:
-                d = self._match_document(side, hits, {x["doc_id"] for x in docs})
-                if d is None:
-                    found = [h for h in self.retriever.search(side, k=3) if h.doc_id not in {x["doc_id"] for x in docs}]
-                    d = {"doc_id": found[0].doc_id} if found else None
-                if d is not None:
-                    docs.append(d)
-            if len(docs) < 2:
-                q.kind = "other"
-                return []
-            out = []
-            for d in docs:
-                opening = self._articles_of(d["doc_id"], 2)
-                more = [h for h in hits if h.doc_id == d["doc_id"] and h.article_id not in {o.article_id for o in opening}]
-                out += opening + more[:1]
-        for i, h in enumerate(out, start=1):
-            h.rank = i
-        return out
+            answer.answer = REFUSAL[language]
+            answer.refusal_reason = state.gate.reason if state.gate else None
+        answer.suggestions = [Suggestion(h.document, h.article, h.article_id) for h in state.hits[:3]]
+        state.emit(answer.answer)
+        return answer
 
-    def _gate(self, x: dict):
-        if x["problem"]:
-            return None
-        return decide(x["standalone"], x["retrieval"]["hits"], self.settings)
-
-    def _answer(self, x: dict) -> Answer:
-        language, backend_name = x["language"], x["backend"]
-        hits, retrieve_ms = x["retrieval"]["hits"], x["retrieval"]["ms"]
-        answer = Answer(id=x["id"], question=x["question"], answer="", refused=False, backend=backend_name,
-                        standalone_question=x["standalone"] if x["standalone"] != x["question"] else None,
-                        language=language, focus=x.get("focus") or [],
-                        retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
-                                             score=round(h.score, 6), dense=round(h.dense, 4),
-                                             keyword=round(h.keyword, 4), chunk_id=h.best_chunk_id,
-                                             article_id=h.article_id, direct=h.direct) for h in hits])
-        started = time.perf_counter()
-        q: Question | None = x.get("analysis")
-        answer.kind = q.kind if q is not None else None
-        gate = x["gate"]
-        hard_refusal = x["problem"] or (gate.refused and (not hits or looks_like_injection(x["question"])))
-        sources = [] if hard_refusal else build_sources(hits, language, self.retriever.article)
-        reading = None
-        if sources:
-            reading = self.backend("extractive").read(x["standalone"], sources, q)
-            if gate.refused and not self._overrides_gate(q, reading):
-                reading = None
-        if hard_refusal or reading is None or reading.support == "none":
-            answer.refused, answer.support = True, "none"
-            if x["problem"]:
-                answer.answer, answer.refusal_reason = x["problem"], "invalid question"
-            elif reading is not None:  # near-topic: the subject is there, the asked fact is not
-                answer.answer = MESSAGES["not_found"][language].format(what=q.describe(language))
-                answer.refusal_reason = reading.reason
-            else:
-                answer.answer, answer.refusal_reason = REFUSAL[language], gate.reason
-            answer.suggestions = [Suggestion(h.document, h.article, h.article_id) for h in hits[:3]]
-            answer.timings = Timings(retrieve_ms=round(retrieve_ms, 1))
-            self._emit(x, answer.answer)
-            return answer
-
+    def _write(self, state: AskState, answer: Answer, sources: list[Source], reading: Reading) -> None:
+        """The backend's answer, checked; the extractive one (with a notice) when the backend fails."""
+        language, name = state.language, state.backend
         first_token: list[float] = []
 
         def emit(token: str) -> None:
             if not first_token:
                 first_token.append(time.perf_counter())
-            self._emit(x, token)
+            state.emit(token)
 
-        text, notice = self._generate(backend_name, x["standalone"], sources, language, emit, q, reading)
+        text, notice = self._generate(name, state, sources, reading, emit)
         checked = self.checker.check(text, sources)
         answer.dropped_sentences = checked.dropped
-        if backend_name != "extractive" and notice is None and not checked.kept:
-            notice = MESSAGES["fallback"][language].format(backend=backend_name,
-                                                           reason=MESSAGES["no_model_reason"][language])
-            text, _ = self._generate("extractive", x["standalone"], sources, language, emit, q, reading)
+        if name != "extractive" and notice is None and not checked.kept:
+            notice = MESSAGES["fallback"][language].format(backend=name, reason=MESSAGES["no_model_reason"][language])
+            text, _ = self._generate("extractive", state, sources, reading, emit)
             checked = self.checker.check(text, sources)
-            answer.backend = f"{backend_name}→extractive"
-        elif notice is not None:
-            answer.backend = f"{backend_name}→extractive"
+        if notice is not None:
+            answer.backend = f"{name}→extractive"
         answer.notice = notice
-        answer.answer, answer.citations = checked.text, checked.citations
-        answer.support = reading.support
-        if reading.missing and checked.kept:
-            answer.not_stated = [MESSAGES["not_stated"][language].format(part=p) for p in reading.missing]
-            answer.answer += "\n" + "\n".join(answer.not_stated)
-        if not checked.kept:  # nothing in the sources could be said with a citation
-            answer.refused, answer.answer, answer.support = True, REFUSAL[language], "none"
-            answer.refusal_reason = "no sentence of the sources answers the question"
-            answer.suggestions = [Suggestion(s.document, s.article, s.article_id) for s in sources[:3]]
-        answer.timings = Timings(retrieve_ms=round(retrieve_ms, 1),
-                                 answer_ms=round((time.perf_counter() - started) * 1000, 1))
+        self._fill(answer, checked, sources, reading)
         if first_token:
-            answer.timings.first_token_ms = round((first_token[0] - x["started"]) * 1000, 1)
-        return answer
+            answer.timings.first_token_ms = round((first_token[0] - state.started) * 1000, 1)
 
     @staticmethod
-    def _overrides_gate(q: Question | None, reading) -> bool:
+    def _fill(answer: Answer, checked: Verified, sources: list[Source], reading: Reading) -> None:
+        """The checked text and its citations; a refusal when nothing could be said with a citation."""
+        answer.answer, answer.citations = checked.text, checked.citations
+        answer.support = "partial" if reading.support == "partial" else "direct"  # "none" was refused before
+        if reading.missing and checked.kept:
+            answer.not_stated = [MESSAGES["not_stated"][answer.language].format(part=p) for p in reading.missing]
+            answer.answer += "\n" + "\n".join(answer.not_stated)
+        if not checked.kept:
+            answer.refused, answer.answer, answer.support = True, REFUSAL[answer.language], "none"
+            answer.refusal_reason = "no sentence of the sources answers the question"
+            answer.suggestions = [Suggestion(s.document, s.article, s.article_id) for s in sources[:3]]
+
+    def _overrides_gate(self, q: Question | None, reading: Reading) -> bool:
         """The gate found the evidence weak, but the reader found the asked kind of answer about the
-        question's focus in one sentence (or the question names the documents it asks to summarise)."""
+        question's focus in one sentence (or the question names the documents it asks to summarise):
+        see the ``gate_override_*`` settings."""
+        s = self.settings
         if q is None or reading.support == "none":
             return False
         if q.kind in ("summary", "comparison"):
             return True  # the documents were matched by name
-        if q.wants_span and reading.strength >= OVERRIDE_MIN_LEXICAL:
+        if q.wants_span and reading.strength >= s.gate_override_min_lexical:
             return True
         # a paraphrase: few words shared, but one sentence is close in meaning and shares some
-        return reading.closeness >= OVERRIDE_MIN_COSINE and reading.strength >= OVERRIDE_MIN_SHARED
+        return reading.closeness >= s.gate_override_min_cosine and reading.strength >= s.gate_override_min_shared
 
-    def _generate(self, name: str, question: str, sources, language: str, emit, analysis=None,
-                  reading=None) -> tuple[str, str | None]:
+    def _generate(self, name: str, state: AskState, sources: list[Source], reading: Reading,
+                  emit: TokenSink) -> tuple[str, str | None]:
         """The backend's text; on failure the extractive text and a notice."""
         try:
             pieces = []
-            backend = self.backend(name)
-            stream = (backend.stream(question, sources, language, analysis=analysis, reading=reading)
-                      if name == "extractive" else backend.stream(question, sources, language, analysis=analysis))
-            for token in stream:
+            for token in self.backend(name).stream(state.standalone, sources, state.language,
+                                                   analysis=state.analysis, reading=reading):
                 pieces.append(token)
                 emit(token)
             return "".join(pieces), None
@@ -342,12 +334,7 @@ class AnswerService:
             if name == "extractive":
                 raise
             log.warning("backend %s failed: %s", name, exc)
-            notice = MESSAGES["fallback"][language].format(backend=name, reason=str(exc))
+            notice = MESSAGES["fallback"][state.language].format(backend=name, reason=str(exc))
             emit("\n\n")
-            text, _ = self._generate("extractive", question, sources, language, emit, analysis, reading)
+            text, _ = self._generate("extractive", state, sources, reading, emit)
             return text, notice
-
-    @staticmethod
-    def _emit(x: dict, text: str) -> None:
-        if x.get("on_token"):
-            x["on_token"](text)

@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         service = AnswerService()
         service.retriever.snapshot()  # fail early, with the ingest command, if the store is empty
         if args.questions_file:
-            rows = [json.loads(l) for l in args.questions_file.read_text(encoding="utf-8").splitlines() if l.strip()]
+            lines = args.questions_file.read_text(encoding="utf-8").splitlines()
+            rows = [json.loads(line) for line in lines if line.strip()]
             out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
             try:
                 for row in tqdm(rows, desc=f"answering ({args.backend})", unit="question"):

@@ -138,6 +138,7 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
 
 class ExtractiveBackend:
     name = "extractive"
+    chat_model = None  # no model (qa.backends.Backend)
 
     def __init__(self, settings, retriever=None):
         self.settings = settings

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Iterator
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from qa.backends import BackendError
+from qa.backends import BackendError, local_model_file
+from qa.question import Question
 from qa.records import Source
 
 log = logging.getLogger(__name__)
@@ -47,40 +49,49 @@ def format_sources(sources: list[Source], budget_tokens: int) -> str:
     return "\n\n".join(blocks)
 
 
+def local_chat_model(settings) -> BaseChatModel:
+    """SmolLM2 (or ``local_model_path``) in llama.cpp."""
+    from qa.backends.llamacpp_chat import LlamaCppChat
+
+    path = local_model_file(settings)
+    if not path.exists():
+        raise BackendError(f"GGUF model file not found: {path}")
+    return LlamaCppChat(model_path=str(path), n_ctx=settings.local_context, n_threads=settings.local_threads,
+                        max_tokens=settings.max_answer_tokens, temperature=settings.llm_temperature,
+                        repeat_penalty=settings.llm_repeat_penalty)
+
+
+def openai_chat_model(settings) -> BaseChatModel:
+    """Any OpenAI-compatible server (no retries: a failure falls back to the extractive answer at once)."""
+    from langchain_openai import ChatOpenAI
+
+    # langchain-openai sends the cap as max_completion_tokens, which llama.cpp's and other
+    # OpenAI-compatible servers ignore (they then write until the context is full): send both.
+    extra = {} if "api.openai.com" in settings.openai_base_url else {"max_tokens": settings.max_answer_tokens}
+    return ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model,
+                      api_key=settings.openai_api_key, timeout=settings.llm_timeout_s, max_retries=0,
+                      temperature=settings.llm_temperature, max_completion_tokens=settings.max_answer_tokens,
+                      streaming=True, extra_body=extra or None)
+
+
 class GenerativeBackend:
-    def __init__(self, name: str, chat_model, settings):
+    def __init__(self, name: str, chat_model: BaseChatModel, settings):
         self.name = name
         self.chat_model = chat_model
         self.settings = settings
 
     @classmethod
-    def create(cls, name: str, settings) -> "GenerativeBackend":
-        if name == "local":
-            from qa.backends.llamacpp_chat import LlamaCppChat, default_gguf
-
-            path = settings.local_model_path or default_gguf()
-            if not path.exists():
-                raise BackendError(f"GGUF model file not found: {path}")
-            model = LlamaCppChat(model_path=str(path), n_ctx=settings.local_context, n_threads=settings.local_threads,
-                                 max_tokens=settings.max_answer_tokens, temperature=settings.llm_temperature,
-                                 repeat_penalty=settings.llm_repeat_penalty)
-        else:
-            from langchain_openai import ChatOpenAI
-
-            # langchain-openai sends the cap as max_completion_tokens, which llama.cpp's and other
-            # OpenAI-compatible servers ignore (they then write until the context is full): send both.
-            extra = {} if "api.openai.com" in settings.openai_base_url else {"max_tokens": settings.max_answer_tokens}
-            model = ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model,
-                               api_key=settings.openai_api_key, timeout=settings.llm_timeout_s, max_retries=0,
-                               temperature=settings.llm_temperature, max_tokens=settings.max_answer_tokens,
-                               streaming=True, extra_body=extra or None)
+    def create(cls, name: str, settings) -> GenerativeBackend:
+        model = local_chat_model(settings) if name == "local" else openai_chat_model(settings)
         return cls(name, model, settings)
 
     def chain(self, language: str):
         prompt = ChatPromptTemplate.from_messages([("system", SYSTEM.get(language, SYSTEM["en"])), ("human", USER)])
         return prompt | self.chat_model | StrOutputParser()
 
-    def stream(self, question: str, sources: list[Source], language: str, analysis=None) -> Iterator[str]:
+    def stream(self, question: str, sources: list[Source], language: str, analysis: Question | None = None,
+               reading: object | None = None) -> Iterator[str]:
+        """The model's answer, token by token (``reading``, the extractive reader's finding, is not used)."""
         budget = self.settings.llm_source_tokens
         if self.name == "local":
             sources = sources[: self.settings.local_sources]
@@ -96,7 +107,7 @@ class GenerativeBackend:
                 if token:
                     produced = True
                     yield token
-        except Exception as exc:  # noqa: BLE001 - any model failure becomes a fallback
+        except Exception as exc:  # any model failure becomes a fallback
             raise BackendError(f"the {self.name} model failed ({exc.__class__.__name__})") from exc
         if not produced:
             raise BackendError(f"the {self.name} model returned an empty answer")
