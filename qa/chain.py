@@ -59,6 +59,12 @@ MESSAGES = {
 TokenSink = Callable[[str], None]
 
 
+def _reason(exc: Exception) -> str:
+    """What went wrong, for the log: our own BackendError messages, otherwise only the kind of error
+    (a message may carry a server's address or a request)."""
+    return str(exc) if isinstance(exc, BackendError) else type(exc).__name__
+
+
 @dataclass
 class AskState:
     """One question on its way through the chain; each step fills its part."""
@@ -170,8 +176,8 @@ class AnswerService:
                 if chat_model is not None:
                     state.standalone = model_rewrite(state.question, state.history, chat_model)
                     return state
-            except Exception:  # the backend may be down: the rule still works
-                pass
+            except Exception as exc:  # the backend cannot start: the rule still works
+                log.warning("no model to rewrite a follow-up with (%s): the rule's rewrite is used", _reason(exc))
         state.standalone = rule_rewrite(state.question, state.history)
         return state
 

@@ -11,6 +11,7 @@ is left alone.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 from netlaw.text.tokens import tokenize
 from qa.records import FocusDocument, Turn, as_turns
 from qa.text import mentions_title
+
+log = logging.getLogger(__name__)
 
 _ANAPHORA_EN = re.compile(
     r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|such|same|there|the former|the latter)\b",
@@ -107,7 +110,9 @@ def model_rewrite(question: str, history: History, chat_model) -> str:
     try:
         reply = chat_model.invoke(REWRITE_PROMPT.format(conversation=conversation, question=question))
         text = str(getattr(reply, "content", reply)).strip().splitlines()[0].strip() if reply else ""
-    except Exception:  # noqa: BLE001 - the rule is the fallback
+    except Exception as exc:  # the model is down or failed: the rule is the fallback
+        # the kind of failure only: a message may carry the server's address or the request
+        log.warning("the model could not rewrite a follow-up (%s): the rule's rewrite is used", type(exc).__name__)
         return rule
     previous, _ = previous_turn(history)
     shared = set(tokenize(text)) & (set(tokenize(question)) | set(tokenize(previous or "")))

@@ -21,12 +21,14 @@ SOURCES = [
            "Article 16: Providers shall record users' disseminated content and daily records, and preserve this "
            "for no less than six months according to regulations.", "a1-1", "en", "regulation", ["Article 16"]),
     Source(2, "a2", "Internet User Public Account Information Service Management Regulations", "Article 18",
-           "Article 18: These Regulations will take effect on 8 October 2017.", "a2-1", "en", "regulation", ["Article 18"]),
+           "Article 18: These Regulations will take effect on 8 October 2017.", "a2-1", "en", "regulation",
+           ["Article 18"]),
 ]
 
 
 def test_sentences_keep_their_markers():
-    assert split_sentences("One claim here [1]. Another one [2][1]. Last") == ["One claim here [1].", "Another one [2][1].", "Last"]
+    assert split_sentences("One claim here [1]. Another one [2][1]. Last") == \
+        ["One claim here [1].", "Another one [2][1].", "Last"]
     assert markers_in("Another one [2][1].") == [2, 1]
     assert attach("Logs are kept six months.", [1]) == "Logs are kept six months [1]."
     assert attach("日志留存六个月。", [1]) == "日志留存六个月[1]。"
@@ -37,8 +39,10 @@ def test_invented_marker_removed_and_unsupported_sentence_dropped():
     text = ("Providers shall preserve disseminated content and daily records for no less than six months [1] [7]. "
             "The moon is made of green cheese [2]. These Regulations will take effect on 8 October 2017 [9].")
     v = checker.check(text, SOURCES)
-    assert "[7]" not in v.text and "[9]" not in v.text
-    assert v.invented_removed == 2 and v.dropped == 1
+    assert "[7]" not in v.text
+    assert "[9]" not in v.text
+    assert v.invented_removed == 2
+    assert v.dropped == 1
     assert "cheese" not in v.text
     assert [c.marker for c in v.citations] == [1, 2]  # the [9] sentence was re-attributed to its real source
     assert all(m in (1, 2) for _, ms in v.kept for m in ms)
@@ -46,13 +50,15 @@ def test_invented_marker_removed_and_unsupported_sentence_dropped():
 
 def test_wrong_number_is_not_supported():
     v = CitationChecker(S).check("These Regulations will take effect on 1 September 2013 [2].", SOURCES)
-    assert v.kept == [] and v.dropped == 1
+    assert v.kept == []
+    assert v.dropped == 1
 
 
 def test_uncited_supported_sentence_gets_its_source_and_repeats_collapse():
     v = CitationChecker(S).check("The Regulations take effect on 8 October 2017. "
                                  "The Regulations take effect on 8 October 2017.", SOURCES)
-    assert v.text == "The Regulations take effect on 8 October 2017 [2]." and v.dropped == 0
+    assert v.text == "The Regulations take effect on 8 October 2017 [2]."
+    assert v.dropped == 0
 
 
 def test_rule_rewrite_carries_subject_and_document():
@@ -92,11 +98,12 @@ def test_gate_thresholds():
     assert decide("Article 12?", [_hit(0.0, "", direct=True)], S).refused is False
     assert decide("红烧肉怎么做？", [_hit(0.6, "互联网用户公众账号", keyword=0.0)], S).refused
     # across languages only the multilingual score counts
-    assert decide("中国在哪些城市设立了互联网法院？", [_hit(0.0, "internet courts in Hangzhou", xl=0.86)], S).refused is False
+    courts = "internet courts in Hangzhou"
+    assert decide("中国在哪些城市设立了互联网法院？", [_hit(0.0, courts, xl=0.86)], S).refused is False
     assert decide("今天北京的天气怎么样？", [_hit(0.0, "internet courts in Hangzhou", xl=0.79)], S).refused
     # a paraphrase: few shared words, but both models find it close
-    assert decide("For how long must platforms hold on to posts?", [_hit(0.45, "records preserved six months", xl=0.86)],
-                  S).refused is False
+    records = "records preserved six months"
+    assert decide("For how long must platforms hold on to posts?", [_hit(0.45, records, xl=0.86)], S).refused is False
     assert decide("Which club won the Super League?", [_hit(0.1, "records preserved six months", xl=0.86)], S).refused
 
 
@@ -125,24 +132,48 @@ def test_chain_wiring_with_a_fake_model_checks_citations(service):
     _with_fake(service, ["Providers shall record users' disseminated content and daily records and preserve "
                          "this for no less than six months [1]. Bananas are blue [2]. See [7]."])
     answer = service.ask("How long must public account platforms keep records of what users post?", backend="openai")
-    assert not answer.refused and answer.backend == "openai"
-    assert "six months" in answer.answer and "Bananas" not in answer.answer and "[7]" not in answer.answer
+    assert not answer.refused
+    assert answer.backend == "openai"
+    assert "six months" in answer.answer
+    assert "Bananas" not in answer.answer
+    assert "[7]" not in answer.answer
     assert answer.dropped_sentences == 1
     retrieved = {r.article_id for r in answer.retrieved}
-    assert answer.citations and all(c.article_id in retrieved for c in answer.citations)
+    assert answer.citations
+    assert all(c.article_id in retrieved for c in answer.citations)
 
 
 def test_chain_falls_back_to_extractive_when_the_model_fails(service):
     _with_fake(service, error=True)
     events = list(service.stream("When did the public account regulations take effect?", backend="openai"))
     answer = events[-1]["answer"]
-    assert answer.backend == "openai→extractive" and "could not answer" in answer.notice
-    assert "8 October 2017" in answer.answer and answer.citations
+    assert answer.backend == "openai→extractive"
+    assert "could not answer" in answer.notice
+    assert "8 October 2017" in answer.answer
+    assert answer.citations
     assert any(e["type"] == "token" for e in events[:-1])
 
 
 def test_chain_falls_back_when_nothing_the_model_said_is_supported(service):
     _with_fake(service, ["The public account regulations took effect on 1 September 2013."])
     answer = service.ask("When did the public account regulations take effect?", backend="openai")
-    assert answer.backend == "openai→extractive" and "8 October 2017" in answer.answer
+    assert answer.backend == "openai→extractive"
+    assert "8 October 2017" in answer.answer
     assert "1 September 2013" not in answer.answer
+
+
+def test_a_failed_model_rewrite_is_logged_and_the_rule_used(caplog):
+    from qa.rewrite import model_rewrite
+
+    class Down(FakeListChatModel):
+        def invoke(self, *args, **kwargs):
+            raise ConnectionError("server down at http://10.0.0.1:8080")
+
+    history = [{"role": "user", "content": "What must public account platforms do with user logs?"},
+               {"role": "assistant", "content": "…", "citations": [{"document": SOURCES[0].document}]}]
+    with caplog.at_level("WARNING", logger="qa.rewrite"):
+        out = model_rewrite("And who supervises them?", history, Down(responses=["x"]))
+    assert out == rule_rewrite("And who supervises them?", history)
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "ConnectionError" in caplog.text
+    assert "10.0.0.1" not in caplog.text
