@@ -88,12 +88,14 @@ def main(argv: list[str] | None = None) -> None:
             service.ask("warm up: when did the public account regulations take effect?", backend=backend)
             results.append(run_backend(service, backend, answerable, oos))
             print(f"{backend} done: " + json.dumps({k: v for k, v in results[-1].items() if k != "rows"}), flush=True)
-    print(f"\n{len(answerable)} answerable + {len(oos)} out-of-scope questions; 2 cores, CPU, Python {sys.version.split()[0]}")
+    print(f"\n{len(answerable)} answerable + {len(oos)} out-of-scope questions; "
+          f"2 cores, CPU, Python {sys.version.split()[0]}")
     print("| backend | gold article cited | false refusals | out-of-scope refused | invented citations | "
           "dropped sentences | fallbacks | p50 s | p95 s | first token p50 / p95 s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        ttft = f"{r['ttft_p50']:.2f} / {r['ttft_p95']:.2f}" if r["ttft_p50"] is not None and r["backend"] != "extractive" else "—"
+        streamed = r["ttft_p50"] is not None and r["backend"] != "extractive"
+        ttft = f"{r['ttft_p50']:.2f} / {r['ttft_p95']:.2f}" if streamed else "—"
         print(f"| {r['backend']} | {r['gold_cited']:.3f} | {r['false_refusals']:.3f} | {r['oos_refused']:.3f} | "
               f"{r['invented']} | {r['dropped']} | {r['fallbacks']} | {r['p50']:.2f} | {r['p95']:.2f} | {ttft} |")
     if args.json:

@@ -66,14 +66,17 @@ def main(argv: list[str] | None = None) -> None:
         with running_app(tmp_path / "warm", store, users=False) as (url, env, proc):
             warm = proc.ready_seconds
             rows.append(("extractive",) + browser_timings(url, questions))
-        with running_app(tmp_path / "local", store, users=False, extra_env={"NETLAW_BACKEND": "local"}) as (url, env, proc):
+        local_env = {"NETLAW_BACKEND": "local"}
+        with running_app(tmp_path / "local", store, users=False, extra_env=local_env) as (url, env, proc):
             rows.append(("local",) + browser_timings(url, questions))
     print(f"\nmachine: 2 cores, CPU, Python {sys.version.split()[0]}; headless Chromium")
-    print(f"python app.py → first page served: cold (empty store, ingests the corpus) {cold:.1f} s, warm {warm:.1f} s")
+    print(f"python app.py → first page served: cold (empty store, ingests the corpus) {cold:.1f} s, "
+          f"warm {warm:.1f} s")
     print("| backend | first token median s | first token max s | full answer median s | full answer max s |")
     print("|---|---|---|---|---|")
     for name, first, full in rows:
-        print(f"| {name} | {percentile(first, 50):.2f} | {max(first):.2f} | {percentile(full, 50):.2f} | {max(full):.2f} |")
+        print(f"| {name} | {percentile(first, 50):.2f} | {max(first):.2f} | {percentile(full, 50):.2f} "
+              f"| {max(full):.2f} |")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,8 @@ def make_document(i: int, rng: random.Random, pools: Pools, articles: int) -> tu
                             lambda: _body(rng, pools.zh, rng.randint(1, 3), ""),
                             f"本规定自{year + 1}年{month}月{day}日起施行。")
     elif kind == "plan":
-        title = f"{rng.choice(PLAN_FORMS)} {rng.choice(EN_SUBJECTS)} {rng.choice(EN_OBJECTS)} {year}-{year + 5} {serial}"
+        subject = f"{rng.choice(EN_SUBJECTS)} {rng.choice(EN_OBJECTS)}"
+        title = f"{rng.choice(PLAN_FORMS)} {subject} {year}-{year + 5} {serial}"
         lines = [title, f"{MONTHS[month - 1]} {day}, {year}", ""]
         parts = max(1, articles // 3)
         item = 0

@@ -83,9 +83,10 @@ def main(argv: list[str] | None = None) -> None:
     print("| corpus | files | chunks | unique texts | cold wall s | embed unique s | embed all chunks s | "
           "wall / embed(unique) | no-op s | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for r, files, chunks, unique, cold, measured, all_chunks, noop, peak, _ in rows:
-        print(f"| x{r} | {files} | {chunks} | {unique} | {cold:.1f} | {measured:.1f} | {all_chunks:.1f}"
-              f"{'' if args.full_embed or r == 1 else ' (extrapolated)'} | {cold / measured:.2f} | {noop:.2f} | {peak} |")
+    for r, n_files, n_chunks, n_unique, cold, measured, all_chunks, noop, peak, _ in rows:
+        print(f"| x{r} | {n_files} | {n_chunks} | {n_unique} | {cold:.1f} | {measured:.1f} | {all_chunks:.1f}"
+              f"{'' if args.full_embed or r == 1 else ' (extrapolated)'} | {cold / measured:.2f} | {noop:.2f} "
+              f"| {peak} |")
     for r, *_, last in rows:
         print(f"x{r} ingest timings: {last}")
 

@@ -79,7 +79,7 @@ class FTS5:
         return out
 
 
-CANDIDATES = [RankBM25, BM25S, FTS5]
+CANDIDATES: list[type[RankBM25] | type[BM25S] | type[FTS5]] = [RankBM25, BM25S, FTS5]
 
 
 def corpus_tokens(distractor_dir: Path | None, s: _settings.Settings) -> tuple[list[tuple[str, str]], list[list[str]]]:
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
                 build_s = time.perf_counter() - started
                 grown = rss_mb() - before
                 latencies, hits, rr = [], 0, 0.0
-                for g, q in zip(items, questions):
+                for g, q in zip(items, questions, strict=False):
                     started = time.perf_counter()
                     scores = index.scores(q)
                     top = np.argsort(-scores)[:10]
@@ -146,11 +146,13 @@ def main(argv: list[str] | None = None) -> None:
                              percentile(latencies, 95) * 1000, hits / len(items), rr / len(items)))
                 print("  ", rows[-1], file=sys.stderr, flush=True)
                 del index
-    print(f"\n{len(items)} gold questions (keyword only); machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"\n{len(items)} gold questions (keyword only); "
+          f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print("| index | distractor articles | chunks | build s | index RSS MB | query p50 ms | p95 ms | hit@5 | MRR@10 |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, size, n, build_s, grown, p50, p95, hit, mrr in rows:
-        print(f"| {name} | {size:,} | {n:,} | {build_s:.1f} | {grown:.0f} | {p50:.1f} | {p95:.1f} | {hit:.3f} | {mrr:.3f} |")
+        print(f"| {name} | {size:,} | {n:,} | {build_s:.1f} | {grown:.0f} | {p50:.1f} | {p95:.1f} "
+              f"| {hit:.3f} | {mrr:.3f} |")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,12 @@ def main(argv: list[str] | None = None) -> None:
     errors = [r[3] for r in results if not r[1]]
     differing = sum(1 for r in results if r[1] and not r[2])
     print(f"\nmachine: 2 cores, CPU, Python {sys.version.split()[0]}; server: app.py (uvicorn), extractive backend")
-    print(f"{args.requests} requests at concurrency {args.concurrency} over loopback: errors {len(errors)} {errors[:5]}, "
+    print(f"{args.requests} requests at concurrency {args.concurrency} over loopback: "
+          f"errors {len(errors)} {errors[:5]}, "
           f"throughput {args.requests / wall:.1f} req/s, latency p50 {percentile(latencies, 50):.2f} s, "
           f"p95 {percentile(latencies, 95):.2f} s, max {max(latencies):.2f} s")
-    print(f"answers identical to the one-at-a-time reference: {args.requests - differing - len(errors)}/{args.requests}")
+    identical = args.requests - differing - len(errors)
+    print(f"answers identical to the one-at-a-time reference: {identical}/{args.requests}")
 
 
 if __name__ == "__main__":

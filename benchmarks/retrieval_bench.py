@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         for kind in sorted({q["kind"] for q in questions}):
             subset = [q for q in questions if q["kind"] == kind]
             for mode in ("hybrid", "dense", "keyword", "xl"):
-                r, l, _ = run_ours(retriever, subset, mode)
-                by_kind[(kind, mode)] = (len(subset), metrics(r, l))
+                kind_ranks, kind_latencies, _ = run_ours(retriever, subset, mode)
+                by_kind[(kind, mode)] = (len(subset), metrics(kind_ranks, kind_latencies))
         scaled = None
         if args.replicas > 1:
             s50 = build_store(tmp_path, args.replicas)
@@ -172,14 +172,17 @@ def main(argv: list[str] | None = None) -> None:
     print("| retriever | recall@1 | recall@5 | MRR@10 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|")
     for name, m in rows.items():
-        print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |")
+        print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['p50_ms']:.1f} "
+              f"| {m['p95_ms']:.1f} |")
     print("\nby question kind:")
     for (kind, mode), (n, m) in by_kind.items():
-        print(f"  {kind:<11} {mode:<8} n={n:<3} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+        print(f"  {kind:<11} {mode:<8} n={n:<3} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  "
+              f"MRR@10 {m['mrr@10']:.3f}")
     if scaled:
         m, count, index_s = scaled
         print(f"\nx{args.replicas} corpus ({count} chunks; first query incl. index build {index_s:.1f}s): "
-              f"hybrid recall@5 {m['recall@5']:.3f}, MRR@10 {m['mrr@10']:.3f}, p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms")
+              f"hybrid recall@5 {m['recall@5']:.3f}, MRR@10 {m['mrr@10']:.3f}, "
+              f"p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms")
 
 
 if __name__ == "__main__":

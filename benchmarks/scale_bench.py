@@ -90,9 +90,10 @@ def measure(size: int, tmp: Path, base, seed: int) -> dict:
     started = time.perf_counter()
     report = run_ingest(paths, s, progress=True)
     wall = time.perf_counter() - started
-    row = {"size": size, "chunks": report.store_chunks, "ingest_s": wall, "embed_s": report.seconds["embed"],
-           "ratio": wall / max(report.seconds["embed"], 1e-9), "chunks_per_s": report.chunks / wall,
-           "peak_rss_mb": peak_rss_mb()}
+    row: dict[str, object] = {
+        "size": size, "chunks": report.store_chunks, "ingest_s": wall, "embed_s": report.seconds["embed"],
+        "ratio": wall / max(report.seconds["embed"], 1e-9), "chunks_per_s": report.chunks / wall,
+        "peak_rss_mb": peak_rss_mb()}
     retriever = HybridRetriever(s)
     started = time.perf_counter()
     retriever.search("warm up")

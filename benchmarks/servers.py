@@ -78,6 +78,12 @@ def send_chunked(url: str, path: str, total: int, headers: dict | None = None) -
     return (int(answer.split()[1]) if answer.startswith("HTTP/") else 0), sent
 
 
+class ServerProcess(subprocess.Popen):
+    """A started server; ``ready_seconds``: from start until it first answered."""
+
+    ready_seconds: float = 0.0
+
+
 def stop(proc: subprocess.Popen) -> None:
     """SIGTERM, then SIGKILL after 15 s."""
     if proc.poll() is None:
@@ -95,7 +101,7 @@ def server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = No
     """Start cmd, wait until ready_url answers, yield the process; always stop it."""
     log = open(log_path, "w")
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    proc = ServerProcess(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     try:
         deadline = time.time() + timeout
         while True:

@@ -32,13 +32,12 @@ def _norm(text: str) -> str:
 def drop_table_of_contents(paragraphs: list[str]) -> list[str]:
     """Remove headings listed once at the top and again, with body text, below."""
     headings = [classify(p) for p in paragraphs]
-    normed = [_norm(p) if h is not None else None for p, h in zip(paragraphs, headings)]
+    normed = [_norm(p) if h is not None else None for p, h in zip(paragraphs, headings, strict=False)]
     keep = []
-    for i, (p, h) in enumerate(zip(paragraphs, headings)):
+    for i, (p, h) in enumerate(zip(paragraphs, headings, strict=False)):
         if h is not None and h.kind in _STRUCTURAL and not h.inline:
-            next_is_heading = i + 1 >= len(paragraphs) or (
-                headings[i + 1] is not None and not headings[i + 1].inline
-            )
+            following = headings[i + 1] if i + 1 < len(headings) else None
+            next_is_heading = i + 1 >= len(paragraphs) or (following is not None and not following.inline)
             repeated = normed[i] in normed[i + 1 :]
             if next_is_heading and repeated:
                 continue
@@ -53,8 +52,8 @@ def _accept_articles(headings: list[Heading | None]) -> list[bool]:
         ok = False
         if h is not None and h.kind == "article" and h.number:
             ok = h.number == last + 1 if h.tight else h.number > last
-        if ok:
-            last = h.number
+            if ok:
+                last = h.number
         accepted.append(ok)
     return accepted
 
@@ -100,12 +99,12 @@ def _parse_articles(doc: Document, headings: list[Heading | None]) -> list[Artic
     b = _Builder(doc)
     accepted = _accept_articles(headings)
     chapter: str | None = None
-    for p, h, ok in zip(doc.paragraphs, headings, accepted):
+    for p, h, ok in zip(doc.paragraphs, headings, accepted, strict=False):
         if h is not None and h.kind == "chapter":
             chapter = p
             b.open(p, [p], "part", ("chapter", h.number))
             continue
-        if ok:
+        if ok and h is not None and h.number is not None:  # an accepted article always has its number
             label = f"第{int_to_zh(h.number)}条" if b.zh else f"Article {h.number}"
             b.open(label, ([chapter] if chapter else []) + [label], "article", ("article", h.number))
         b.add(p)
@@ -127,13 +126,13 @@ def _parse_outline(doc: Document, headings: list[Heading | None]) -> list[Articl
     part: int | None = None
     part_heading: str | None = None
     last_part, last_item = 0, 0
-    for p, h in zip(doc.paragraphs, headings):
+    for p, h in zip(doc.paragraphs, headings, strict=False):
         if h is not None and h.kind in ("preface", "conclusion"):
             part, part_heading, last_item = None, None, 0
             label = {"preface": "前言" if zh else "Preface", "conclusion": "结束语" if zh else "Conclusion"}[h.kind]
             b.open(label, [label], h.kind, (h.kind,), heading=p, inline=h.inline)
             continue
-        if h is not None and h.kind == "part" and h.number > last_part:
+        if h is not None and h.kind == "part" and h.number is not None and h.number > last_part:
             last_part, last_item = h.number, 0
             part = h.number
             part_heading = p if not h.inline else (h.title or p[:80])
@@ -143,7 +142,7 @@ def _parse_outline(doc: Document, headings: list[Heading | None]) -> list[Articl
                 label = f"Part {part} {h.title}".strip()
             b.open(label, [part_heading], "part", ("part", part), heading=p, inline=h.inline)
             continue
-        if h is not None and h.kind == "item" and h.number > last_item:
+        if h is not None and h.kind == "item" and h.number is not None and h.number > last_item:
             last_item = h.number
             label = _item_label(zh, part, h.number, h.title)
             item_heading = p if not h.inline else (h.title or label)

@@ -38,9 +38,11 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     ("opinion", re.compile(r"\bopinions?\b|意见", re.I)),
     ("notice", re.compile(r"\bnotice\b|\bcircular\b|通知", re.I)),
     ("plan", re.compile(r"\bplan\b|\boutline\b|\bstrategy\b|规划|纲要|战略", re.I)),
-    ("regulation", re.compile(r"regulations?\b|provisions\b|\brules\b|\bmeasures\b|\blaw\b|规定|条例|办法|细则|法$", re.I)),
+    ("regulation",
+     re.compile(r"regulations?\b|provisions\b|\brules\b|\bmeasures\b|\blaw\b|规定|条例|办法|细则|法$", re.I)),
 ]
-_KEYWORDS = re.compile(r"\b(plan|regulations?|provisions|rules|opinions?|notice|outline|strategy|measures|law)\b|规定|条例|办法|纲要|意见|通知|规划", re.I)
+_KEYWORDS = re.compile(r"\b(plan|regulations?|provisions|rules|opinions?|notice|outline|strategy|measures|law)\b"
+                       r"|规定|条例|办法|纲要|意见|通知|规划", re.I)
 
 
 def is_title_like(paragraph: str) -> bool:
@@ -61,7 +63,7 @@ def find_dates(text: str) -> list[tuple[int, str]]:
         for m in pattern.finditer(text):
             if any(m.start() in r for r in taken):
                 continue
-            parts = dict(zip(order, m.groups()))
+            parts = dict(zip(order, m.groups(), strict=False))
             month = int(parts["m"]) if "m" in parts else _MONTHS.index(parts["mon"].lower()) + 1
             if not 1 <= month <= 12:
                 continue
@@ -83,9 +85,12 @@ def extract_dates(paragraphs: list[str]) -> tuple[str | None, str | None]:
     for p in paragraphs:
         for sentence in re.split(r"(?<=[.。;；])\s*", p):
             keyword = _EFFECTIVE.search(sentence)
-            dates = find_dates(sentence) if keyword else []
+            if keyword is None:
+                continue
+            dates = find_dates(sentence)
             if dates:  # the date nearest to "take effect" / "施行"
-                effective = min(dates, key=lambda d: abs(d[0] - keyword.start()))[1]
+                at = keyword.start()
+                effective = min(dates, key=lambda d: abs(d[0] - at))[1]
                 break
         if effective:
             break
@@ -142,7 +147,7 @@ def _zh_split_point(paragraphs: list[str]) -> int | None:
         if not flag:
             continue
         tail = flags[i:]
-        english_before = any(not f and not is_title_like(p) for f, p in zip(flags[:i], paragraphs[:i]))
+        english_before = any(not f and not is_title_like(p) for f, p in zip(flags[:i], paragraphs[:i], strict=False))
         if english_before and sum(tail) >= 0.8 * len(tail):
             return i
         return None

@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 
 KNOWN_TITLES = {
-    "The Eighth Five-Year Plan for Publicity and Education of the Rule of Law in the Cyberspace and Information System (2021-2025)":
+    "The Eighth Five-Year Plan for Publicity and Education of the Rule of Law in the Cyberspace and "
+    "Information System (2021-2025)":
         "网信系统法治宣传教育第八个五年规划（2021－2025年）",
-    "Implementation Outline for the Construction of a Rule of Law Society (2020-2025)": "法治社会建设实施纲要（2020－2025年）",
+    "Implementation Outline for the Construction of a Rule of Law Society (2020-2025)":
+        "法治社会建设实施纲要（2020－2025年）",
     "Microblog Information Service Management Regulations": "微博客信息服务管理规定",
     "Internet User Public Account Information Service Management Regulations": "互联网用户公众账号信息服务管理规定",
     "Provisions on the Management of Internet Forum Community Services": "互联网论坛社区服务管理规定",
-    "Implementing Rules for the Management of Internet News Information Service Licences": "互联网新闻信息服务许可管理实施细则",
+    "Implementing Rules for the Management of Internet News Information Service Licences":
+        "互联网新闻信息服务许可管理实施细则",
     "Opinions concerning Stimulating the Healthy and Orderly Development of the Mobile Internet":
         "关于促进移动互联网健康有序发展的意见",
     "National Cyberspace Security Strategy": "国家网络空间安全战略",
@@ -38,11 +41,13 @@ KNOWN_TITLES = {
     "Services": "即时通信工具公众信息服务发展管理暂行规定",
     "Explaining the Telecommunication and Internet User Personal Data Protection Regulations":
         "解读《电信和互联网用户个人信息保护规定》",
-    "Explaining the Telephone User Real Identity Information Registration Regulations": "解读《电话用户真实身份信息登记规定》",
+    "Explaining the Telephone User Real Identity Information Registration Regulations":
+        "解读《电话用户真实身份信息登记规定》",
     "Telephone User Real Identity Information Registration Regulations": "电话用户真实身份信息登记规定",
     "Telecommunications and Internet Personal User Data Protection Regulations": "电信和互联网用户个人信息保护规定",
     "The General Office of the Central Committee of the Communist Party of China and the General Office of the State "
-    "Council issued the Opinions on Strengthening the Construction of Network Civilization": "关于加强网络文明建设的意见",
+    "Council issued the Opinions on Strengthening the Construction of Network Civilization":
+        "关于加强网络文明建设的意见",
     "The Construction of China's Internet Rule of Law in the New Era": "新时代的中国网络法治建设",
 }
 

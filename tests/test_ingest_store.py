@@ -46,7 +46,8 @@ def _query(store: ChunkStore, question: str) -> list[str]:
 
 def test_incremental_ingest_noop_change_prune_reset(tmp_settings, docs_dir):
     first = run_ingest([docs_dir], tmp_settings, progress=False)
-    assert len(first.ingested) == 2 and first.store_chunks == first.chunks > 0
+    assert len(first.ingested) == 2
+    assert first.store_chunks == first.chunks > 0
     store = ChunkStore(tmp_settings)
     meta = store.active_collection().get(limit=1, include=["metadatas"])["metadatas"][0]
     for key in ("document", "doc_type", "language", "article", "path", "source", "article_id", "n_tokens"):
@@ -54,7 +55,8 @@ def test_incremental_ingest_noop_change_prune_reset(tmp_settings, docs_dir):
     active = store.pointer().active
 
     again = run_ingest([docs_dir], tmp_settings, progress=False)
-    assert again.ingested == [] and len(again.unchanged) == 2
+    assert again.ingested == []
+    assert len(again.unchanged) == 2
     assert store.pointer().active == active  # nothing was rewritten
 
     before = _ids_by_source(store)
@@ -71,9 +73,11 @@ def test_incremental_ingest_noop_change_prune_reset(tmp_settings, docs_dir):
 
     (docs_dir / NEWS).unlink()
     kept = run_ingest([docs_dir], tmp_settings, progress=False)  # without --prune: kept
-    assert news_key in _ids_by_source(store) and kept.removed == []
+    assert news_key in _ids_by_source(store)
+    assert kept.removed == []
     pruned = run_ingest([docs_dir], tmp_settings, prune=True, progress=False)
-    assert pruned.removed == [news_key] and set(_ids_by_source(store)) == {opinions_key}
+    assert pruned.removed == [news_key]
+    assert set(_ids_by_source(store)) == {opinions_key}
 
     reset = run_ingest([CORPUS / NEWS], tmp_settings, reset=True, progress=False)
     assert set(_ids_by_source(store)) == {next(iter(reset.ingested))}
@@ -83,7 +87,8 @@ def test_incremental_ingest_noop_change_prune_reset(tmp_settings, docs_dir):
         sorted([active, f"{active}_xl"])
     ids = [c.chunk_id for c in store.chunks()]
     windows = store.xl_vectors(ids)
-    assert set(windows) == set(ids) and all(m.shape[1] == 384 and len(m) >= 1 for m in windows.values())
+    assert set(windows) == set(ids)
+    assert all(m.shape[1] == 384 and len(m) >= 1 for m in windows.values())
 
 
 def test_mixed_directory_skips_bad_files_and_loses_nothing(tmp_settings, docs_dir, tmp_path, capsys):
@@ -105,7 +110,8 @@ def test_mixed_directory_skips_bad_files_and_loses_nothing(tmp_settings, docs_di
     for reason in ("empty file", "binary data", "undecodable bytes", "unsupported file type '.csv'",
                    "50.0 MB is over the 20 MB limit", "no such file or directory"):
         assert reason in out, reason
-    assert "1 ingested" in out and "6 skipped" in out
+    assert "1 ingested" in out
+    assert "6 skipped" in out
     assert store.count() > before  # the old file's chunks are still there, plus the new one's
     assert {c.source.rsplit("/", 1)[-1] for c in store.chunks()} == {NEWS, OPINIONS}
 
@@ -139,7 +145,8 @@ def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, mo
 
     with pytest.raises(StoreError, match="disk full"):
         run_ingest([docs_dir], tmp_settings, progress=False)
-    assert store.pointer() == pointer and store.count() == count
+    assert store.pointer() == pointer
+    assert store.count() == count
     assert _query(store, "national conference on the rule of law on the Internet in Tianjin")
     monkeypatch.setattr(chroma, "_add", real_add)
     run_ingest([docs_dir], tmp_settings, progress=False)
@@ -172,15 +179,19 @@ def test_killed_ingest_leaves_previous_index_queryable(tmp_path):
     check = subprocess.run(
         [sys.executable, "-c",
          "import json; from vectorstore.chroma import ChunkStore; s = ChunkStore(); p = s.pointer(); "
-         "print(json.dumps([p.active, s.count(), len(s.active_collection().query(query_texts=['rule of law conference'], n_results=2)['ids'][0])]))"],
+         "hits = s.active_collection().query(query_texts=['rule of law conference'], n_results=2)['ids'][0]; "
+         "print(json.dumps([p.active, s.count(), len(hits)]))"],
         env=env, cwd=_settings.PROJECT_ROOT, capture_output=True, text=True, check=True)
     active, after, hits = json.loads(check.stdout.strip().splitlines()[-1])
-    assert active == pointer.active and after == count and hits == 2
+    assert active == pointer.active
+    assert after == count
+    assert hits == 2
 
 
 def test_dry_run_writes_jsonl_and_leaves_store_alone(tmp_path, capsys):
     out = tmp_path / "chunks.jsonl"
-    code = ingest_main([str(CORPUS / OPINIONS), "--dry-run", "--jsonl", str(out), "--store", str(tmp_path / "s"), "--quiet"])
+    code = ingest_main([str(CORPUS / OPINIONS), "--dry-run", "--jsonl", str(out), "--store", str(tmp_path / "s"),
+                        "--quiet"])
     assert code == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows

@@ -22,7 +22,8 @@ def test_scores_rank_the_matching_chunk_first_in_both_languages():
     index = KeywordIndex([tokenize(t) for t in TEXTS])
     assert index.size == len(TEXTS)
     scores = index.scores(tokenize("How long must records be kept? six months"))
-    assert scores.shape == (len(TEXTS),) and int(np.argmax(scores)) == 0
+    assert scores.shape == (len(TEXTS),)
+    assert int(np.argmax(scores)) == 0
     assert int(np.argmax(index.scores(tokenize("公众账号 安全管理")))) == 2
     assert not index.scores(tokenize("zebra")).any()  # an unknown word scores nothing
 
@@ -40,7 +41,8 @@ def _stem(word: str) -> str:
 
 def test_empty_corpus_gives_empty_scores():
     index = KeywordIndex([])
-    assert index.size == 0 and index.scores(["anything"]).shape == (0,)
+    assert index.size == 0
+    assert index.scores(["anything"]).shape == (0,)
 
 
 def test_token_cache_tokenises_only_new_texts(tmp_path, monkeypatch):
@@ -76,7 +78,8 @@ def test_distractors_are_deterministic_parse_into_articles_and_copy_no_sentence(
     n_a = generate(tmp_path / "a", 120, seed=3, pools=pools)
     n_b = generate(tmp_path / "b", 120, seed=3, pools=pools)
     files_a = sorted((tmp_path / "a").glob("*.txt"))
-    assert n_a == n_b == len(files_a) and n_a >= 120 // 16
+    assert n_a == n_b == len(files_a)
+    assert n_a >= 120 // 16
     assert [f.read_text() for f in files_a] == [f.read_text() for f in sorted((tmp_path / "b").glob("*.txt"))]
     real = set(pools.en) | set(pools.zh)
     titles, articles = set(), 0

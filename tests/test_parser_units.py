@@ -15,9 +15,14 @@ def labels(text: str, source: str = "t.txt") -> list[str]:
 def test_numerals():
     for n in range(1, 200):
         assert zh_to_int(int_to_zh(n)) == n
-    assert zh_to_int("十四") == 14 and zh_to_int("二十二") == 22 and zh_to_int("一百零五") == 105
-    assert roman_to_int("VI") == 6 and roman_to_int("XIV") == 14
-    assert to_int("Six") == 6 and to_int("seven") == 7 and to_int("12") == 12
+    assert zh_to_int("十四") == 14
+    assert zh_to_int("二十二") == 22
+    assert zh_to_int("一百零五") == 105
+    assert roman_to_int("VI") == 6
+    assert roman_to_int("XIV") == 14
+    assert to_int("Six") == 6
+    assert to_int("seven") == 7
+    assert to_int("12") == 12
 
 
 def test_english_articles_with_and_without_colon():
@@ -72,8 +77,10 @@ def test_parts_and_items_of_every_shape():
 
 
 def test_chinese_parts_and_items():
-    text = "某某纲要\n一、总体要求\n（一）指导思想。坚持正确方向。\n（二）主要原则。坚持依法治网。\n二、依法治理网络空间\n网络空间不是法外之地。\n（三）完善网络法律制度。内容。\n"
-    assert labels(text) == ["一、（一）指导思想", "一、（二）主要原则", "二、依法治理网络空间", "二、（三）完善网络法律制度"]
+    text = ("某某纲要\n一、总体要求\n（一）指导思想。坚持正确方向。\n（二）主要原则。坚持依法治网。\n"
+            "二、依法治理网络空间\n网络空间不是法外之地。\n（三）完善网络法律制度。内容。\n")
+    assert labels(text) == ["一、（一）指导思想", "一、（二）主要原则", "二、依法治理网络空间",
+                            "二、（三）完善网络法律制度"]
 
 
 def test_paths_record_part_and_item():
@@ -92,11 +99,13 @@ def test_numbered_list_inside_an_item_is_body_text():
 
 
 def test_preface_conclusion_and_table_of_contents_once():
-    text = ("A White Paper\n\ncatalogue\n\npreface\n\n1、 First part\n\n(1) Sub one\n\n2、 Second part\n\nConclusion\n\n"
+    text = ("A White Paper\n\ncatalogue\n\npreface\n\n1、 First part\n\n(1) Sub one\n\n2、 Second part\n\n"
+            "Conclusion\n\n"
             "preface\n\nThe preface text.\n\n1、 First part\n\nPart one intro.\n\n(1) Sub one\n\nSub one body.\n\n"
             "2、 Second part\n\nPart two body.\n\nConclusion\n\nThe end.\n")
     arts = parse_text(text, "t.txt").articles[0]
-    assert [a.label for a in arts] == ["Preface", "Part 1 First part", "Part 1 (1) Sub one", "Part 2 Second part", "Conclusion"]
+    assert [a.label for a in arts] == ["Preface", "Part 1 First part", "Part 1 (1) Sub one", "Part 2 Second part",
+                                       "Conclusion"]
     assert arts[0].text.endswith("The preface text.")
 
 
@@ -115,7 +124,8 @@ def test_posted_on_splits_documents_and_chinese_original_is_linked():
     assert titles == [("First Regulations", "en", "regulation"), ("第一规定", "zh", "regulation"),
                       ("Second Notice", "en", "notice")]
     en, zh = parsed.articles[0], parsed.articles[1]
-    assert en[1].parallel_id == zh[1].article_id and zh[1].parallel_id == en[1].article_id
+    assert en[1].parallel_id == zh[1].article_id
+    assert zh[1].parallel_id == en[1].article_id
     assert parsed.documents[0].effective == "2017-10-08" == parsed.documents[1].effective
 
 
@@ -124,7 +134,8 @@ def test_long_article_is_split_into_labelled_parts_with_prefix():
     text = "Some Regulations\n\nArticle 1: " + sentence * 60 + "\n\nArticle 2: Short."
     chunks = parse_text(text, "t.txt", cap=120).chunks
     first = [c for c in chunks if c.article == "Article 1"]
-    assert len(first) > 1 and all(c.n_tokens <= 120 for c in first)
+    assert len(first) > 1
+    assert all(c.n_tokens <= 120 for c in first)
     assert first[1].part_label == f"Article 1, part 2 of {len(first)}"
     assert first[1].embed_text.startswith("Some Regulations\nArticle 1\n")
     assert [c.article for c in chunks].count("Article 2") == 1  # never merged with a neighbour
@@ -132,11 +143,13 @@ def test_long_article_is_split_into_labelled_parts_with_prefix():
 
 def test_ids_are_stable():
     text = "Some Regulations\n\nArticle 1: A.\n\nArticle 2: B.\n"
-    assert [c.chunk_id for c in parse_text(text, "a.txt").chunks] == [c.chunk_id for c in parse_text(text, "a.txt").chunks]
+    first, second = parse_text(text, "a.txt"), parse_text(text, "a.txt")
+    assert [c.chunk_id for c in first.chunks] == [c.chunk_id for c in second.chunks]
     assert parse_text(text, "a.txt").chunks[0].chunk_id != parse_text(text, "b.txt").chunks[0].chunk_id
 
 
 def test_dates_and_types():
     docs = split_documents(clean_text(
         "Speech at the Forum\n\nPosted on\n\n15 October 2014\n\nToday we meet.\n").paragraphs, "t.txt")
-    assert docs[0].doc_type == "speech" and docs[0].issued == "2014-10-15"
+    assert docs[0].doc_type == "speech"
+    assert docs[0].issued == "2014-10-15"

@@ -27,23 +27,29 @@ def top(retriever, question, k=5, **kw):
 def test_tokenizer_handles_english_and_chinese():
     assert tokenize("Regulations REGULATING the Platforms' logs, 2017!") == ["regul", "platform", "log", "2017"]
     zh = tokenize("互联网用户公众账号信息服务提供者应当留存六个月")
-    assert "公众" in zh and "账号" in zh and "留存" in zh and "应当" not in zh
+    assert "公众" in zh
+    assert "账号" in zh
+    assert "留存" in zh
+    assert "应当" not in zh
 
 
 def test_article_references_in_questions():
-    assert article_labels_in("What does Article 12 of the public account regulations say?") == ["Article 12", "第十二条"]
+    labels = article_labels_in("What does Article 12 of the public account regulations say?")
+    assert labels == ["Article 12", "第十二条"]
     assert article_labels_in("第十四条规定了什么") == ["Article 14", "第十四条"]
     assert article_labels_in("What does Part 2 (2) of the plan say?") == ["Part 2 (2)"]
     assert article_labels_in("How long are logs kept?") == []
 
 
-@pytest.mark.parametrize("question, gold", [
+@pytest.mark.parametrize(("question", "gold"), [
     ("Which authority supervises public account information services nationwide?", (PA, "Article 3")),
     ("When did the public account regulations take effect?", (PA, "Article 18")),
     ("公众账号信息服务提供者应当留存使用者发布内容和日志信息多长时间？", (PAZ, "第十六条")),
-    ("What international platform for dialogue has China built since 2014?", (WP, "Part 6 (3) Strive to build a dialogue platform")),
+    ("What international platform for dialogue has China built since 2014?",
+     (WP, "Part 6 (3) Strive to build a dialogue platform")),
     ("Where was the 2024 national conference on the rule of law on the internet held?",
-     ("On February 28, the Cyberspace Administration of China (CAC) held a national conference on the rule of law on the Internet in Tianjin", "Paragraph 1")),
+     ("On February 28, the Cyberspace Administration of China (CAC) held a national conference on the rule of law "
+      "on the Internet in Tianjin", "Paragraph 1")),
 ])
 def test_gold_article_is_in_the_top_three(retriever, question, gold):
     assert gold in top(retriever, question, k=3)
@@ -64,14 +70,16 @@ def test_results_are_articles_with_scores_and_merged_parts(retriever):
     assert len({h.article_id for h in hits}) == len(hits)  # an article appears once
     assert all(h.score > 0 and 0 <= h.dense <= 1 and h.keyword >= 0 for h in hits)
     split = next(h for h in hits if h.n_parts > 1)
-    assert 1 <= split.best_part <= split.n_parts and split.best_chunk_id in split.chunk_ids
+    assert 1 <= split.best_part <= split.n_parts
+    assert split.best_chunk_id in split.chunk_ids
     snap = retriever.snapshot()
     assert split.text == "\n".join(snap.chunks[snap.index_of[c]].text for c in split.chunk_ids)
 
 
 def test_filters_by_language_type_and_document(retriever):
     assert {h.language for h in retriever.search("网络 安全", k=8, filters=Filters(language="zh"))} == {"zh"}
-    assert {h.doc_type for h in retriever.search("rule of law", k=8, filters=Filters(doc_type="white paper"))} == {"white paper"}
+    hits = retriever.search("rule of law", k=8, filters=Filters(doc_type="white paper"))
+    assert {h.doc_type for h in hits} == {"white paper"}
     assert {h.document for h in retriever.search("supervision", k=8, filters=Filters(documents=[PA]))} == {PA}
 
 
@@ -79,7 +87,9 @@ def test_langchain_retriever(retriever):
     from vectorstore.retriever import NetlawRetriever
 
     docs = NetlawRetriever.create(retriever, k=3).invoke("When did the public account regulations take effect?")
-    assert len(docs) == 3 and docs[0].metadata["article"] and docs[0].page_content
+    assert len(docs) == 3
+    assert docs[0].metadata["article"]
+    assert docs[0].page_content
 
 
 def test_new_ingest_is_visible_to_a_running_retriever(tmp_path):
@@ -95,7 +105,8 @@ def test_new_ingest_is_visible_to_a_running_retriever(tmp_path):
     extra.write_text("Zebra Crossing Ordinance\n\nArticle 1: Every zebra crossing shall be repainted yearly.\n")
     run_ingest([extra], s, progress=False)
     hits = r.search("zebra crossing ordinance", k=3, mode="keyword")
-    assert hits and hits[0].document == "Zebra Crossing Ordinance"
+    assert hits
+    assert hits[0].document == "Zebra Crossing Ordinance"
 
 
 def _cli(args, env_extra, timeout=120):
@@ -119,16 +130,20 @@ def test_cli_search_batch_and_stats(bundled_settings, tmp_path):
     out = _cli(["search", "--questions-file", str(questions), "--output", str(output), "--k", "3"], env)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["q0", "q1", "q2"] and all(len(r["results"]) == 3 for r in rows)
+    assert [r["id"] for r in rows] == ["q0", "q1", "q2"]
+    assert all(len(r["results"]) == 3 for r in rows)
     assert rows[0]["results"][0]["article"] == "第十四条"
 
     out = _cli(["stats"], env)
-    assert out.returncode == 0 and "documents: 26" in out.stdout
+    assert out.returncode == 0
+    assert "documents: 26" in out.stdout
 
 
 def test_cli_empty_store_says_how_to_build_it(tmp_path):
     out = _cli(["search", "anything"], {"NETLAW_STORE_DIR": str(tmp_path / "none")})
-    assert out.returncode == 1 and "python -m ingest" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 1
+    assert "python -m ingest" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_cli_server_down_fails_fast_and_clearly():
@@ -137,4 +152,6 @@ def test_cli_server_down_fails_fast_and_clearly():
     started = time.monotonic()
     out = _cli(["search", "anything"], {"NETLAW_CHROMA_URL": f"http://127.0.0.1:{free_port()}"})
     assert time.monotonic() - started < 15
-    assert out.returncode == 1 and "Cannot reach the Chroma server" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 1
+    assert "Cannot reach the Chroma server" in out.stderr
+    assert "Traceback" not in out.stderr

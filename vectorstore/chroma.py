@@ -236,7 +236,7 @@ class ChunkStore:
             for start in range(0, len(chunk_ids), 500):
                 got = companion.get(where={"chunk_id": {"$in": chunk_ids[start : start + 500]}},
                                     include=["embeddings", "metadatas"])
-                for meta, vector in zip(got["metadatas"], got["embeddings"]):
+                for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True):
                     rows.setdefault(meta["chunk_id"], []).append((int(meta["window"]), vector))
             return {cid: np.asarray([v for _, v in sorted(ws, key=lambda w: w[0])], dtype=np.float32)
                     for cid, ws in rows.items()}
@@ -298,7 +298,7 @@ class ChunkStore:
         have = self.xl_vectors([c.chunk_id for c in chunks])
         lacking = [c for c in chunks if c.chunk_id not in have]
         if lacking and xl_embed is not None:
-            have.update(zip([c.chunk_id for c in lacking], xl_embed(lacking)))
+            have.update(zip([c.chunk_id for c in lacking], xl_embed(lacking), strict=True))
         present = [c for c in chunks if c.chunk_id in have]
         _add_vectors(companion, present, [have[c.chunk_id] for c in present])
 
@@ -315,7 +315,7 @@ class ChunkStore:
         dropped = []
         for collection in self.client.list_collections():
             name = getattr(collection, "name", collection)
-            if name.startswith(f"{self.prefix}_chunks_") and name not in (keep, xl_name(keep)):
+            if name.startswith(f"{self.prefix}_chunks_") and name not in (keep, xl_name(keep or "")):
                 self.client.delete_collection(name)
                 dropped.append(name)
         return dropped
@@ -340,7 +340,7 @@ def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
 def _add_vectors(collection, chunks: list[Chunk], vectors: list[np.ndarray]) -> None:
     """Each chunk's window vectors, with the chunk id: its text and metadata live in the main collection."""
     ids, metas, flat = [], [], []
-    for chunk, matrix in zip(chunks, vectors):
+    for chunk, matrix in zip(chunks, vectors, strict=False):
         for j, vector in enumerate(matrix):
             ids.append(f"{chunk.chunk_id}#w{j}")
             metas.append({"chunk_id": chunk.chunk_id, "window": j})

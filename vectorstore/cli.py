@@ -53,7 +53,8 @@ def _search(args, retriever) -> int:
 
     filters = Filters(documents=args.document, language=args.language, doc_type=args.doc_type)
     if args.questions_file:
-        rows = [json.loads(line) for line in args.questions_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = args.questions_file.read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
         out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
         try:
             for row in tqdm(rows, desc="searching", unit="question", disable=out is sys.stdout):

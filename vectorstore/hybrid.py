@@ -69,7 +69,7 @@ class Filters:
     doc_type: str | None = None
 
     def where(self) -> dict | None:
-        clauses = []
+        clauses: list[dict] = []
         if self.documents:
             clauses.append({"$or": [{"document": {"$in": self.documents}}, {"doc_id": {"$in": self.documents}}]})
         if self.language:
@@ -90,12 +90,14 @@ class Snapshot:
     """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
 
     def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]],
-                 xl: np.ndarray | None = None):
+                 xl: tuple[np.ndarray, np.ndarray] | None = None):
         from vectorstore.spelling import SpellingCorrector
 
         self.generation = generation
         self.chunks = chunks
         # multilingual window vectors, and for each window the index of its chunk
+        self.xl: np.ndarray
+        self.xl_owner: np.ndarray
         self.xl, self.xl_owner = xl if xl is not None else (np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int))
         self.language = np.array([c.language for c in chunks])
         self.doc_ids = np.array([c.doc_id for c in chunks])
@@ -220,7 +222,7 @@ class HybridRetriever:
         if lacking:
             log.warning("%d of %d chunks have no multilingual vectors in the store: computing them "
                         "(re-ingest with --reset to store them)", len(lacking), len(chunks))
-            stored.update(zip([c.chunk_id for c in lacking], embed_windows(lacking, progress=True)))
+            stored.update(zip([c.chunk_id for c in lacking], embed_windows(lacking, progress=True), strict=True))
         if not chunks:
             return np.zeros((0, DIMENSIONS), dtype=np.float32), np.zeros(0, dtype=int)
         owner = np.concatenate([np.full(len(stored[c.chunk_id]), i) for i, c in enumerate(chunks)])
@@ -230,7 +232,7 @@ class HybridRetriever:
     def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity), best first, from Chroma."""
         got = self.store.query(question_vector, n, filters.where())
-        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]
+        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def _mask(self, snap: Snapshot, filters: Filters) -> np.ndarray:
         mask = snap.canonical
@@ -312,8 +314,10 @@ class HybridRetriever:
                              dense_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
         if keyword_share > 0:
             keyword = self.keyword_ranking(snap, question, filters, n)
-            confidence = self.keyword_confidence(snap, question, keyword) if mode == "hybrid" and s.adaptive_keyword else 1.0
-            rankings.append(("keyword", keyword, keyword_share * (1.0 - xl_share) * confidence if mode == "hybrid" else 1.0))
+            adaptive = mode == "hybrid" and s.adaptive_keyword
+            confidence = self.keyword_confidence(snap, question, keyword) if adaptive else 1.0
+            weight = keyword_share * (1.0 - xl_share) * confidence if mode == "hybrid" else 1.0
+            rankings.append(("keyword", keyword, weight))
         if xl_share > 0:
             per_language = dict(self.xl_rankings(snap, question, filters, n))
             order = sorted(per_language, key=lambda lang: (lang == "zh") != zh)  # the question's language first
@@ -324,7 +328,8 @@ class HybridRetriever:
         if focus and mode == "hybrid":
             in_focus = self._mask(snap, filters) & np.isin(snap.doc_ids, list(focus))
             if in_focus.any():
-                rankings += [("focus", r, s.focus_weight) for _, r in self.xl_rankings(snap, question, filters, n, in_focus)]
+                focused = self.xl_rankings(snap, question, filters, n, in_focus)
+                rankings += [("focus", r, s.focus_weight) for _, r in focused]
                 rankings.append(("focus", self.keyword_ranking(snap, question, filters, n, in_focus), s.focus_weight))
         hits = self._fuse(snap, rankings, "zh" if zh else "en")
         direct = self._direct_lookup(snap, question, filters, focus) if mode == "hybrid" else None
@@ -474,7 +479,7 @@ class HybridRetriever:
     @staticmethod
     def _documents(snap: Snapshot) -> list[dict]:
         counts: dict[str, int] = {}
-        for article_id, ids in snap.articles.items():
+        for ids in snap.articles.values():
             doc_id = snap.chunks[ids[0]].doc_id
             counts[doc_id] = counts.get(doc_id, 0) + 1
         out = []

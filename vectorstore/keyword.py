@@ -91,12 +91,12 @@ class TokenCache:
                 log.warning("keyword token cache %s unreadable: tokenising again", self.path)
         keys = [self.key(t) for t in texts]
         fresh = sum(1 for k in keys if k not in known)
-        out = [known[k] if k in known else tokenize(t, cache_dir) for k, t in zip(keys, texts)]
+        out = [known[k] if k in known else tokenize(t, cache_dir) for k, t in zip(keys, texts, strict=True)]
         if fresh or len(known) != len(set(keys)):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # instances share the folder
-                tmp.write_bytes(pickle.dumps(dict(zip(keys, out))))
+                tmp.write_bytes(pickle.dumps(dict(zip(keys, out, strict=True))))
                 tmp.replace(self.path)
             except OSError as exc:
                 log.warning("cannot cache the keyword tokens in %s: %s", self.path, exc)

@@ -39,6 +39,8 @@ class VectorCache:
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            raise sqlite3.OperationalError("no vector cache configured")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=10)
         db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
@@ -101,7 +103,7 @@ class MultilingualEmbedder:
             return out
         keys = [VectorCache.key("passage", t) for t in texts]
         cached = self.cache.get(list(dict.fromkeys(keys)))
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in cached))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
         if missing:
             from tqdm import tqdm
 
@@ -111,7 +113,7 @@ class MultilingualEmbedder:
                     batch = missing[start : start + 8]
                     with self._lock:
                         vectors = np.asarray(self.model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
-                    part = {VectorCache.key("passage", t): v for t, v in zip(batch, vectors)}
+                    part = {VectorCache.key("passage", t): v for t, v in zip(batch, vectors, strict=True)}
                     fresh.update(part)
                     self.cache.put(part)
                     bar.update(len(batch))

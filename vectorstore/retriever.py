@@ -22,7 +22,8 @@ class NetlawRetriever(BaseRetriever):
     filters: Any = None  # Filters
 
     @classmethod
-    def create(cls, hybrid: HybridRetriever | None = None, k: int = 5, filters: Filters | None = None) -> "NetlawRetriever":
+    def create(cls, hybrid: HybridRetriever | None = None, k: int = 5,
+               filters: Filters | None = None) -> NetlawRetriever:
         return cls(hybrid=hybrid or HybridRetriever(), k=k, filters=filters)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
