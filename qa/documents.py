@@ -12,7 +12,6 @@ from netlaw.text.tokens import tokenize
 from qa.question import Question, focus_terms
 from vectorstore.hybrid import ArticleHit, HybridRetriever
 
-DOCUMENT_MATCH = 0.5  # share of a named document's words its title must hold
 SUMMARY_ARTICLES = 12  # a summary reads the first 11 articles and the last one of a longer document
 
 
@@ -44,7 +43,7 @@ def match_document(retriever: HybridRetriever, phrase: str, hits: list[ArticleHi
         score += 0.05 / (1 + rank[doc["doc_id"]]) if doc["doc_id"] in rank else 0.0
         if score > best_score:
             best, best_score = doc["doc_id"], score
-    return best if best_score >= DOCUMENT_MATCH else None
+    return best if best_score >= retriever.settings.document_match_min else None
 
 
 def articles_of(retriever: HybridRetriever, doc_id: str, limit: int) -> list[ArticleHit]:
