@@ -3,7 +3,7 @@
     python -m benchmarks.keyword_bench [--sizes 0 20000 200000] [--seed 7]
 
 For each size, the bundled corpus plus that many distractor articles (``benchmarks.distractors``)
-is parsed and tokenised once with our tokeniser (jieba + Snowball, ``vectorstore.keyword.tokenize``);
+is parsed and tokenised once with our tokeniser (jieba + Snowball, ``netlaw.text.tokens.tokenize``);
 then every candidate builds its index from the same tokens and answers the evaluation's questions.
 Prints, per candidate and size: build seconds, RSS growth of the index, query p50/p95 in ms
 (scoring every chunk, as the retriever needs), and keyword-only hit@5 / MRR@10 on the gold
