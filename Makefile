@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 # llama.cpp is compiled for any x86-64, not only this CPU.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: run test lint browser ingest clean
+.PHONY: run test unit lint browser ingest clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ browser:
 lint: $(VENV)/.base
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+
+# The fast tier (≤ 30 s, no torch: a fake embedder on the bundled corpus, asserted at the end); pytest's
+# plugins (hypothesis, schemathesis, langsmith) are not needed there and take seconds to load.
+unit: $(VENV)/.base
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PY) -m pytest tests/unit -q
 
 test: $(VENV)/.local browser lint
 	$(PY) -m pytest tests/

@@ -94,11 +94,14 @@ class AskState:
 class AnswerService:
     """Holds the retriever, the citation checker and the backends (each loaded once)."""
 
-    def __init__(self, s: _settings.Settings | None = None, retriever: HybridRetriever | None = None):
+    def __init__(self, s: _settings.Settings | None = None, retriever: HybridRetriever | None = None,
+                 backends: Mapping[str, Backend] | None = None):
+        """``backends``: backends built elsewhere, by name (a shared model, a test double); the others
+        are built from the registry when first asked for."""
         self.settings = s or _settings.get_settings()
         self.retriever = retriever or HybridRetriever(self.settings)
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
-        self._backends: dict[str, Backend] = {}
+        self._backends: dict[str, Backend] = dict(backends or {})
         self._lock = threading.Lock()
         steps: Runnable[AskState, AskState] = (
             RunnableLambda(self._rewrite) | RunnableLambda(self._focus) | RunnableLambda(self._analyse)
@@ -190,7 +193,8 @@ class AnswerService:
     def _analyse(self, state: AskState) -> AskState:
         """The asked kind (from the question as asked) and the focus (from its standalone form)."""
         standalone = state.standalone
-        if state.language == "en":  # "deputy directer" is read as the retriever reads it
+        # "deputy directer" is read as the retriever reads it
+        if state.language == "en" and self.settings.spelling_correction:
             try:
                 standalone = self.retriever.snapshot().spelling.correct(standalone)
             except Exception:  # an empty store: nothing to correct with

@@ -18,8 +18,9 @@ from netlaw import settings as _settings
 from netlaw.text.script import has_chinese, is_zh
 from netlaw.text.tokens import tokenize
 from vectorstore.chroma import ChunkStore
-from vectorstore.embeddings import get_embedder
+from vectorstore.embeddings import Embedder, get_embedder
 from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text
+from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -170,10 +171,14 @@ class Snapshot:
 class HybridRetriever:
     """The one place that turns a question into a ranked list of articles."""
 
-    def __init__(self, s: _settings.Settings | None = None, store: ChunkStore | None = None):
+    def __init__(self, s: _settings.Settings | None = None, store: ChunkStore | None = None,
+                 embedder: Embedder | None = None, xl_embedder: MultilingualEmbedder | None = None):
+        """``embedder``, ``xl_embedder``: the MiniLM and e5 models (default: the process's own, loaded on
+        first use); the fast test tier passes deterministic fakes, and a store of its own."""
         self.settings = s or _settings.get_settings()
         self.store = store or ChunkStore(self.settings)
-        self.embedder = get_embedder()
+        self.embedder = embedder or get_embedder()
+        self.xl_embedder = xl_embedder or get_multilingual_embedder()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -206,8 +211,11 @@ class HybridRetriever:
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload
 
-        preload()  # the dictionary is needed by the first question: load it with the index
-        english_vocabulary()
+        # the dictionary is needed by the first question (translation, spelling): load it with the index
+        if self.settings.translation_weight or self.settings.translation_weight_zh:
+            preload()
+        if self.settings.spelling_correction:
+            english_vocabulary()
         log.info("index of %d chunks (%s) ready in %.2fs", len(chunks), generation, time.perf_counter() - started)
         return snapshot
 
@@ -275,11 +283,9 @@ class HybridRetriever:
         text higher than the English text that answers it, so each language is ranked apart."""
         if snap.xl.shape[0] == 0:
             return []
-        from vectorstore.multilingual import get_multilingual_embedder
-
         # a chunk scores as its best window
         scores = np.full(len(snap.chunks), -1.0)
-        np.maximum.at(scores, snap.xl_owner, snap.xl @ get_multilingual_embedder().embed_query(question))
+        np.maximum.at(scores, snap.xl_owner, snap.xl @ self.xl_embedder.embed_query(question))
         mask = self._mask(snap, filters) if mask is None else mask
         rankings = []
         for language in ("en", "zh"):
@@ -449,12 +455,11 @@ class HybridRetriever:
         similarity of its window to the question: lets the reader pick English sentences for a
         Chinese question, where no word is shared."""
         from netlaw.text.sentences import split_sentences
-        from vectorstore.multilingual import get_multilingual_embedder
 
         snap = self.snapshot()
         if article_id not in snap.articles or snap.xl.shape[0] == 0:
             return []
-        query = get_multilingual_embedder().embed_query(question)
+        query = self.xl_embedder.embed_query(question)
         out: list[float] = []
         for i in snap.articles[article_id]:
             # a chunk's windows are contiguous rows (the matrix is stacked in chunk order)

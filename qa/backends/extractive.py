@@ -143,7 +143,7 @@ class ExtractiveBackend:
     def __init__(self, settings, retriever=None):
         self.settings = settings
         self.retriever = retriever
-        self.embedder = get_embedder()
+        self.embedder = retriever.embedder if retriever is not None else get_embedder()  # the retriever's own
 
     def _idf(self, token: str) -> float:
         if self.retriever is None:
