@@ -116,7 +116,9 @@ def service(bundled_settings):
 
 
 def _with_fake(service, responses=None, error=None):
+    """The same retriever, with a fake chat model as the openai backend."""
     from qa.backends.generative import GenerativeBackend
+    from qa.chain import AnswerService
 
     class Broken(FakeListChatModel):
         def _stream(self, *args, **kwargs):
@@ -124,12 +126,12 @@ def _with_fake(service, responses=None, error=None):
             yield  # pragma: no cover
 
     model = Broken(responses=["x"]) if error else FakeListChatModel(responses=responses)
-    service._backends["openai"] = GenerativeBackend("openai", model, service.settings)
-    return service
+    backend = GenerativeBackend("openai", model, service.settings)
+    return AnswerService(service.settings, service.retriever, backends={"openai": backend})
 
 
 def test_chain_wiring_with_a_fake_model_checks_citations(service):
-    _with_fake(service, ["Providers shall record users' disseminated content and daily records and preserve "
+    service = _with_fake(service, ["Providers shall record users' disseminated content and daily records and preserve "
                          "this for no less than six months [1]. Bananas are blue [2]. See [7]."])
     answer = service.ask("How long must public account platforms keep records of what users post?", backend="openai")
     assert not answer.refused
@@ -144,7 +146,7 @@ def test_chain_wiring_with_a_fake_model_checks_citations(service):
 
 
 def test_chain_falls_back_to_extractive_when_the_model_fails(service):
-    _with_fake(service, error=True)
+    service = _with_fake(service, error=True)
     events = list(service.stream("When did the public account regulations take effect?", backend="openai"))
     answer = events[-1]["answer"]
     assert answer.backend == "openai→extractive"
@@ -155,7 +157,7 @@ def test_chain_falls_back_to_extractive_when_the_model_fails(service):
 
 
 def test_chain_falls_back_when_nothing_the_model_said_is_supported(service):
-    _with_fake(service, ["The public account regulations took effect on 1 September 2013."])
+    service = _with_fake(service, ["The public account regulations took effect on 1 September 2013."])
     answer = service.ask("When did the public account regulations take effect?", backend="openai")
     assert answer.backend == "openai→extractive"
     assert "8 October 2017" in answer.answer
