@@ -99,10 +99,11 @@ def test_numbered_list_inside_an_item_is_body_text():
 
 
 def test_preface_conclusion_and_table_of_contents_once():
-    text = ("A White Paper\n\ncatalogue\n\npreface\n\n1、 First part\n\n(1) Sub one\n\n2、 Second part\n\n"
-            "Conclusion\n\n"
-            "preface\n\nThe preface text.\n\n1、 First part\n\nPart one intro.\n\n(1) Sub one\n\nSub one body.\n\n"
-            "2、 Second part\n\nPart two body.\n\nConclusion\n\nThe end.\n")
+    table_of_contents = ["A White Paper", "catalogue", "preface", "1、 First part", "(1) Sub one", "2、 Second part",
+                         "Conclusion"]
+    body = ["preface", "The preface text.", "1、 First part", "Part one intro.", "(1) Sub one", "Sub one body.",
+            "2、 Second part", "Part two body.", "Conclusion", "The end."]
+    text = "\n\n".join(table_of_contents + body) + "\n"
     arts = parse_text(text, "t.txt").articles[0]
     assert [a.label for a in arts] == ["Preface", "Part 1 First part", "Part 1 (1) Sub one", "Part 2 Second part",
                                        "Conclusion"]
