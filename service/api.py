@@ -254,8 +254,8 @@ def install_error_handlers(app: FastAPI, settings: Any) -> None:
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
     """422 without echoing the offending input: it may not even be encodable (a lone surrogate)."""
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
-              for e in getattr(exc, "errors", list)()]
+    found = exc.errors() if isinstance(exc, RequestValidationError) else []
+    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in found]
     return Response(json.dumps({"detail": errors}, ensure_ascii=True), status_code=422,
                     media_type="application/json")
 
