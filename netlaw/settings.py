@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,7 +41,6 @@ for _key, _value in _OFFLINE_ENV.items():
 
 BackendName = Literal["extractive", "local", "openai"]
 """The answer backends; ``qa.backends`` builds them, everything that lists them derives from here."""
-BACKEND_NAMES: tuple[str, ...] = get_args(BackendName)
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # Each data path, relative to data_dir, used when the path is not set itself.
