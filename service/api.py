@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,7 +33,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from netlaw import __version__ as VERSION
-from qa.backends import BACKENDS, available_backends
+from netlaw.settings import BackendName
+from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
 from service.health import health
 from service.library import Library
@@ -42,10 +43,6 @@ from vectorstore.chroma import StoreError, StoreUnavailable
 from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
-if TYPE_CHECKING:
-    BackendName = str
-else:  # the registry's names, as an enum in the schema
-    BackendName = Literal[BACKENDS]
 ANSWER_EXCLUDE = {"focus"}  # answer fields the API does not send
 
 
@@ -149,7 +146,8 @@ class Api:
             raise HTTPException(422, f"question is {len(body.question):,} characters; the limit is {limit:,}")
         available = available_backends(self.settings)
         if body.backend and body.backend not in available:
-            raise HTTPException(422, f"backend '{body.backend}' is not available here "
+            raise HTTPException(422, f"backend '{body.backend}' is not available here: "
+                                     f"{why_unavailable(body.backend, self.settings)} "
                                      f"(available: {', '.join(available)})")
 
     @staticmethod
