@@ -93,3 +93,100 @@ def test_distractors_are_deterministic_parse_into_articles_and_copy_no_sentence(
             assert not copied, f"{path.name} copies a real sentence: {copied[0][:80]}"
     assert len(titles) == n_a  # distinct titles
     assert articles >= 120
+
+
+def _index_calls(monkeypatch) -> list[int]:
+    """Counts bm25s matrix builds."""
+    import bm25s
+
+    calls: list[int] = []
+    real = bm25s.BM25.index
+
+    def counted(self, corpus, **kwargs):
+        calls.append(len(corpus))
+        return real(self, corpus, **kwargs)
+
+    monkeypatch.setattr(bm25s.BM25, "index", counted)
+    return calls
+
+
+def test_saved_index_is_loaded_for_the_same_generation_and_chunks(tmp_path, monkeypatch):
+    from vectorstore.keyword import load_or_build
+
+    calls = _index_calls(monkeypatch)
+    tokenised = [tokenize(t) for t in TEXTS]
+    query = tokenize("records six months 公众账号")
+    built = load_or_build(tmp_path, "netlaw_chunks_1", TEXTS, tokenised)
+    assert calls == [len(TEXTS)]
+    loaded = load_or_build(tmp_path, "netlaw_chunks_1", TEXTS, tokenised)
+    assert calls == [len(TEXTS)]  # not built again
+    assert np.allclose(loaded.scores(query), built.scores(query))
+    assert loaded.idf(_stem("admonishment")) == built.idf(_stem("admonishment"))
+    assert [p.name.startswith(".") for p in tmp_path.iterdir()] == [False]  # no temporary folder left
+
+
+def test_index_is_rebuilt_for_another_generation_other_chunks_or_damage(tmp_path, monkeypatch):
+    from vectorstore.keyword import load_or_build
+
+    calls = _index_calls(monkeypatch)
+    tokenised = [tokenize(t) for t in TEXTS]
+    load_or_build(tmp_path, "gen1", TEXTS, tokenised)
+    load_or_build(tmp_path, "gen2", TEXTS, tokenised)  # a new ingest
+    reordered = load_or_build(tmp_path, "gen2", TEXTS[::-1], tokenised[::-1])  # same name, other rows: stale
+    assert len(calls) == 3
+    assert int(np.argmax(reordered.scores(tokenize("公众账号 安全管理")))) == 1
+    for folder in tmp_path.iterdir():
+        (folder / "netlaw.json").write_text("{broken")
+    rebuilt = load_or_build(tmp_path, "gen1", TEXTS, tokenised)
+    assert len(calls) == 4
+    assert int(np.argmax(rebuilt.scores(tokenize("公众账号 安全管理")))) == 2
+
+
+def test_only_the_newest_generations_are_kept(tmp_path):
+    import os
+
+    from vectorstore.keyword import load_or_build
+
+    tokenised = [tokenize(t) for t in TEXTS]
+    for i in range(5):
+        load_or_build(tmp_path, f"gen{i}", TEXTS, tokenised, keep=2)
+        for folder in tmp_path.iterdir():  # mtimes one second apart, oldest first
+            if folder.name.startswith(f"gen{i}-"):
+                os.utime(folder, (1000 + i, 1000 + i))
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["gen3", "gen4"]
+
+
+def test_empty_corpus_index_is_saved_and_loaded(tmp_path):
+    from vectorstore.keyword import load_or_build
+
+    load_or_build(tmp_path, "empty", ["", ""], [[], []])
+    loaded = load_or_build(tmp_path, "empty", ["", ""], [[], []])
+    assert loaded.size == 2
+    assert not loaded.scores(["anything"]).any()
+
+
+def test_two_retrievers_on_one_store_build_the_index_once_per_generation(tmp_path, monkeypatch, all_chunks):
+    """Two app instances (one cache folder, one store): the first builds and saves the matrix, the
+    second loads it; a new generation (an ingest) is built once more, and both see its chunk."""
+    from benchmarks.servers import make_settings
+    from tests.unit.fakes import HashingEmbedder, MemoryStore
+    from vectorstore.hybrid import Filters, HybridRetriever
+
+    settings = make_settings(tmp_path, index_refresh_s=0.0, vector_cache=None, translation_weight=0.0,
+                             translation_weight_zh=0.0, spelling_correction=False)
+    fake = HashingEmbedder()
+    store = MemoryStore(all_chunks[:40], fake, fake)
+    first, second = (HybridRetriever(settings, store=store, embedder=fake, xl_embedder=fake) for _ in range(2))
+    calls = _index_calls(monkeypatch)
+    question = all_chunks[5].text
+    rankings = [r.keyword_ranking(r.snapshot(), question, Filters(), 5) for r in (first, second)]
+    assert calls == [40]
+    assert rankings[0] == rankings[1]
+    assert rankings[0][0][0] == all_chunks[5].chunk_id
+    store._chunks.append(all_chunks[60])
+    store._xl[all_chunks[60].chunk_id] = fake.embed_passages(all_chunks[60].xl_windows)
+    store.generation = "memory-2"
+    for retriever in (first, second):
+        ranking = retriever.keyword_ranking(retriever.snapshot(), all_chunks[60].text, Filters(), 5)
+        assert ranking[0][0] == all_chunks[60].chunk_id
+    assert calls == [40, 41]

@@ -19,7 +19,7 @@ from netlaw.text.script import has_chinese, is_zh
 from netlaw.text.tokens import tokenize
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import Embedder, get_embedder
-from vectorstore.keyword import KeywordIndex, TokenCache, indexed_text
+from vectorstore.keyword import TOKENS_VERSION, KeywordIndex, TokenCache, indexed_text, load_or_build
 from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
 
@@ -91,7 +91,8 @@ class Snapshot:
     """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
 
     def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]],
-                 xl: tuple[np.ndarray, np.ndarray] | None = None):
+                 xl: tuple[np.ndarray, np.ndarray] | None = None, keyword: KeywordIndex | None = None):
+        """``keyword``: the BM25 index of ``tokenised`` when already built or loaded (else built here)."""
         from vectorstore.spelling import SpellingCorrector
 
         self.generation = generation
@@ -112,7 +113,7 @@ class Snapshot:
         self.documents: dict[str, Chunk] = {}
         for chunk in chunks:
             self.documents.setdefault(chunk.doc_id, chunk)
-        self.keyword = KeywordIndex(tokenised)
+        self.keyword = keyword if keyword is not None else KeywordIndex(tokenised)
         self._tokenised = tokenised
         # The same text from several copies of a file ranks once: only the first copy is "canonical".
         keys: set[tuple] = set()
@@ -205,9 +206,11 @@ class HybridRetriever:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
-        tokenised = TokenCache(self.settings.cache_dir / "keyword-tokens-v3.pkl").tokenise(
-            [indexed_text(c) for c in chunks], self.settings.cache_dir)
-        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks))
+        texts = [indexed_text(c) for c in chunks]
+        cache_dir = self.settings.cache_dir
+        tokenised = TokenCache(cache_dir / f"keyword-tokens-{TOKENS_VERSION}.pkl").tokenise(texts, cache_dir)
+        keyword = load_or_build(cache_dir / "keyword-index", generation, texts, tokenised)
+        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks), keyword)
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload
 

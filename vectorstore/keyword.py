@@ -3,23 +3,33 @@
 Tokens: ``netlaw.text.tokens.tokenize`` (jieba for Chinese, Snowball stems for English, digits
 kept, so "Article 16", "six months" and "2017" match).
 
-Consistency: the index is not persisted next to Chroma but rebuilt from the store
-whenever the store's active collection changes (see ``HybridRetriever.snapshot``);
-the tokens are cached on disk by chunk text (``TokenCache``), so a rebuild only
-tokenises new chunks and building the sparse matrix itself takes seconds at
-200,000 articles. The store stays the
-single source of truth, so an ingest by any process (including another app
-instance on a shared Chroma server) is picked up, and a restart is fast.
+Consistency: the Chroma store stays the single source of truth. The index belongs to one
+*generation* of the store (the active collection, a new one per ingest, see
+``vectorstore.chroma``) and is kept on disk per generation (``load_or_build``): a process that
+finds the active collection changed loads that generation's matrix when it is there and matches
+the chunks it read (a fingerprint of their texts, in order), and builds and saves it only when it
+is missing or stale. An ingest by any process (including another app instance on a shared
+Chroma server) is picked up by the others at their next check; they all build the same matrix
+from the same chunks, so whichever writes it first, the others load an identical one. The
+tokens are cached on disk by chunk text (``TokenCache``), so a new generation only tokenises
+its new chunks.
+
+bm25s cannot add documents to a built matrix, so "incremental" is per generation: a new
+generation costs the new chunks' tokenising plus one matrix build (seconds at 200,000
+articles), and every later start on that generation is a load.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import os
 import pickle
+import shutil
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +38,9 @@ import numpy as np
 from netlaw.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
+
+TOKENS_VERSION = "v3"  # of ``tokenize``'s output: part of the token cache's name and of the index's fingerprint
+INDEX_VERSION = "bm25s-1"  # of the saved index's layout
 
 
 def indexed_text(chunk) -> str:
@@ -59,6 +72,36 @@ class KeywordIndex:
         n = max(1, self.size)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._max_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def save(self, folder: Path, fingerprint: str) -> None:
+        """The matrix (bm25s's own files) and our idf table in ``folder``; ``fingerprint`` names
+        the chunks it was built from (``corpus_fingerprint``)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(folder), show_progress=False)
+        meta = {"version": INDEX_VERSION, "fingerprint": fingerprint, "size": self.size,
+                "empty": self._bm25 is None, "idf": self._idf, "max_idf": self._max_idf}
+        (folder / "netlaw.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, fingerprint: str) -> KeywordIndex | None:
+        """The index saved in ``folder`` when it was built from the chunks ``fingerprint`` names;
+        None when it is missing, stale or unreadable (the caller builds it again)."""
+        import bm25s
+
+        try:
+            meta = json.loads((folder / "netlaw.json").read_text(encoding="utf-8"))
+            if meta.get("version") != INDEX_VERSION or meta.get("fingerprint") != fingerprint:
+                return None
+            index = cls.__new__(cls)
+            index.size = int(meta["size"])
+            index._idf = {str(t): float(v) for t, v in meta["idf"].items()}
+            index._max_idf = float(meta["max_idf"])
+            index._bm25 = None if meta["empty"] else bm25s.BM25.load(str(folder), show_progress=False)
+        except Exception as exc:  # noqa: BLE001 - any damage means "build it again"
+            log.warning("keyword index in %s unreadable (%s): building it again", folder, exc.__class__.__name__)
+            return None
+        return index
 
     def idf(self, token: str) -> float:
         """How rare a term is in the corpus (unknown terms count as rare)."""
@@ -102,3 +145,55 @@ class TokenCache:
                 log.warning("cannot cache the keyword tokens in %s: %s", self.path, exc)
         log.info("keyword tokens: %d chunks, %d tokenised now", len(texts), fresh)
         return out
+
+
+def corpus_fingerprint(texts: list[str]) -> str:
+    """Names the indexed texts, in order, with the tokeniser and index versions: a saved index
+    with this fingerprint has one row per text, in this order, from the same tokens."""
+    digest = hashlib.sha1(f"{TOKENS_VERSION} {INDEX_VERSION} {len(texts)}".encode())
+    for text in texts:
+        digest.update(TokenCache.key(text).encode("ascii"))
+    return digest.hexdigest()
+
+
+def load_or_build(root: Path, generation: str | None, texts: list[str], tokenised: list[list[str]],
+                  keep: int = 3) -> KeywordIndex:
+    """The keyword index of one store generation: loaded from ``root/<generation>`` when it is
+    there and was built from ``texts``, else built from ``tokenised`` and saved there.
+
+    Several processes may do this at once for the same generation: each writes into a
+    private temporary folder and renames it into place; a rename that finds the folder
+    already there (another process was first, with the same matrix) is dropped. Only the
+    ``keep`` most recent generations' folders are kept. A cache that cannot be written only
+    costs the next start a build."""
+    fingerprint = corpus_fingerprint(texts)
+    folder = root / f"{generation or 'none'}-{fingerprint[:16]}"
+    if folder.exists():
+        loaded = KeywordIndex.load(folder, fingerprint)
+        if loaded is not None:
+            log.info("keyword index of %s loaded from %s", generation, folder)
+            return loaded
+        shutil.rmtree(folder, ignore_errors=True)  # damaged: replaced below
+    index = KeywordIndex(tokenised)
+    tmp = root / f".{folder.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        index.save(tmp, fingerprint)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process saved the same generation first
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune(root, keep)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        log.warning("cannot save the keyword index in %s: %s", root, exc)
+    return index
+
+
+def _prune(root: Path, keep: int, abandoned_s: float = 3600.0) -> None:
+    """Drop all but the ``keep`` newest saved indexes (older generations), and temporary
+    folders a killed process left an hour ago or more."""
+    folders = [p for p in root.iterdir() if p.is_dir()]
+    saved = sorted((p for p in folders if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime, reverse=True)
+    left = [p for p in folders if p.name.startswith(".") and time.time() - p.stat().st_mtime > abandoned_s]
+    for old in saved[keep:] + left:
+        shutil.rmtree(old, ignore_errors=True)
