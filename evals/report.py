@@ -28,24 +28,29 @@ def write_report(runs: dict[str, dict], floors: dict, failures: dict[str, list[d
                 handle.write(json.dumps(dict(row, run=backend), ensure_ascii=False) + "\n")
     lines = ["# Netlaw evaluation report", "", f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}.", "",
              "Each metric is a mean over the gold items it applies to (see `evals/metrics.py` for formulas); "
-             "the floor is the minimum the suite accepts (`evals/floors.toml`), checked on the first gold set (`gold.jsonl`, in brackets); the later item types have per-type floors on their held-out part.", "", "## Metrics", "",
+             "the floor is the minimum the suite accepts (`evals/floors.toml`), checked on the first gold set "
+             "(`gold.jsonl`, in brackets); the later item types have per-type floors on their held-out part.",
+             "", "## Metrics", "",
              "| metric | floor | " + " | ".join(runs) + " |", "|---|---|" + "---|" * len(runs)]
     for metric in SHOWN:
         floor = floors.get(metric)
         cells = [f"{_fmt(run['metrics'].get(metric))} ({_fmt(run.get('original', {}).get(metric))})"
                  for run in runs.values()]
-        floor_text = "—" if floor is None else (f"≤ {floor}" if metric in ("false_refusal_rate",) or metric.startswith("latency") else f"≥ {floor}")
+        ceiling = metric in ("false_refusal_rate",) or metric.startswith("latency")
+        floor_text = "—" if floor is None else (f"≤ {floor}" if ceiling else f"≥ {floor}")
         lines.append(f"| {metric} | {floor_text} | " + " | ".join(cells) + " |")
     lines += ["", "![metrics](metrics.png)", ""]
     lines += answers_section(runs)
     for backend, run in runs.items():
         lines += [f"## By question type — {backend}", "",
-                  "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |", "|---|---|---|---|---|---|---|"]
+                  "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |",
+                  "|---|---|---|---|---|---|---|"]
         for qtype, t in run["by_type"].items():
             lines.append(f"| {qtype} | {t['n']} | {_fmt(t.get('hit@5'))} | {_fmt(t.get('mrr@10'))} | "
                          f"{_fmt(t.get('citation_recall'))} | {_fmt(t.get('key_fact_recall'))} | {t['refused']} |")
         lines += ["", f"Held-out part only (the items no weight was tuned on) — {backend}:", "",
-                  "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |", "|---|---|---|---|---|---|---|"]
+                  "| type | n | hit@5 | MRR@10 | citation recall | key-fact recall | refused |",
+                  "|---|---|---|---|---|---|---|"]
         for qtype, t in run.get("heldout_by_type", {}).items():
             lines.append(f"| {qtype} | {t['n']} | {_fmt(t.get('hit@5'))} | {_fmt(t.get('mrr@10'))} | "
                          f"{_fmt(t.get('citation_recall'))} | {_fmt(t.get('key_fact_recall'))} | {t['refused']} |")
@@ -53,7 +58,8 @@ def write_report(runs: dict[str, dict], floors: dict, failures: dict[str, list[d
     lines += ["## Items that failed, and why", ""]
     for backend, rows in failures.items():
         lines.append(f"### {backend} ({len(rows)})")
-        lines += [f"- `{r['id']}` ({r['type']}): {'; '.join(r['why'])} — {r['question'][:90]}" for r in rows] or ["- none"]
+        lines += [f"- `{r['id']}` ({r['type']}): {'; '.join(r['why'])} — {r['question'][:90]}"
+                  for r in rows] or ["- none"]
         lines.append("")
     (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
     _plot(runs, folder / "metrics.png")

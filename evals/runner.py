@@ -61,7 +61,8 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
     support = getattr(answer, "support", None)
     row = {
         "id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
-        "language": item["language"], "question": item["question"], "answerable": answerable, "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
+        "language": item["language"], "question": item["question"], "answerable": answerable,
+        "refused": answer.refused, "answer": answer.answer, "backend": answer.backend,
         "standalone": answer.standalone_question, "notice": answer.notice,
         "gold": sorted(map(list, gold)), "cited": sorted(map(list, cited)),
         "retrieved": [list(r) for r in retrieved10], "seconds": seconds,
@@ -147,8 +148,8 @@ def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from netlaw import settings as _settings
     from benchmarks.retrieval_bench import overlaps
+    from netlaw import settings as _settings
     from vectorstore.embeddings import langchain_embeddings
 
     corpus = _settings.get_settings().corpus_dir
@@ -170,7 +171,8 @@ def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
             ranked.append(match if match and match not in ranked else ("chunk", i))
         answer = found[0].page_content if found else ""
         row = {"id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
-               "language": item["language"], "question": item["question"], "answerable": bool(gold), "refused": False, "answer": answer, "backend": "naive LangChain",
+               "language": item["language"], "question": item["question"], "answerable": bool(gold),
+               "refused": False, "answer": answer, "backend": "naive LangChain",
                "seconds": seconds, "gold": sorted(map(list, gold)), "retrieved": [list(r) for r in ranked],
                "n_citations": 0, "n_resolving": 0, "dropped_sentences": 0, "first_token_s": None}
         if gold:
@@ -190,7 +192,8 @@ def aggregate(rows: list[dict]) -> dict:
     out = {}
     for key in ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
                 "citation_coverage", "key_fact_recall", "first_line_key_fact_recall", "token_f1"):
-        values = [r[key] for r in ans if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
+        values = [r[key] for r in ans
+                  if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
         if values:
             out[key] = sum(values) / len(values)
     if rows[0]["backend"] != "naive LangChain":

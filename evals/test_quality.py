@@ -59,7 +59,7 @@ def _heldout_floors():
             for qtype, metrics in table.get("heldout", {}).items() for metric, value in metrics.items()]
 
 
-@pytest.mark.parametrize("backend,qtype,metric,floor", _heldout_floors())
+@pytest.mark.parametrize(("backend", "qtype", "metric", "floor"), _heldout_floors())
 def test_heldout_type_meets_its_floor(evaluation, backend, qtype, metric, floor):
     """Per question type, on the held-out part of the gold set only (weights were tuned on the rest)."""
     if backend != evaluation["primary"]:
@@ -85,7 +85,7 @@ def _answer_floors():
             for metric, value in table.get("answers_heldout", {}).items()]
 
 
-@pytest.mark.parametrize("backend,metric,floor", _answer_floors())
+@pytest.mark.parametrize(("backend", "metric", "floor"), _answer_floors())
 def test_heldout_answers_meet_their_floors(evaluation, backend, metric, floor):
     """Answers on the held-out part of every gold file: key facts in the whole answer and in its
     first line, citation precision, near-topic refusal, false refusals (ceiling)."""

@@ -24,7 +24,8 @@ REFUSAL = {
 _INJECTION = re.compile(
     r"ignore (all |any |the )?(previous|prior|above|earlier|your|these) (instructions|rules|prompts?)"
     r"|disregard (all |any |the )?(previous|prior|above|your) "
-    r"|(reveal|print|show|tell me|output|repeat) (me )?(your |the )?(system prompt|api[ _-]?key|secret|password|instructions)"
+    r"|(reveal|print|show|tell me|output|repeat) (me )?(your |the )?(system prompt|api[ _-]?key|secret|password"
+    r"|instructions)"
     r"|you are now\b|pretend (to be|you are)|act as (an? )?(unrestricted|different)|jailbreak|developer mode"
     r"|answer every question with"
     r"|忽略(之前|以上|上面|前面|先前)?(的)?(所有)?(指令|指示|规则|提示)|无视(之前|以上)?(的)?(指令|规则)"

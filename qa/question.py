@@ -34,7 +34,8 @@ _QUESTION_WORDS = frozenset(tokenize(
     "mean meaning define definition summarize summarise summary overview outline main points key "
     "compare comparison differ difference different versus contrast similar common doc document number "
     "did does do done has have having"))
-_QUESTION_WORDS_ZH = frozenset("什么 哪些 哪个 哪里 多少 多久 几 何时 是否 吗 怎么 如何 为什么 时候 哪 谁 区别 不同 比较 概括 总结 主要内容 规定".split())
+_QUESTION_WORDS_ZH = frozenset("什么 哪些 哪个 哪里 多少 多久 几 何时 是否 吗 怎么 如何 为什么 时候 哪 谁"
+                               " 区别 不同 比较 概括 总结 主要内容 规定".split())
 
 _EN = [
     ("comparison", re.compile(
@@ -52,31 +53,40 @@ _EN = [
         r"\bhow long\b|for how many (days|weeks|months|years|hours)|how many (days|weeks|months|years|hours)"
         r"|\b(time limit|deadline|retention period|within what (time|period))|how soon|how quickly", re.I)),
     ("date", re.compile(
-        r"^\s*(and |so |then )?when\b|\bwhen (did|do|does|was|were|will|is|are|must|should)\b|what (date|day|year|month|time)\b"
+        r"^\s*(and |so |then )?when\b|\bwhen (did|do|does|was|were|will|is|are|must|should)\b|what (date|day|year"
+        r"|month|time)\b"
         r"|which (date|day|year|month)\b|in what year|since when|by when|on what (date|day)|date of|until when", re.I)),
     ("place", re.compile(
-        r"^\s*(and |so )?where\b|\bwhere (was|were|is|are|did|do|does|will)\b|in (which|what) (city|cities|province|provinces|country|countries|place|places|location|venue)"
+        r"^\s*(and |so )?where\b|\bwhere (was|were|is|are|did|do|does|will)\b|in (which|what) (city|cities|province"
+        r"|provinces|country|countries|place|places|location|venue)"
         r"|which (city|cities|province|provinces|country|countries|venue)|what (city|cities|venue|location|place)",
         re.I)),
     ("body", re.compile(
-        r"^\s*(and |so )?who\b|\bwho (is|are|was|were|will|shall|must|should|did|does|do|has|have|gave|spoke|delivered|issued|held)\b|by whom|\bwhom\b"
-        r"|which (authority|authorities|department|departments|body|bodies|organ|organs|ministry|ministries|agency|agencies"
-        r"|office|institution|institutions|organi[sz]ation|organi[sz]ations|court|official|officials|person|people|leader|leaders|party"
+        r"^\s*(and |so )?who\b|\bwho (is|are|was|were|will|shall|must|should|did|does|do|has|have|gave|spoke|delivered"
+        r"|issued|held)\b|by whom|\bwhom\b"
+        r"|which (authority|authorities|department|departments|body|bodies|organ|organs|ministry|ministries|agency"
+        r"|agencies"
+        r"|office|institution|institutions|organi[sz]ation|organi[sz]ations|court|official|officials|person|people"
+        r"|leader|leaders|party"
         r"|deputy|deputies|director|directors|minister|ministers|head|heads|speaker|mayor|secretary|inspector)"
         r"|what (authority|department|body|organ|ministry|agency|office|institution|organi[sz]ation|court)"
         r"|(is|are) (responsible|in charge)", re.I)),
     ("number", re.compile(
         r"\bhow (many|much)\b|what (number|percentage|proportion|share|amount|size|scale|value|sum|rate|level)"
-        r"|\b(fines?|fees?|costs?|charges?|price|penalt(y|ies) of|amount|how large|how big|scale of|percentage)\b", re.I)),
+        r"|\b(fines?|fees?|costs?|charges?|price|penalt(y|ies) of|amount|how large|how big|scale of|percentage)\b",
+        re.I)),
     ("definition", re.compile(
         r"\bwhat (is|are) (meant by|the (meaning|definition) of)|what does .{1,60} mean\b|\bdefin(e|es|ed|ition)\b"
         r"|\bmeaning of\b|\bwhat counts as\b|\bwhat is (an? )?[\"“‘']", re.I)),
     ("list", re.compile(
-        r"\b(list|name (the|all)|enumerate)\b|what (are|were) the\b|which .{1,60} (are|were|does .{1,60} (list|name|include))\b"
-        r"|what(?: \w+){0,2} (kinds|types|categories|sorts|forms|measures|principles|tasks|requirements|obligations|duties|conditions"
+        r"\b(list|name (the|all)|enumerate)\b|what (are|were) the\b|which .{1,60} (are|were|does .{1,60} (list|name"
+        r"|include))\b"
+        r"|what(?: \w+){0,2} (kinds|types|categories|sorts|forms|measures|principles|tasks|requirements|obligations"
+        r"|duties|conditions"
         r"|information|items|things|areas|fields|steps|goals|objectives|technologies|applications|rights|behaviou?rs"
         r"|acts|content)\b|what .{1,80} (include|includes|cover|covers)\b|what must\b", re.I)),
-    ("yesno", re.compile(r"^\s*(is|are|can|could|may|must|does|do|did|shall|should|will|has|have|was|were|need)\b", re.I)),
+    ("yesno", re.compile(r"^\s*(is|are|can|could|may|must|does|do|did|shall|should|will|has|have|was|were|need)\b",
+                         re.I)),
 ]
 
 _ZH = [
@@ -86,23 +96,33 @@ _ZH = [
     ("duration", re.compile(r"(多长时间|多久|期限|几天|几个月|多少天|多少个月|多少年|几年内|保存.{0,6}多长|时限)")),
     ("date", re.compile(r"(何时|什么时候|哪一天|哪天|哪一年|哪年|几月|日期|什么时间|何日|起施行|何年)")),
     ("place", re.compile(r"(哪里|哪儿|在哪|哪个城市|哪些城市|哪座城市|什么地方|何地|地点|哪个省|哪些地方)")),
-    ("body", re.compile(r"(谁|哪个部门|哪些部门|什么部门|哪个机构|哪些机构|什么机构|由哪|负责.{0,10}(哪|什么)|哪位|哪个机关|主管部门是)")),
+    ("body", re.compile(r"(谁|哪个部门|哪些部门|什么部门|哪个机构|哪些机构|什么机构|由哪|负责.{0,10}(哪|什么)|哪位"
+                        r"|哪个机关|主管部门是)")),
     ("number", re.compile(r"(多少|几个|几家|几项|几种|数量|金额|比例|规模|罚款|费用|收费|价格|多大)")),
     ("definition", re.compile(r"(是指|是什么意思|什么意思|定义|指什么|何谓|什么是|含义)")),
     ("list", re.compile(r"(哪些|有哪几|包括什么|包括哪些|列举|哪几)")),
     ("yesno", re.compile(r"(是否|吗[？?]?\s*$|能不能|可不可以|有没有|是不是|可否|能否)")),
 ]
 
-_ARTICLE_ASK = re.compile(r"\b(say|says|state|states|provide|provides|stipulate|stipulates|contain|contains|text|content|cover|covers|about|require|requires)\b|规定了什么|内容|说了什么|讲了什么|是什么", re.I)
-_MONEY = re.compile(r"\b(fine|fines|fined|fee|fees|cost|costs|charge|charges|price|pay|paid|penalty|penalties|money|yuan|rmb|dollars?|tax|deposit|compensation)\b|罚款|罚金|费用|收费|价格|缴纳|付费|元|赔偿|税", re.I)
-_PART_SPLIT = re.compile(r",? and (?=(?:(?:since|for|in|on|by|until|from) )?(?:what|how|who|when|where|which|is|are|does|do|can|must)\b)|; "
-                         r"|，(?=.{0,6}(?:多少|多久|何时|什么|哪|谁|是否))|以及(?=.{0,8}(?:多少|多久|何时|什么|哪|谁))", re.I)
+_ARTICLE_ASK = re.compile(r"\b(say|says|state|states|provide|provides|stipulate|stipulates|contain|contains|text"
+                          r"|content|cover|covers|about|require|requires)\b|规定了什么|内容|说了什么|讲了什么"
+                          r"|是什么", re.I)
+_MONEY = re.compile(r"\b(fine|fines|fined|fee|fees|cost|costs|charge|charges|price|pay|paid|penalty|penalties|money"
+                    r"|yuan|rmb|dollars?|tax|deposit|compensation)\b|罚款|罚金|费用|收费|价格|缴纳|付费|元|赔偿"
+                    r"|税", re.I)
+_PART_SPLIT = re.compile(r",? and (?=(?:(?:since|for|in|on|by|until|from) )?(?:what|how|who|when|where|which|is|are"
+                         r"|does|do|can|must)\b)|; "
+                         r"|，(?=.{0,6}(?:多少|多久|何时|什么|哪|谁|是否))|以及(?=.{0,8}(?:多少|多久|何时|什么"
+                         r"|哪|谁))", re.I)
 _SIDES_EN = re.compile(
-    r"(?:differ(?:ence|ences)? between|compare|comparison (?:of|between)|contrast)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)[?.]?$"
+    r"(?:differ(?:ence|ences)? between|compare|comparison (?:of|between)|contrast)\s+(.+?)\s+(?:and|with|to|vs\.?"
+    r"|versus)\s+(.+?)[?.]?$"
     r"|^(?:how|in what ways?) (?:do|does|did|is|are) (.+?) (?:differ|different|compare) (?:from|with|to)\s+(.+?)[?.]?$"
     r"|^(.+?)\s+(?:vs\.?|versus)\s+(.+?)[?.]?$", re.I)
-_SIDES_ZH = re.compile(r"^(.+?)(?:与|和|同|跟)(.+?)(?:相比|之间|有(?:什么|何)|的(?:区别|不同|异同|差异)|在.{0,10}(?:区别|不同|差异)|区别|不同|对比|比较)")
-_LAW_EN = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){0,6}(?:Law|Act|Code|Constitution|Convention|Directive|GDPR|Regulation))\b")
+_SIDES_ZH = re.compile(r"^(.+?)(?:与|和|同|跟)(.+?)(?:相比|之间|有(?:什么|何)|的(?:区别|不同|异同|差异)"
+                       r"|在.{0,10}(?:区别|不同|差异)|区别|不同|对比|比较)")
+_LAW_EN = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){0,8}(?:Law|Act|Code|Constitution|Convention|Directive|GDPR"
+                     r"|Regulations?|Rules|Measures|Provisions))\b")
 _LAW_ZH = re.compile(r"《([^》]{2,40})》")
 
 
@@ -176,7 +196,7 @@ def _sides(text: str, zh: bool) -> list[str]:
 def laws_named(text: str) -> list[str]:
     found = []
     for m in _LAW_EN.finditer(text):
-        name = re.sub(r"^(?:Under|In|According to|By|What|Which|How|Does|Do|Did|Is|Are|The|Of|Per)\s+", "",
+        name = re.sub(r"^(?:Under|In|According to|By|What|Which|How|Does|Do|Did|Is|Are|The|These|This|Of|Per)\s+", "",
                       m.group(1).strip())
         if len(name.split()) >= 2 or name.isupper():
             found.append(name)

@@ -40,7 +40,7 @@ def content_terms(text: str) -> set[str]:
     terms = set(tokenize(text))
     if is_zh(text):
         chars = chinese_chars(text)
-        terms |= {a + b for a, b in zip(chars, chars[1:])}
+        terms |= {a + b for a, b in zip(chars, chars[1:], strict=False)}
     return terms
 
 
@@ -56,4 +56,6 @@ def mentions_title(text: str, title: str | None) -> bool:
     """The text names a document by this title, nearly verbatim (short titles never match)."""
     from rapidfuzz import fuzz
 
-    return bool(title) and len(title) > 8 and fuzz.partial_ratio(title.lower(), text.lower()) >= 90
+    if not title or len(title) <= 8:
+        return False
+    return fuzz.partial_ratio(title.lower(), text.lower()) >= 90

@@ -84,13 +84,13 @@ class CitationChecker:
         texts = [f"{src.document} {' '.join(src.path)} {src.text}" for src in sources]
         numbers = set(_NUMBER.findall(claim))
         has_numbers = [numbers <= set(_NUMBER.findall(t)) for t in texts]
-        lexical = [lexical_support(claim, t) if ok else 0.0 for t, ok in zip(texts, has_numbers)]
+        lexical = [lexical_support(claim, t) if ok else 0.0 for t, ok in zip(texts, has_numbers, strict=True)]
         if max(lexical, default=0.0) >= s.support_min_lexical:
             return lexical
         cosine = self._cosine_support(claim, sources)
         # a cosine at the threshold counts as much as lexical support at its threshold
         return [max(lx, cs * s.support_min_lexical / s.support_min_cosine) if ok else 0.0
-                for lx, cs, ok in zip(lexical, cosine, has_numbers)]
+                for lx, cs, ok in zip(lexical, cosine, has_numbers, strict=True)]
 
     def check(self, text: str, sources: list[Source]) -> Verified:
         by_marker = {s.marker: s for s in sources}

@@ -14,7 +14,7 @@ from qa.verify import CitationChecker
 S = _settings.Settings()
 
 
-@pytest.mark.parametrize("question,kind", [
+@pytest.mark.parametrize(("question", "kind"), [
     ("How long must public account platforms keep logs?", "duration"),
     ("For how many days is the data kept?", "duration"),
     ("When did the public account regulations take effect?", "date"),
@@ -50,27 +50,35 @@ def test_the_asked_kind_is_recognised(question, kind):
 
 def test_focus_money_sides_parts_and_laws():
     q = analyse("What is the maximum fine under the Personal Information Protection Law?")
-    assert q.kind == "number" and q.money and q.laws == ["Personal Information Protection Law"]
-    assert "fine" in q.focus and "what" not in q.focus
+    assert q.kind == "number"
+    assert q.money
+    assert q.laws == ["Personal Information Protection Law"]
+    assert "fine" in q.focus
+    assert "what" not in q.focus
     q = analyse("How do the telephone real-name rules differ from the public account rules?")
     assert q.sides == ["the telephone real-name rules", "the public account rules"]
     q = analyse("How long must logs be kept and what is the fine for not keeping them?")
-    assert [p.kind for p in q.parts] == ["duration", "number"] and q.parts[1].money
+    assert [p.kind for p in q.parts] == ["duration", "number"]
+    assert q.parts[1].money
     assert analyse("《网络安全法》规定的最高罚款金额是多少？").laws == ["网络安全法"]
-    assert analyse("When did the public account regulations take effect?").focus == ["public", "account", "take", "effect"]
+    focus = analyse("When did the public account regulations take effect?").focus
+    assert focus == ["public", "account", "take", "effect"]
 
 
-@pytest.mark.parametrize("kind,sentence,expected", [
-    ("duration", "Providers shall preserve this for no less than six months according to regulations.", "no less than six months"),
+@pytest.mark.parametrize(("kind", "sentence", "expected"), [
+    ("duration", "Providers shall preserve this for no less than six months according to regulations.",
+     "no less than six months"),
     ("date", "These Regulations will take effect on 8 October 2017.", "8 October 2017"),
     ("date", "本规定自2017年10月8日起施行。", "2017年10月8日"),
     ("number", "The digital economy is strong, with a scale of 45.5 trillion yuan in 2021.", "45.5 trillion yuan"),
     ("place", "The CAC held a national conference on the rule of law on the Internet in Tianjin.", "Tianjin"),
-    ("body", "the Cyberspace Administration of China is responsible for supervision nationwide.", "the Cyberspace Administration of China"),
+    ("body", "the Cyberspace Administration of China is responsible for supervision nationwide.",
+     "the Cyberspace Administration of China"),
     ("docnum", "Ministry of Industry and Information Technology Decree No. 25.", "Decree No. 25"),
 ])
 def test_answer_spans(kind, sentence, expected):
-    assert any(sentence[s:e] == expected for s, e in spans(kind, sentence)), [sentence[s:e] for s, e in spans(kind, sentence)]
+    found = [sentence[s:e] for s, e in spans(kind, sentence)]
+    assert expected in found, found
 
 
 def test_no_money_in_a_sentence_without_one():
@@ -99,9 +107,12 @@ def test_citation_check_keeps_lines_bold_bullets_short_spans_and_headings():
     lines = v.text.split("\n")
     assert lines[0] == "**no less than six months** [1]"
     assert lines[1] == f"**{SOURCES[0].document}**"
-    assert lines[2].startswith("- Providers shall record") and lines[2].endswith("[1].")
+    assert lines[2].startswith("- Providers shall record")
+    assert lines[2].endswith("[1].")
     assert lines[3] == "**Tianjin** [2]"
-    assert "Shanghai" not in v.text and "Bananas" not in v.text and v.dropped == 1
+    assert "Shanghai" not in v.text
+    assert "Bananas" not in v.text
+    assert v.dropped == 1
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +126,11 @@ def service(bundled_settings):
 def test_the_answer_comes_first_in_bold_with_its_citation_and_no_article_label(service):
     a = service.ask("How long must public account platforms keep logs?")
     first = a.answer.split("\n")[0]
-    assert "**no less than six months**" in first and "[" in first
-    assert a.support == "direct" and a.kind == "duration" and not a.refused
+    assert "**no less than six months**" in first
+    assert "[" in first
+    assert a.support == "direct"
+    assert a.kind == "duration"
+    assert not a.refused
     assert "Article 16:" not in a.answer
     a = service.ask("When did the public account regulations take effect?")
     assert "**8 October 2017**" in a.answer.split("\n")[0]
@@ -124,37 +138,48 @@ def test_the_answer_comes_first_in_bold_with_its_citation_and_no_article_label(s
 
 def test_near_topic_questions_are_refused_in_the_askers_language(service):
     a = service.ask("What is the maximum fine under the Personal Information Protection Law?")
-    assert a.refused and a.support == "none" and not a.citations
+    assert a.refused
+    assert a.support == "none"
+    assert not a.citations
     a = service.ask("互联网用户公众账号的注册需要缴纳多少费用？")
-    assert a.refused and a.support == "none"
-    assert a.answer.startswith("资料库中的文件") and "the" not in a.answer
+    assert a.refused
+    assert a.support == "none"
+    assert a.answer.startswith("资料库中的文件")
+    assert "the" not in a.answer
 
 
 def test_answerable_figure_is_not_refused(service):
     a = service.ask("What was the scale of China's digital economy in 2021 according to the white paper?")
-    assert not a.refused and "45.5 trillion yuan" in a.answer.split("\n")[0]
+    assert not a.refused
+    assert "45.5 trillion yuan" in a.answer.split("\n")[0]
 
 
 def test_chinese_question_quotes_the_chinese_original(service):
     a = service.ask("互联网用户公众账号信息服务管理规定自何时起施行？")
-    assert not a.refused and "2017年10月8日" in a.answer.split("\n")[0]
-    assert a.citations[0].parallel and a.citations[0].parallel.language == "en"
+    assert not a.refused
+    assert "2017年10月8日" in a.answer.split("\n")[0]
+    assert a.citations[0].parallel
+    assert a.citations[0].parallel.language == "en"
 
 
 def test_summary_and_comparison(service):
     a = service.ask("Summarize the public account regulations.")
-    assert not a.refused and a.kind == "summary"
+    assert not a.refused
+    assert a.kind == "summary"
     assert "standardize Internet user public account information services" in a.answer.split("\n")[0]
-    assert "8 October 2017" in a.answer and len(a.citations) >= 5
+    assert "8 October 2017" in a.answer
+    assert len(a.citations) >= 5
     retrieved = {r.article_id for r in a.retrieved}
     assert all(c.article_id in retrieved for c in a.citations)
     a = service.ask("How do the telephone real-name rules differ from the public account rules?")
-    assert not a.refused and a.kind == "comparison"
+    assert not a.refused
+    assert a.kind == "comparison"
     cited = {c.document for c in a.citations}
     assert cited == {"Telephone User Real Identity Information Registration Regulations",
                      "Internet User Public Account Information Service Management Regulations"}
     first = a.answer.split("\n")[0]
-    assert "telephone users" in first and "public account information services" in first
+    assert "telephone users" in first
+    assert "public account information services" in first
 
 
 def test_generative_backends_get_the_asked_kind(service):
@@ -177,9 +202,13 @@ def test_generative_backends_get_the_asked_kind(service):
                                  "than six months [1]."])
     service._backends["openai"] = GenerativeBackend("openai", model, service.settings)
     a = service.ask("How long must public account platforms keep logs?", backend="openai")
-    assert "a duration (how long)" in seen["prompt"] and "answer first" in seen["prompt"]
-    assert a.backend == "openai" and "six months" in a.answer and a.support == "direct"
+    assert "a duration (how long)" in seen["prompt"]
+    assert "answer first" in seen["prompt"]
+    assert a.backend == "openai"
+    assert "six months" in a.answer
+    assert a.support == "direct"
     # a near-topic question is refused before the model is asked
     seen.clear()
     a = service.ask("What is the maximum fine under the Personal Information Protection Law?", backend="openai")
-    assert a.refused and "prompt" not in seen
+    assert a.refused
+    assert "prompt" not in seen

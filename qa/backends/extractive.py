@@ -37,18 +37,23 @@ from vectorstore.embeddings import get_embedder
 
 _HEADING_ONLY = re.compile(r"^(Article\s+\d+[:.]?|第[一二三四五六七八九十百零\d]+条)$")
 _LABEL = re.compile(r"^\s*(?:Article\s+\d+\s*[:.：]\s*|Article\s+\d+\s+(?=[A-Z])|第[一二三四五六七八九十百零\d]+条\s*)")
-_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[、.)]\s?|[①-⑳])")
+_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)"
+                   r"|[一二三四五六七八九十]+、|\d{1,2}[、.)]\s?|[①-⑳])")
 _LEAD_IN = re.compile(r"(?:[:：]|\bthe following\b|\bas follows\b|下列|如下|以下)\s*$|(?:[:：])$", re.I)
 _ENUM_AFTER = re.compile(r"\b(?:including|includes|include|such as|namely|as follows)\b|[:：]|包括|如下|主要有", re.I)
 _CLAUSE_END = re.compile(r"[;；。.!?！？]")
 _DEFINES = re.compile(r"\b(refers to|refer to|means|shall mean|is defined as|are defined as)\b|是指|所称|指的是", re.I)
-_PURPOSE = re.compile(r"(?:in order to|so as to|these (?:regulations|provisions|rules|measures) are formulated in order to)\s.{10,160}?(?=[,，;；]|$)|为(?:了)?[^，,。；]{4,60}", re.I)
+_PURPOSE = re.compile(r"(?:in order to|so as to|these (?:regulations|provisions|rules|measures) are formulated in"
+                      r" order to)\s.{10,160}?(?=[,，;；]|$)|为(?:了)?[^，,。；]{4,60}", re.I)
 _ANSWER_LINE_MAX = 240
 _ACROSS_LINE_MAX = 480  # the same across languages, where no clause can be picked by its words
 _SENTENCE_LINE_MAX = 320  # a first line that is not a short answer: the whole sentence up to this length
 _EFFECT_ASKED = re.compile(r"\b(apply|applies|effect|effective|force|valid|enter|entered)\b|施行|实施|生效|适用", re.I)
-_EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施|生效", re.I)
-_PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman|spokes\w+|mayor|secretary|inspector|journalist|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed))\b|哪位|谁", re.I)  # characters of the first line before it is cut to the clause that holds the answer
+_EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施"
+                     r"|生效", re.I)
+_PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman"
+                           r"|spokes\w+|mayor|secretary|inspector|journalist"
+                           r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed))\b|哪位|谁", re.I)
 
 # How close to the question a sentence must be to carry an answer of the asked kind (tuned on the
 # tuning items): idf-weighted share of the focus terms it holds, or the embedding similarity.
@@ -59,8 +64,9 @@ TOP_MIN_LEXICAL, TOP_MIN_COSINE = 0.15, 0.35  # the same for the best-ranked art
 TITLE_WEIGHT = 0.3  # a focus term that is also in the source's document title counts this much
 PHRASE_BONUS = 0.1  # per pair of focus terms found next to each other, as in the question
 LIST_WITHIN = 0.8  # a sentence of an enumeration is preferred for a list question down to this share
-SPAN_WITHIN = 0.45
-SPAN_EXTRA = 4  # sentences holding the asked kind of answer added to the shortlist  # a sentence holding the asked kind of answer is read down to this share of the best score
+SPAN_WITHIN = 0.45  # a sentence holding the asked kind of answer is read down to this share of the best score
+NEAR_BEST = 0.9  # a sentence this close to the best score may state the answer instead, if it holds more of the focus
+SPAN_EXTRA = 4  # sentences holding the asked kind of answer added to the shortlist
 
 
 @dataclass
@@ -95,6 +101,21 @@ class Reading:
 def clean(sentence: str) -> str:
     """A quote without its "Article N:" label (the citation names the article)."""
     return _LABEL.sub("", sentence).strip()
+
+
+def is_heading(sentence: str, source: Source) -> bool:
+    """A section heading read as a sentence ("(3) Strive to build a dialogue platform", "六、依法治理网络空间"):
+    it names what the section is about, it answers nothing."""
+    body = clean(sentence).rstrip(" .。:：")
+    if not body:
+        return True
+    return any(body == p.strip().rstrip(" .。:：") or (len(body) >= 4 and body in p)
+               for p in (source.article, *source.path))
+
+
+def _after(text: str, end: int) -> int:
+    """Where the words after a match begin (past one space)."""
+    return end + (1 if text[end:end + 1] == " " else 0)
 
 
 def bold(text: str, start: int, end: int) -> str:
@@ -156,7 +177,7 @@ class ExtractiveBackend:
         order = [t for t in tokenize(question) if not focus or t in focus]
         all_terms = set(focus or []) or set(order)
         weight = {t: max(self._idf(t), 0.1) for t in all_terms}
-        pairs = {(a, b) for a, b in zip(order, order[1:]) if a != b}
+        pairs = {(a, b) for a, b in zip(order, order[1:], strict=False) if a != b}
         out = []
         for source in sources[:per_source]:
             # Words of the document's title say which document more than which sentence: they count
@@ -190,7 +211,7 @@ class ExtractiveBackend:
                 else:
                     lexical = sum(w[t] for t in all_terms & terms) / total
                 # the question's words in the question's order ("new technology applications")
-                phrase = len(pairs & set(zip(tokens, tokens[1:])))
+                phrase = len(pairs & set(zip(tokens, tokens[1:], strict=False)))
                 out.append(Candidate(source, i, sentence, min(1.0, lexical + PHRASE_BONUS * phrase)))
         return out
 
@@ -211,7 +232,7 @@ class ExtractiveBackend:
         q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         # a long sentence is embedded by its first 300 characters: the cost grows with the longest
         vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
-        for c, v in zip(shortlist, vectors):
+        for c, v in zip(shortlist, vectors, strict=True):
             c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
             c.score = 0.5 * c.cosine + 0.35 * c.lexical + 0.15 / c.source.marker
         shortlist.sort(key=lambda c: -c.score)
@@ -229,7 +250,8 @@ class ExtractiveBackend:
         return self._trim(sorted(chosen, key=lambda c: (c.source.marker, c.index)))
 
     def _trim(self, chosen: list[Candidate]) -> list[Candidate]:
-        out, size = [], 0
+        out: list[Candidate] = []
+        size = 0
         for c in chosen:
             if out and size + len(c.text) > self.settings.extractive_max_chars:
                 break
@@ -293,10 +315,17 @@ class ExtractiveBackend:
 
     def _about_named_law(self, q: Question, shortlist: list[Candidate], reading: Reading) -> list[Candidate]:
         """A question about a law the library only mentions ("the fine under the Personal Information
-        Protection Law"): only sentences that name that law can answer it."""
+        Protection Law"): only sentences that name that law can answer it. A question about a law
+        the library holds: that law's sentences, where the shortlist has any."""
+        library = self.retriever.documents() if self.retriever is not None else []
+        alt = {d["title"]: d["alt_title"] for d in library if d.get("alt_title")}
         titles = [t for s in reading.sources for t in (s.document, s.parallel.document if s.parallel else None)
-                  if t] + ([d["title"] for d in self.retriever.documents()] + [d["alt_title"] for d in self.retriever.documents() if d.get("alt_title")]
-                           if self.retriever is not None else [])
+                  if t] + [d["title"] for d in library] + list(alt.values())
+
+        def names(source: Source) -> list[str]:  # a source's document titles, both languages
+            found = [source.document, source.parallel.document if source.parallel else ""]
+            return found + [alt.get(t, "") for t in found]
+
         generic = {"law", "act", "regul", "code", "peopl", "republ", "china", "chines", "prc"}
         for law in q.laws:
             words = {t for t in tokenize(law) if t not in generic} or set(tokenize(law))
@@ -308,7 +337,9 @@ class ExtractiveBackend:
             else:
                 in_library = any(words <= set(tokenize(t)) for t in titles)
                 mention = lambda text, words=words: words <= set(tokenize(text))  # noqa: E731
-            if in_library:
+            if in_library:  # the question names a document of the library: its own sentences answer first
+                own = [c for c in shortlist if any(mention(t) for t in names(c.source) if t)]
+                shortlist = own or shortlist
                 continue
             shortlist = [c for c in shortlist if mention(c.text) or (c.across and c.lexical >= 0.6)]
             if not shortlist:
@@ -321,13 +352,19 @@ class ExtractiveBackend:
         best = shortlist[0].score
         if q.kind == "list":  # a sentence that opens or belongs to an enumeration, near the best
             for c in shortlist:
-                if c.score >= LIST_WITHIN * best and self.relevant(c) and (self._enumeration(c) or self._items_after(c)):
+                if (c.score >= LIST_WITHIN * best and self.relevant(c)
+                        and (self._enumeration(c) or self._items_after(c))):
                     return c, None
         if not q.wants_span:
             for c in shortlist:
                 if q.kind == "definition" and _DEFINES.search(c.text) and self.relevant(c) and c.score >= 0.7 * best:
                     return c, None
-            return (shortlist[0], None) if self.relevant(shortlist[0]) or shortlist[0].score >= 0.3 else None
+            # of the sentences near the best, the one holding most of the focus (a heading names the
+            # topic, the sentence under it answers)
+            near = [c for c in shortlist if c.score >= NEAR_BEST * best and not is_heading(c.text, c.source)]
+            top = max(near, key=lambda c: c.lexical + 0.5 * c.cosine) if near else next(
+                (c for c in shortlist if not is_heading(c.text, c.source)), shortlist[0])
+            return (top, None) if self.relevant(top) or top.score >= 0.3 else None
         asked = q.text.lower()
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
         # of the sentences near the best, the one holding most of the focus (then closest in meaning)
@@ -401,15 +438,13 @@ class ExtractiveBackend:
             enumeration = self._enumeration(c)
             if enumeration:
                 return self._bold_items(clean(enumeration)), True
-            m = None
-            for m in _ENUM_AFTER.finditer(text):
-                pass
+            m = ([None, *_ENUM_AFTER.finditer(text)])[-1]  # the last enumeration cue
             if m is not None and len(text) - m.end() > 10:
-                return bold(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0), len(text.rstrip(".。;；"))), True
+                return bold(text, _after(text, m.end()), len(text.rstrip(".。;；"))), True
         if q.kind == "definition":
             m = _DEFINES.search(text)
             if m and len(text) - m.end() > 5:
-                return bold(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0), len(text.rstrip(".。;；"))), True
+                return bold(text, _after(text, m.end()), len(text.rstrip(".。;；"))), True
         if c.across:  # no shared words to pick a clause by: the sentence, whole or cut
             clause = text if len(text) <= _ACROSS_LINE_MAX else clause_around(text, 0, 1)[0]
             return bold(clause, 0, len(clause.rstrip(" .。;；"))), clause == text
@@ -479,7 +514,7 @@ class ExtractiveBackend:
         if not items:
             best = shortlist[0].score
             extra = [c for c in shortlist if c.score >= 0.85 * best and (c.source.article_id, c.index) not in used
-                     and self.relevant(c)]
+                     and self.relevant(c) and not is_heading(c.text, c.source)]
             if q.wants_span:  # supporting quotes for a date, a figure, a name: in the same article, stating one too
                 extra = [c for c in extra if spans(q.kind, c.text, q.money) and c.source is first.source]
             extra = extra[: max(0, self.settings.extractive_max_sentences - 1)]
@@ -557,7 +592,8 @@ class ExtractiveBackend:
         if not sentences:
             reading.reason = "the article is empty"
             return reading
-        lines, size = [], 0
+        lines: list[str] = []
+        size = 0
         for i, t in enumerate(sentences):
             if lines and size + len(t) > self.settings.extractive_max_chars * 2:
                 break
@@ -575,7 +611,8 @@ class ExtractiveBackend:
         first = None
         for s in articles:
             sentences = [clean(t) for t in split_sentences(s.text) if not _HEADING_ONLY.match(t.strip())]
-            sentences = [t for t in sentences if len(t) >= 12 and (re.search(r"[.。;；!?！？]$", t) or len(t) > 60)]
+            sentences = [t for t in sentences if len(t) >= 12 and (re.search(r"[.。;；!?！？]$", t) or len(t) > 60)
+                         and not is_heading(t, s)]
             if not sentences:
                 continue
             if first is None:
@@ -591,10 +628,29 @@ class ExtractiveBackend:
             return reading
         s, sentence = first
         head = sentence if len(sentence) <= 400 else sentence[: max(sentence.rfind(c, 0, 400) for c in ",，;；")]
-        reading.lines = [cite(f"**{doc}**: {head}", s.marker)]
+        first_line = cite(f"**{doc}**: {head}", s.marker)
+        effective = self._effective_clause(articles)
+        if effective is not None:  # the purpose and, where the document states it, since when it applies
+            zh = reading.question.language == "zh"
+            first_line = first_line.rstrip(".。") + ("；" if zh else "; ") + effective
+        reading.lines = [first_line]
         reading.lines += outline[:10] + (outline[-1:] if len(outline) > 10 else [])
         reading.support = "direct"
         return reading
+
+    @staticmethod
+    def _effective_clause(articles: list[Source]) -> str | None:
+        """The clause of a document saying when it takes effect, its date in bold, cited."""
+        for s in reversed(articles):
+            for sentence in split_sentences(s.text):
+                text = clean(sentence)
+                if not _EFFECT.search(text):
+                    continue
+                found = spans("date", text)
+                if found:
+                    clause, start, end = clause_around(text, *found[0])
+                    return cite(bold(clause, start, end), s.marker)
+        return None
 
     def _comparison(self, reading: Reading, sources: list[Source]) -> Reading:
         """One line stating what each document is for (its purpose clause, cited), then one cited
@@ -619,7 +675,7 @@ class ExtractiveBackend:
         joiner = "；" if q.language == "zh" else "; "
         first = joiner.join(f"**{doc}**: {clause} [{src.marker}]" for doc, src, _, clause, _ in sections)
         lines = [first + ("。" if q.language == "zh" else ".")]
-        for doc, src, lead, clause, sentences in sections:
+        for doc, src, lead, _clause, sentences in sections:
             lines.append(cite(f"**{doc}**: {lead}", src.marker))
             focus = set(q.focus) - set(tokenize(doc))
             others = [(s, t) for s, t in sentences if t != lead and focus & set(tokenize(t))]
