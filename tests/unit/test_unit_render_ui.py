@@ -104,3 +104,18 @@ def test_library_handlers_list_documents_and_show_articles(desk):
     html = helpdesk.library.show_article(article_id)
     assert "8 October 2017" in html
     assert "2017年10月8日" in html  # the Chinese original beside it
+
+
+def test_page_load_shows_the_admin_parts_to_administrators_only(desk):
+    from ui.session import Caller
+
+    helpdesk, _ = desk
+    upload_box, feedback_box, who, table, doc_pick, chat_documents = helpdesk.on_load(Caller("root", admin=True))
+    assert upload_box["visible"]
+    assert feedback_box["visible"]
+    assert "root" in who
+    assert PA in doc_pick["choices"]
+    assert doc_pick["choices"] == chat_documents["choices"]
+    assert {row[0] for row in table} == set(doc_pick["choices"])
+    upload_box, *_ = helpdesk.on_load(Caller("bob", admin=False))
+    assert not upload_box["visible"]
