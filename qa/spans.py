@@ -87,6 +87,10 @@ KIND_PATTERNS = {"person": PERSON, "date": DATE, "duration": DURATION, "number":
                  "docnum": DOCNUM}
 
 
+_LAW_TITLE = re.compile(r"(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:Law|Act|Measures|Regulations|Rules|Provisions|Opinions"
+                        r"|Notice|Outline|Plan)\s+(?:for|on|of|concerning)\b")
+
+
 def spans(kind: str, sentence: str, money: bool = False) -> list[tuple[int, int]]:
     """(start, end) of every answer of the kind in the sentence; overlapping matches keep the longest."""
     patterns = MONEY if money else KIND_PATTERNS.get(kind, [])
@@ -103,8 +107,8 @@ def spans(kind: str, sentence: str, money: bool = False) -> list[tuple[int, int]
                 text = text[1:]
             if len(text.strip()) < 2 and not has_chinese(text):
                 continue
-            if kind == "body" and text.lower().startswith("the ") is False and text.split()[0:1] == ["The"]:
-                pass
+            if kind == "body" and _LAW_TITLE.match(text):
+                continue  # "the Measures for the Administration of …" names a law, not a body
             found.append((start, end))
     found.sort(key=lambda se: (se[0], -(se[1] - se[0])))
     out: list[tuple[int, int]] = []

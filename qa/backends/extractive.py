@@ -113,6 +113,13 @@ def is_heading(sentence: str, source: Source) -> bool:
                for p in (source.article, *source.path))
 
 
+def _same_title(name: str, title: str) -> bool:
+    """A law's name as the question writes it is this title (case, punctuation and a leading 'the' aside)."""
+    def norm(text: str) -> str:
+        return re.sub(r"^the\s+|[\W_]+", "", text.lower())
+    return norm(name) == norm(title)
+
+
 def _after(text: str, end: int) -> int:
     """Where the words after a match begin (past one space)."""
     return end + (1 if text[end:end + 1] == " " else 0)
@@ -146,6 +153,9 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
     stripped = clause.lstrip()
     lo += len(clause) - len(stripped)
     clause = stripped.rstrip(" ,，")
+    joined = re.match(r"(?:and|or|but)\s+", clause)  # "and Zhu Peng, …": the clause without its conjunction
+    if joined and start - lo >= joined.end():
+        lo, stripped, clause = lo + joined.end(), stripped[joined.end():], clause[joined.end():]
     while len(clause) < 50 and lo + len(stripped) < len(sentence):  # too short to read: take the next clause too
         nxt = [i for i in (sentence.find(c, lo + len(stripped) + 1) for c in ",，;；。") if i >= 0]
         hi = min(nxt) if nxt else len(sentence)
@@ -339,7 +349,9 @@ class ExtractiveBackend:
                 mention = lambda text, words=words: words <= set(tokenize(text))  # noqa: E731
             if in_library:  # the question names a document of the library: its own sentences answer first
                 own = [c for c in shortlist if any(mention(t) for t in names(c.source) if t)]
-                shortlist = own or shortlist
+                # the document itself before one that names it in its title ("Explaining the “… Regulations”")
+                exact = [c for c in own if any(_same_title(law, t) for t in names(c.source) if t)]
+                shortlist = exact or own or shortlist
                 continue
             shortlist = [c for c in shortlist if mention(c.text) or (c.across and c.lexical >= 0.6)]
             if not shortlist:
