@@ -125,7 +125,8 @@ class FakeService:
     """Streams two tokens, slowly, then a cited answer whose own timings are tiny."""
 
     def __init__(self, delay_s: float = 0.3):
-        self.retriever, self.delay_s, self.asked = FakeRetriever(), delay_s, []
+        self.retriever, self.delay_s = FakeRetriever(), delay_s
+        self.asked: list[tuple[str, dict]] = []
 
     def stream(self, question, **kwargs):
         import time
@@ -144,7 +145,7 @@ class FakeService:
 
 class FakeAudit:
     def __init__(self):
-        self.records = []
+        self.records: list[tuple] = []
 
     def record(self, answer, who, channel, latency_s):
         self.records.append((answer, who, channel, latency_s))
