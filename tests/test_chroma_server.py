@@ -35,5 +35,6 @@ def test_ingest_and_query_through_a_chroma_server(tmp_path):
         env = dict(os.environ, NETLAW_CHROMA_URL=url, NETLAW_CACHE_DIR=str(tmp_path / "cache3"))
         out = subprocess.run([sys.executable, "-m", "vectorstore", "stats"], env=env, capture_output=True,
                              text=True, cwd=_settings.PROJECT_ROOT, timeout=120)
-        assert out.returncode == 0 and f"Chroma server 127.0.0.1:{port}" in out.stdout
+        assert out.returncode == 0
+        assert f"Chroma server 127.0.0.1:{port}" in out.stdout
         assert ChunkStore(s).count() == report.chunks + second.chunks

@@ -6,7 +6,8 @@ from ingest.clean import normalise_line
 from tests.conftest import documents_by_title
 
 EXPECTED_TITLES = [
-    "The Eighth Five-Year Plan for Publicity and Education of the Rule of Law in the Cyberspace and Information System (2021-2025)",
+    "The Eighth Five-Year Plan for Publicity and Education of the Rule of Law in the Cyberspace and Information System"
+    " (2021-2025)",
     "Implementation Outline for the Construction of a Rule of Law Society (2020-2025) [Excerpts]",
     "法治社会建设实施纲要(2020-2025年)",
     "Microblog Information Service Management Regulations",
@@ -21,8 +22,10 @@ EXPECTED_TITLES = [
     "Information Technology Development Trends and Ideological Security",
     "Letter of Commitment on Self-Discipline Management of Posts and Comments",
     "Speech at the Forum on Literature and Art",
-    "Notice concerning Empowering the Cyberspace Administration of China to Be Responsible for Internet Information Content Management Work",
-    "Provisional Regulations for the Development and Management of Instant Messaging Tools and Public Information Services",
+    "Notice concerning Empowering the Cyberspace Administration of China to Be Responsible for Internet Information"
+    " Content Management Work",
+    "Provisional Regulations for the Development and Management of Instant Messaging Tools and Public Information"
+    " Services",
     "Lu Wei: Concentrate Positive Energy Online, Build the Chinese Dream Together",
     "Explaining the “Telephone User Real Identity Information Registration Regulations”",
     "Telephone User Real Identity Information Registration Regulations",
@@ -89,10 +92,12 @@ def test_public_account_regulations_articles_linked_pairwise(parsed_corpus):
     zh_labels = ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条", "第八条", "第九条", "第十条",
                  "第十一条", "第十二条", "第十三条", "第十四条", "第十五条", "第十六条", "第十七条", "第十八条"]
     assert [a.label for a in zh_arts] == zh_labels
-    for a, b in zip(en_arts, zh_arts):
-        assert a.parallel_id == b.article_id and b.parallel_id == a.article_id
+    for a, b in zip(en_arts, zh_arts, strict=False):
+        assert a.parallel_id == b.article_id
+        assert b.parallel_id == a.article_id
     assert en.effective == zh.effective == "2017-10-08"
-    assert "六个月" in zh_arts[15].text and "six months" in en_arts[15].text
+    assert "六个月" in zh_arts[15].text
+    assert "six months" in en_arts[15].text
 
 
 def test_eighth_five_year_plan_has_seven_parts_with_items(parsed_corpus):
@@ -116,7 +121,8 @@ def test_white_paper_preface_six_parts_subsections_conclusion_once(parsed_corpus
     arts = parsed.articles[wp.ordinal]
     labels = [a.label for a in arts]
     assert len(labels) == len(set(labels))
-    assert labels.count("Preface") == 1 and labels.count("Conclusion") == 1
+    assert labels.count("Preface") == 1
+    assert labels.count("Conclusion") == 1
     parts = [a.key[1] for a in arts if a.kind == "part"]
     assert parts == [1, 2, 3, 4, 5, 6]
     subs = {}
@@ -139,7 +145,7 @@ def test_outline_english_and_chinese_items_are_linked(parsed_corpus):
 
 
 def test_no_boilerplate_reaches_a_chunk(parsed_corpus, corpus_files):
-    raw = "\n".join(normalise_line(l) for f in corpus_files for l in f.read_text(encoding="utf-8").splitlines())
+    raw = "\n".join(normalise_line(text) for f in corpus_files for text in f.read_text(encoding="utf-8").splitlines())
     for line in BOILERPLATE_LINES:
         assert normalise_line(line) in raw, f"test list is stale: {line!r}"
     for parsed in parsed_corpus.values():

@@ -80,7 +80,9 @@ def test_1_a_chunked_body_over_the_limit_is_refused_before_it_is_read(app):
     growth = rss_mb(proc.pid) - before
     print(f"\n200 MB chunked body, no key: {status} after {sent / MB:.0f} MB sent, {seconds:.2f} s, "
           f"server RSS growth {growth:.1f} MB")
-    assert status == 413 and sent < 200 * MB and growth < 50
+    assert status == 413
+    assert sent < 200 * MB
+    assert growth < 50
     assert send_chunked(url, "/api/ask", 30 * MB, AUTH)[0] == 413  # with a key, too
     assert send_chunked(url, "/gradio_api/queue/join", 30 * MB)[0] == 413  # and every Gradio route
     r = httpx.post(url + "/api/ask", content=b"x" * 300_000, headers=AUTH)
@@ -111,9 +113,12 @@ def test_3_sign_in_does_not_block_other_requests_and_is_throttled(app):
     print(f"\nother requests' p50: {baseline:.1f} ms alone, {p50:.1f} ms under 4 guessing clients; "
           f"{len(statuses)} guesses: {statuses.count(400)} checked (400), {statuses.count(429)} throttled (429)")
     assert p50 < 50
-    assert statuses.count(400) <= 5 + 4 and statuses.count(429) > 0 and set(statuses) <= {400, 429}
+    assert statuses.count(400) <= 5 + 4
+    assert statuses.count(429) > 0
+    assert set(statuses) <= {400, 429}
     r = httpx.post(url + "/login", data={"username": "dora", "password": "dora-pass"})
-    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0  # locked even with the right password
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) > 0
     r = httpx.post(url + "/login", data={"username": "carol", "password": "x"})  # malformed stored hash
     assert r.status_code == 400
     assert sign_in(url, "bob").get("/gradio_api/user").status_code == 200  # another user still signs in
@@ -138,9 +143,11 @@ def test_3_unknown_users_cost_the_same_and_malformed_hashes_refuse(monkeypatch):
         times[name] = (time.perf_counter() - started) * 1000
         work[name] = list(rounds)
     print("\nwrong password, ms: " + ", ".join(f"{n} {t:.0f}" for n, t in times.items()))
-    assert len(work["alice"]) == 1 and work["alice"][0] >= 100_000
+    assert len(work["alice"]) == 1
+    assert work["alice"][0] >= 100_000
     assert work["nobody"] == work["carol"] == work["dave"] == work["alice"]
-    assert users.check("alice", "pw") and not users.check("dave", "x")
+    assert users.check("alice", "pw")
+    assert not users.check("dave", "x")
 
 
 # --- 4. concurrent ingests ---------------------------------------------------------------
@@ -239,7 +246,8 @@ def test_5_a_zip_bomb_is_refused_fast_and_small(tmp_path):
     print(f"\nzip bomb ({bomb.stat().st_size / 1e3:.0f} kB → 220 MB XML): refused in {seconds:.2f} s, peak RSS "
           f"{rss:.0f} MB vs {base_rss:.0f} MB for a normal .docx ({base_s:.2f} s)")
     assert "unpacks to" in out or "of XML" in out
-    assert seconds < 5 + base_s and rss - base_rss < 100
+    assert seconds < 5 + base_s
+    assert rss - base_rss < 100
     with pytest.raises(LoadError, match="parsing took over"):  # and parse time is bounded for every format
         read_file(normal, 20 * MB, Limits(timeout_s=0.001))
     many = tmp_path / "many.docx"
@@ -262,8 +270,10 @@ def test_6_exported_feedback_csv_cells_cannot_run_as_formulas(tmp_path):
     for comment in hostile:
         store.add({"question": "=1+1", "answer": "a", "citations": []}, -1, comment, user="@bob")
     rows = list(csv.DictReader(io.StringIO(store.to_csv())))
-    for row, comment in zip(rows, hostile):
-        assert row["comment"] == "'" + comment and row["question"] == "'=1+1" and row["user"] == "'@bob"
+    for row, comment in zip(rows, hostile, strict=False):
+        assert row["comment"] == "'" + comment
+        assert row["question"] == "'=1+1"
+        assert row["user"] == "'@bob"
         assert row["rating"] == "-1"  # numbers are numbers
 
 
@@ -302,8 +312,10 @@ def test_7_health_runs_a_real_query_and_reports_a_damaged_store(tmp_path, caplog
     with TestClient(create_app(s)) as client, caplog.at_level("ERROR"):
         health = client.get("/api/health")
     print(f"\nhealth with the vector segment removed: {health.status_code} {health.json()['store']}")
-    assert health.status_code == 503 and not health.json()["store"]["ok"]
-    assert str(store) not in health.text and "/" not in health.json()["store"]["error"]  # 10: no paths
+    assert health.status_code == 503
+    assert not health.json()["store"]["ok"]
+    assert str(store) not in health.text
+    assert "/" not in health.json()["store"]["error"]
     assert any("health: the store does not answer queries" in r.getMessage() for r in caplog.records)
 
 
@@ -316,7 +328,9 @@ def test_8_article_numbers_above_999_are_articles_of_their_own():
     text = "Big Code\n\n" + "\n\n".join(f"Article {i}: Rule {i} applies." for i in range(1, 10001))
     chunks = parse_text(text, "big.txt").chunks
     labels = {c.article for c in chunks}
-    assert len(labels) == 10000 and "Article 5000" in labels and max(len(c.text) for c in chunks) < 200
+    assert len(labels) == 10000
+    assert "Article 5000" in labels
+    assert max(len(c.text) for c in chunks) < 200
     zh = "民法典\n\n" + "\n\n".join(f"第{int_to_zh(n)}条 规则{n}。" for n in range(1, 1261))
     assert parse_text(zh, "zh.txt").chunks[-1].article == "第一千二百六十条"
     assert article_labels_in("What does Article 1260 say?") == article_labels_in("第一千二百六十条规定了什么")
@@ -388,7 +402,9 @@ def test_10_and_11_feedback_csv_only_for_admins_never_a_temp_file(app):
     url, _, _ = app
     alice, bob = sign_in(url, "alice"), sign_in(url, "bob")
     r = alice.get("/admin/feedback.csv")
-    assert r.status_code == 200 and r.text.startswith("id,time,user") and r.headers["cache-control"] == "no-store"
+    assert r.status_code == 200
+    assert r.text.startswith("id,time,user")
+    assert r.headers["cache-control"] == "no-store"
     assert bob.get("/admin/feedback.csv").status_code == 403
     assert httpx.get(url + "/admin/feedback.csv").status_code == 403
 
@@ -415,12 +431,14 @@ def test_10_uploads_same_name_refused_bad_files_removed_and_a_rebuild_includes_t
     first.parent.mkdir()
     first.write_text("Kite Rules\n\nArticle 1: Kites shall be registered.\n", encoding="utf-8")
     lines, targets = stage_uploads([first], s, replace=False)
-    assert targets and not lines
+    assert targets
+    assert not lines
     second = tmp_path / "in2" / "rules.txt"
     second.parent.mkdir()
     second.write_text("Other Rules\n\nArticle 1: Something else.\n", encoding="utf-8")
     lines, again = stage_uploads([second], s, replace=False)
-    assert not again and "already uploaded" in lines[0]
+    assert not again
+    assert "already uploaded" in lines[0]
     assert (s.upload_dir / "rules.txt").read_text(encoding="utf-8").startswith("Kite Rules")
     bad = tmp_path / "in" / "bad.txt"
     bad.write_bytes(b"")
@@ -442,7 +460,8 @@ def test_10_uploads_same_name_refused_bad_files_removed_and_a_rebuild_includes_t
         run_ingest([extra], s, progress=False)
     live = {r[0] for r in sqlite3.connect(s.store_dir / "chroma.sqlite3").execute("SELECT id FROM segments")}
     left = {p.name for p in s.store_dir.iterdir() if p.is_dir()}
-    assert left <= live and len(left) <= max(len(folders), 4)  # no orphan segment folders
+    assert left <= live
+    assert len(left) <= max(len(folders), 4)
 
 
 def test_10_library_lists_are_rebuilt_on_every_page_load(app, tmp_path):
@@ -516,6 +535,9 @@ def test_2_a_full_disk_fails_the_upload_clearly_and_every_route_keeps_answering(
     stopped_s = time.perf_counter() - stopping
     print(f"\nfull disk ({fault}): upload said {status!r}; health answered {len(answered)} times during the "
           f"ingest (slowest {max(answered or [0]) * 1000:.0f} ms); SIGTERM stopped the app in {stopped_s:.1f} s")
-    assert "Nothing was ingested" in status and ("full" in status or "error" in status)
-    assert r.status_code == 200 and proc.returncode is not None and stopped_s < 15
+    assert "Nothing was ingested" in status
+    assert ("full" in status or "error" in status)
+    assert r.status_code == 200
+    assert proc.returncode is not None
+    assert stopped_s < 15
     assert not (tmp_path / "uploads" / "big_rules.txt").exists()
