@@ -201,7 +201,7 @@ def make_docx(path: Path, paragraphs: list[str]) -> Path:
     doc = Document()
     for p in paragraphs:
         doc.add_paragraph(p)
-    doc.save(path)
+    doc.save(str(path))
     return path
 
 
@@ -232,6 +232,7 @@ def dry_run(path: Path) -> tuple[float, float, str]:
                             cwd=_settings.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timer = threading.Timer(120, proc.kill)  # before the fix a bomb ran for many minutes
     timer.start()
+    assert proc.stdout is not None
     out = proc.stdout.read().decode()
     _, _, usage = os.wait4(proc.pid, 0)
     timer.cancel()
