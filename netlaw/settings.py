@@ -209,6 +209,10 @@ class GateSettings(_Group):
     """a paraphrase: sentence cosine that overturns a refusal (with gate_override_min_shared)"""
     gate_override_min_shared: float = 0.2
     """... and the share of focus terms it must hold too"""
+    gate_override_min_cosine_span: float = 0.45
+    """a paraphrase asking for a span (a duration, a date, a body…): the reader found an answer of that
+    kind in a sentence this close to the question, whatever words it shares ("For how long do platforms
+    have to hold on to what account holders publish?" → "no less than six months")"""
     support_min_lexical: float = 0.70
     """citation check: share of a claim's terms in its source"""
     support_min_cosine: float = 0.75

@@ -317,18 +317,7 @@ class AnswerService:
             answer.suggestions = [Suggestion(s.document, s.article, s.article_id) for s in sources[:3]]
 
     def _overrides_gate(self, q: Question | None, reading: Reading) -> bool:
-        """The gate found the evidence weak, but the reader found the asked kind of answer about the
-        question's focus in one sentence (or the question names the documents it asks to summarise):
-        see the ``gate_override_*`` settings."""
-        s = self.settings
-        if q is None or reading.support == "none":
-            return False
-        if q.kind in ("summary", "comparison"):
-            return True  # the documents were matched by name
-        if q.wants_span and reading.strength >= s.gate_override_min_lexical:
-            return True
-        # a paraphrase: few words shared, but one sentence is close in meaning and shares some
-        return reading.closeness >= s.gate_override_min_cosine and reading.strength >= s.gate_override_min_shared
+        return reader_overrides_gate(q, reading, self.settings)
 
     def _generate(self, name: str, state: AskState, sources: list[Source], reading: Reading,
                   emit: TokenSink) -> tuple[str, str | None]:
@@ -348,3 +337,20 @@ class AnswerService:
             emit("\n\n")
             text, _ = self._generate("extractive", state, sources, reading, emit)
             return text, notice
+
+
+def reader_overrides_gate(q: Question | None, reading: Reading, s: _settings.Settings) -> bool:
+    """The gate found the evidence weak, but the reader found the asked kind of answer about the
+    question's focus in one sentence (or the question names the documents it asks to summarise):
+    see the ``gate_override_*`` settings. A span of the asked kind (a duration, a date, a body…) in a
+    sentence close in meaning is such an answer even when a paraphrase shares none of its words; a
+    near-topic question (the asked fact is not there) is refused by the reader itself (support "none")."""
+    if q is None or reading.support == "none":
+        return False
+    if q.kind in ("summary", "comparison"):
+        return True  # the documents were matched by name
+    if q.wants_span and (reading.strength >= s.gate_override_min_lexical
+                         or reading.closeness >= s.gate_override_min_cosine_span):
+        return True
+    # a paraphrase: few words shared, but one sentence is close in meaning and shares some
+    return reading.closeness >= s.gate_override_min_cosine and reading.strength >= s.gate_override_min_shared

@@ -46,6 +46,28 @@ def previous_turn(history: History) -> tuple[str | None, str | None]:
     return question, document
 
 
+def subject_of(turn: Turn) -> str:
+    """What a user turn was about, to carry into the next follow-up: the question as asked, or,
+    when the chain had rewritten it as "question (subject)", only the subject it was given, so that
+    rewrites never nest ("And about X? (What about Y? (…))") however long the conversation."""
+    content, standalone = turn.content.strip(), (turn.standalone or "").strip()
+    if not standalone or standalone == content:
+        return content
+    if standalone.startswith(content):
+        carried = standalone[len(content):].strip()
+        if carried.startswith("(") and carried.endswith(")"):
+            carried = carried[1:-1].strip()
+        return carried or content
+    return standalone  # a model's rewrite: a plain question that stands alone
+
+
+def _previous_subject(history: History) -> str | None:
+    for turn in reversed(as_turns(history)):
+        if turn.role == "user":
+            return subject_of(turn) or None
+    return None
+
+
 def conversation_focus(history: History, documents: list[dict]) -> list[FocusDocument]:
     """The documents the conversation is about, for a follow-up: those the last answer cited
     (its first citation's document first) and those the earlier questions name, each with its
@@ -83,7 +105,8 @@ def is_follow_up(question: str, history: History) -> bool:
 def rule_rewrite(question: str, history: History) -> str:
     if not is_follow_up(question, history):
         return question
-    previous, document = previous_turn(history)
+    _, document = previous_turn(history)
+    previous = _previous_subject(history)
     if not previous:
         return question
     # An elliptic question ("In which cities?") needs the last question's words; otherwise the

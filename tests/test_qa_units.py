@@ -179,3 +179,36 @@ def test_a_failed_model_rewrite_is_logged_and_the_rule_used(caplog):
     assert [r.levelname for r in caplog.records] == ["WARNING"]
     assert "ConnectionError" in caplog.text
     assert "10.0.0.1" not in caplog.text
+
+
+def test_follow_up_rewrites_never_nest():
+    """A follow-up of a follow-up carries the subject the previous rewrite was given, once."""
+    document = "Opinions on Strengthening the Construction of Network Civilization"
+    history = [{"role": "user", "content": "What do they say about young people?",
+                "standalone": f"What do they say about young people? ({document})"},
+               {"role": "assistant", "content": "…", "citations": []}]
+    out = rule_rewrite("And about online rumours?", history)
+    assert out == f"And about online rumours? ({document})"
+    assert out.count("(") == 1
+    assert "young people" not in out
+    # a previous question that was not rewritten is still carried whole
+    assert rule_rewrite("And about online rumours?", [{"role": "user", "content": "What do the Opinions say?"}]) \
+        == "And about online rumours? (What do the Opinions say?)"
+
+
+def test_reader_overturns_a_weak_evidence_refusal_with_an_answer_of_the_asked_kind():
+    """A paraphrase sharing no words with the sentence that holds a span of the asked kind, close in
+    meaning, is answered; a question whose asked fact is not there (support "none") is not."""
+    from qa.backends.extractive import Reading
+    from qa.chain import reader_overrides_gate
+    from qa.question import analyse
+
+    q = analyse("For how long do platforms have to hold on to what account holders publish?")
+    assert q.kind == "duration"
+    found = Reading(question=q, support="direct", strength=0.03, closeness=0.52)
+    assert reader_overrides_gate(q, found, S)
+    assert not reader_overrides_gate(q, Reading(question=q, support="none", closeness=0.9), S)
+    assert not reader_overrides_gate(q, Reading(question=q, support="direct", strength=0.03, closeness=0.30), S)
+    other = analyse("How are quarrels within the industry supposed to be settled?")
+    assert not reader_overrides_gate(other, Reading(question=other, support="direct", strength=0.03,
+                                                    closeness=0.52), S)
