@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -36,6 +37,7 @@ from netlaw import __version__ as VERSION
 from netlaw.settings import BackendName
 from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
+from service.export import AnswerArchive, export_response_body, new_answer_id
 from service.health import health
 from service.library import Library
 from service.limits import BodyLimit, RateLimiter
@@ -44,6 +46,7 @@ from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
 ANSWER_EXCLUDE = {"focus"}  # answer fields the API does not send
+ANSWER_ARCHIVE = "answers.sqlite"  # beside the feedback store (the UI keeps its answers in the same file)
 
 
 # --- request models ------------------------------------------------------------------------
@@ -118,10 +121,17 @@ class Api:
     settings: Any
     keys: dict[str, str] = field(init=False)  # sha256 hex → key name
     limiter: RateLimiter = field(init=False)
+    archive: AnswerArchive = field(init=False)  # the full answers by id, for exports
 
     def __post_init__(self) -> None:
         self.keys = parse_keys(self.settings.api_keys)
         self.limiter = RateLimiter(self.settings.api_rate_per_minute)
+        self.archive = AnswerArchive(Path(self.settings.feedback_db).parent / ANSWER_ARCHIVE)
+
+    def record(self, answer: dict, who: str, channel: str, latency_s: float) -> None:
+        """An answer given: its audit line, and the full answer kept for exports by its asker."""
+        self.audit.record(answer, f"key:{who}", channel, latency_s)
+        self.archive.add(answer, f"key:{who}")
 
     def client(self, request: Request) -> str:
         """The name of the calling key (a route dependency): 401 without a valid key, 429 over its rate."""
@@ -160,7 +170,7 @@ def build_api(app: FastAPI, service: Any, feedback: Any, audit: Any, settings: A
     """The /api routes and the error handlers on ``app``."""
     api = Api(service, feedback, audit, settings)
     router = APIRouter(prefix="/api")
-    for add_routes in (ask_routes, library_routes, feedback_routes, health_routes):
+    for add_routes in (ask_routes, library_routes, export_routes, feedback_routes, health_routes):
         add_routes(router, api)
     app.include_router(router)
     install_error_handlers(app, settings)
@@ -174,7 +184,8 @@ def ask_routes(router: APIRouter, api: Api) -> None:
         api.check(body)
         started = time.perf_counter()
         answer = api.service.ask(body.question, **api.ask_kwargs(body))
-        api.audit.record(answer.to_json(), f"key:{who}", "api", time.perf_counter() - started)
+        answer.id = answer.id or new_answer_id()
+        api.record(answer.to_json(), who, "api", time.perf_counter() - started)
         return answer
 
     @router.post("/ask/stream", summary="Answer as Server-Sent Events: tokens, then the answer object")
@@ -192,8 +203,9 @@ def answer_events(api: Api, body: AskRequest, who: str) -> Iterator[str]:
             if event["type"] == "token":
                 yield f"event: token\ndata: {json.dumps(event['text'], ensure_ascii=False)}\n\n"
             else:
+                event["answer"].id = event["answer"].id or new_answer_id()
                 answer = event["answer"].to_json()
-                api.audit.record(answer, f"key:{who}", "api-stream", time.perf_counter() - started)
+                api.record(answer, who, "api-stream", time.perf_counter() - started)
                 for key in ANSWER_EXCLUDE:
                     answer.pop(key, None)
                 yield f"event: answer\ndata: {json.dumps(answer, ensure_ascii=False)}\n\n"
@@ -214,6 +226,19 @@ def library_routes(router: APIRouter, api: Api) -> None:
         if found is None:
             raise HTTPException(404, f"no article '{label}' in document '{doc_id}'")
         return found
+
+
+def export_routes(router: APIRouter, api: Api) -> None:
+    library = Library(api.service.retriever)
+
+    @router.get("/answers/{answer_id}/export", summary="An answer for the record: Markdown or a self-contained HTML "
+                "page with every cited article in full, its date and the SHA-256 of its file (asker's key only)")
+    def export(answer_id: str, format: Literal["md", "html"] = "md", who: str = Depends(api.client)) -> Response:
+        answer = api.archive.get(answer_id, f"key:{who}")
+        if answer is None:
+            raise HTTPException(404, f"no answer '{answer_id}' asked with this key")
+        body, media, filename = export_response_body([answer], format, library.describe)
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def feedback_routes(router: APIRouter, api: Api) -> None:

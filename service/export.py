@@ -9,8 +9,12 @@ JSON and a per-article description, so they are tested without a store."""
 from __future__ import annotations
 
 import html
+import json
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from service.render import answer_text_html, unbold
 
@@ -112,3 +116,47 @@ def _answer_html(n: int, answer: dict, describe: Describe | None) -> str:
         out.append(f"<h3>[{a.marker}] {html.escape(a.document)}, {html.escape(a.article)}</h3>"
                    f"<dl>{rows}</dl><blockquote>{html.escape(a.text)}</blockquote>")
     return "".join(out) + "</section>"
+
+
+def new_answer_id() -> str:
+    """A stable, unguessable id for an answer (audit log, feedback, exports)."""
+    return uuid.uuid4().hex
+
+
+class AnswerArchive:
+    """The full answers by id (the audit log keeps ids, not the cited texts), for exports later:
+    SQLite under the data dir, the newest ``keep`` answers only, each with who asked it, so an export
+    is given to its asker (or an administrator) only."""
+
+    def __init__(self, path: Path, keep: int = 5000):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.keep, self._lock = path, keep, threading.Lock()
+        self._connect = lambda: sqlite3.connect(self.path, timeout=10)
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS answers (n INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "id TEXT UNIQUE NOT NULL, owner TEXT, answer TEXT NOT NULL)")
+
+    def add(self, answer: dict, owner: str | None) -> None:
+        if not answer.get("id"):
+            return
+        with self._lock, self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO answers (id, owner, answer) VALUES (?, ?, ?)",
+                       (answer["id"], owner, json.dumps(answer, ensure_ascii=False)))
+            db.execute("DELETE FROM answers WHERE n <= (SELECT MAX(n) FROM answers) - ?", (self.keep,))
+
+    def get(self, answer_id: str, owner: str | None, admin: bool = False) -> dict | None:
+        """The answer, when ``owner`` asked it (any answer for an administrator); else None."""
+        with self._connect() as db:
+            row = db.execute("SELECT owner, answer FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        if row is None or not (admin or row[0] == owner):
+            return None
+        return json.loads(row[1])
+
+
+def export_response_body(answers: Sequence[dict], fmt: str, describe: Describe | None) -> tuple[str, str, str]:
+    """(body, media type, file name) of a record export in ``fmt`` ("md" or "html")."""
+    if fmt == "html":
+        return record_html(answers, describe), "text/html; charset=utf-8", "netlaw-answer.html"
+    return record_markdown(answers, describe), "text/markdown; charset=utf-8", "netlaw-answer.md"

@@ -97,16 +97,15 @@ def groups_csv(groups: list[QuestionGroup]) -> str:
 
 
 def per_day_plot(per_day: dict[str, dict[str, int]]):
-    """A matplotlib figure: questions per day, answered and refused stacked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """A matplotlib figure: questions per day, answered and refused stacked. Made without pyplot, so
+    no figure is left registered in a global list however often the tab is opened."""
+    from matplotlib.figure import Figure
 
     days = list(per_day)
     answered = [per_day[d]["answered"] for d in days]
     refused = [per_day[d]["refused"] for d in days]
-    fig, ax = plt.subplots(figsize=(7, 2.6))
+    fig = Figure(figsize=(7, 2.6))
+    ax = fig.subplots()
     ax.bar(days, answered, label="answered", color="#2f81f7")
     ax.bar(days, refused, bottom=answered, label="refused", color="#d29922")
     ax.set_ylabel("questions")

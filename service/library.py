@@ -42,3 +42,15 @@ class Library:
     def parallel_of(self, article: dict) -> dict | None:
         """The same article in the library's other language, if it has one."""
         return self.article(article["parallel_id"]) if article.get("parallel_id") else None
+
+    def describe(self, citation: dict) -> dict:
+        """What an export shows of a cited article beyond the citation: the document's date, the
+        ingested file and its SHA-256 (from the store's manifest, when the snapshot carries one)."""
+        article = self.article(citation.get("article_id", "")) or {}
+        source = article.get("source") or ""
+        manifest = getattr(self.retriever.snapshot(), "manifest", None) or {}
+        entry = manifest.get(source) or {}
+        date = " / ".join(f"{label} {article[key]}" for key, label in (("issued", "issued"),
+                                                                          ("effective", "effective"))
+                          if article.get(key))
+        return {"date": date, "source": source, "sha256": entry.get("sha256", "") if isinstance(entry, dict) else ""}

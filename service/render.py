@@ -42,8 +42,33 @@ def chips(markers: str, answer_index: int) -> str:
     return "".join(out)
 
 
-def answer_html(answer: dict, answer_index: int) -> str:
-    """The assistant message: notice, answer with clickable citation chips, or a refusal."""
+def copy_buttons(copies: dict[str, str]) -> str:
+    """The answer's copy buttons: each carries its text (plain text, Markdown) in ``data-copy``;
+    ``static/citation-chips.js`` puts it on the clipboard. Newlines are character references, so the
+    attribute never breaks the HTML block the chat's Markdown renderer leaves alone."""
+    labels = {"text": ("Copy", "Copy the answer and its sources as plain text"),
+              "markdown": ("Copy Markdown", "Copy the answer and its sources as Markdown")}
+    out = []
+    for kind, text in copies.items():
+        label, title = labels.get(kind, (kind, kind))
+        value = html.escape(text, quote=True).replace("\r", "").replace("\n", "&#10;")
+        out.append(f'<button type="button" class="copy-answer" data-format="{kind}" title="{title}" '
+                   f'data-copy="{value}">{label}</button>')
+    return f'<div class="answer-tools">{"".join(out)}</div>'
+
+
+def suggestion_link(suggestion: dict) -> str:
+    """A refusal's "you may want to read" item, opening the article in the viewer when clicked."""
+    label = f"{escape_html(suggestion['document'])}, {escape_html(suggestion['article'])}"
+    if not suggestion.get("article_id"):
+        return label
+    return (f'<a class="suggestion-link" href="#" data-article="{html.escape(suggestion["article_id"], quote=True)}"'
+            f' title="Open this article">{label}</a>')
+
+
+def answer_html(answer: dict, answer_index: int, copies: dict[str, str] | None = None) -> str:
+    """The assistant message: notice, answer with clickable citation chips, or a refusal (its
+    suggestions clickable); ``copies`` ({"text": …, "markdown": …}) adds the copy buttons."""
     parts = []
     zh = is_zh(answer.get("answer") or "")
     if answer.get("notice"):
@@ -54,8 +79,7 @@ def answer_html(answer: dict, answer_index: int) -> str:
     if answer.get("refused"):
         parts.append(f'<div class="refusal"><b>{escape_html(unbold(answer["answer"]))}</b>')
         if answer.get("suggestions"):
-            items = "".join(f"<li>{escape_html(s['document'])}, {escape_html(s['article'])}</li>"
-                            for s in answer["suggestions"])
+            items = "".join(f"<li>{suggestion_link(s)}</li>" for s in answer["suggestions"])
             parts.append(f"<div>{'您可以阅读：' if zh else 'You may want to read:'}</div><ul>{items}</ul>")
         parts.append("</div>")
         return "".join(parts)
@@ -66,6 +90,8 @@ def answer_html(answer: dict, answer_index: int) -> str:
         items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} {escape_html(c['document'])}, "
                         f"{escape_html(c['article'])}</li>" for c in answer["citations"])
         parts.append(f'<ul class="sources">{items}</ul>')
+    if copies:
+        parts.append(copy_buttons(copies))
     return "".join(parts)
 
 

@@ -103,7 +103,8 @@ class FakeRetriever:
     """One document with one article; ``refresh`` counts re-reads."""
 
     article_json = {"article_id": "a1", "document": "Kite Rules", "article": "Article 1", "doc_type": "regulation",
-                    "language": "en", "path": ["Article 1"], "text": "Kites shall be registered.", "parallel_id": None}
+                    "language": "en", "path": ["Article 1"], "text": "Kites shall be registered.", "parallel_id": None,
+                    "source": "kites.txt", "issued": "2020-01-01"}
 
     def __init__(self):
         self.refreshed = 0
@@ -119,6 +120,11 @@ class FakeRetriever:
 
     def refresh(self):
         self.refreshed += 1
+
+    def snapshot(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(manifest={"kites.txt": {"sha256": "ab" * 32}})
 
 
 class FakeService:
@@ -183,7 +189,7 @@ def test_chat_handlers_stream_cite_open_sources_and_rate(tmp_path):
     assert "saved" in status
     assert desk.chat.rate(5, True, answers, alice) == (None, "Nothing to rate.")
     assert "Comment saved" in desk.chat.comment("clear", row)
-    assert desk.chat.new_conversation() == ([], [], "", None)
+    assert desk.chat.new_conversation() == ([], [], "", None, "")
 
 
 def test_ui_audit_latency_is_wall_time_not_a_sum_of_timings(tmp_path):
@@ -215,3 +221,95 @@ def test_library_and_admin_handlers(tmp_path):
     status, *_ = desk.admin.upload([], False, Caller("alice", admin=True))
     assert status == "Choose one or more files first."
     assert desk.chat.service.retriever.refreshed == 0
+
+
+def copied_texts(message_html: str) -> dict[str, str]:
+    """What each copy button of an assistant message puts on the clipboard (its data-copy, unescaped)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Buttons(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "button" and "copy-answer" in (a.get("class") or ""):
+                found[a["data-format"] or ""] = a["data-copy"] or ""
+
+    Buttons().feed(message_html)
+    return found
+
+
+def test_copy_buttons_carry_plain_text_and_markdown_with_dated_sources(tmp_path):
+    from ui.chat import AskOptions
+    from ui.session import Caller
+
+    desk, _ = helpdesk(tmp_path)
+    chat, answers, _ = list(desk.chat.respond("Must kites be registered?", [], [], AskOptions("extractive", 3),
+                                              Caller()))[-1]
+    copies = copied_texts(chat[-1]["content"])
+    assert copies["text"] == "Kites are registered [1].\n\nSources:\n[1] Kite Rules, Article 1 (issued 2020-01-01)"
+    assert "<" not in copies["text"]  # no markup (before: the message's HTML was copied)
+    assert copies["markdown"].startswith("Kites are registered [1].\n\n**Sources**\n1. Kite Rules, Article 1")
+    desk.build()
+    assert "copy" not in (desk.chat.chat.buttons or [])  # Gradio's own button copies the HTML
+
+
+def test_a_suggestion_opens_its_article_and_new_conversation_clears_everything(tmp_path):
+    from service.render import answer_html
+
+    desk, _ = helpdesk(tmp_path)
+    refusal = {"answer": "The documents do not answer this.", "refused": True,
+               "suggestions": [{"document": "Kite Rules", "article": "Article 1", "article_id": "a1"}]}
+    html = answer_html(refusal, 0)
+    assert '<a class="suggestion-link" href="#" data-article="a1"' in html
+    assert "Kites shall be registered" in desk.chat.open_source("article:a1", [])
+    assert desk.chat.open_source("article:gone", []) == {"__type__": "update"}
+    chat, answers, viewer, row, links = desk.chat.new_conversation()
+    assert (chat, answers, viewer, row, links) == ([], [], "", None, "")
+    assert desk.chat.example_question(["How long?"]) == "How long?"
+
+
+def test_insights_are_for_administrators_only(tmp_path):
+    from service.audit import AuditLog
+    from ui.insights import InsightsPage
+    from ui.session import Caller
+
+    audit, feedback = AuditLog(tmp_path / "audit", 1_000_000), FeedbackStore(tmp_path / "f.sqlite")
+    for question, refused in (("How long are kite logs kept?", True), ("how long are kite logs kept", True),
+                              ("Must kites be registered?", False)):
+        audit.record({"id": question, "question": question, "answer": "x", "refused": refused, "support":
+                      "none" if refused else "direct", "citations": [] if refused else
+                      [{"marker": 1, "document": "Kite Rules", "article": "Article 1"}]}, "alice", "ui", 0.1)
+    page = InsightsPage(Users(None, None), feedback, audit)
+    summary, groups, top, plot = page.report(Caller("alice", admin=True))
+    assert "**3** questions" in summary
+    assert groups == [[groups[0][0], 2, groups[0][2], 2, 0, 0]]  # two wordings, one group
+    assert ["📄 Kite Rules", 1] in top
+    assert plot is not None
+    assert page.report(Caller("bob", admin=False)) == ("Only an administrator can see insights.", [], [], None)
+
+
+def test_answers_are_archived_privately_and_exported_with_provenance(tmp_path):
+    from service.export import AnswerArchive, record_html, record_markdown
+    from ui.chat import AskOptions
+    from ui.session import Caller
+
+    archive = AnswerArchive(tmp_path / "answers.sqlite", keep=2)
+    desk, _ = helpdesk(tmp_path)
+    desk.chat.archive = archive
+    _, answers, _ = list(desk.chat.respond("Must kites be registered?", [], [], AskOptions("extractive", 3),
+                                           Caller("alice")))[-1]
+    answer_id = answers[0]["id"]
+    assert archive.get(answer_id, "alice")["answer"] == "Kites are registered [1]."
+    assert archive.get(answer_id, "bob") is None  # someone else's answer
+    assert archive.get(answer_id, "bob", admin=True) is not None
+    links = desk.chat.export_links(answers)
+    assert f"answers/export?ids={answer_id}&amp;format=md" in links or f"ids={answer_id}&format=md" in links
+    md = record_markdown([archive.get(answer_id, "alice")], desk.chat.library.describe)
+    assert "Kites shall be registered." in md
+    assert "SHA-256: " + "ab" * 32 in md
+    assert "issued 2020-01-01" in md
+    assert "<script" not in record_html([archive.get(answer_id, "alice")], desk.chat.library.describe)
+    for n in range(3):
+        archive.add({"id": f"x{n}", "answer": "a"}, "alice")
+    assert archive.get(answer_id, "alice") is None  # only the newest ``keep`` answers stay

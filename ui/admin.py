@@ -14,6 +14,8 @@ import gradio as gr
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
+from service.export import AnswerArchive, Describe, export_response_body
+from service.insights import groups_csv, insights
 from service.uploads import Progress, ingest_uploads
 from service.users import Users, proxied
 from ui.library import LibraryPage
@@ -75,18 +77,43 @@ def gradio_user(api: FastAPI, request: Request) -> str | None:
     return None
 
 
-def add_admin_routes(api: FastAPI, users: Users, feedback: Any) -> None:
+def add_admin_routes(api: FastAPI, users: Users, feedback: Any, audit: Any | None = None) -> None:
     """Administrators' downloads, built per request and never written to a shared temp folder."""
-    api.add_api_route("/admin/feedback.csv", feedback_csv_route(api, users, feedback), methods=["GET"],
-                      include_in_schema=False)
+    api.add_api_route("/admin/feedback.csv", admin_csv_route(api, users, "feedback", feedback.to_csv),
+                      methods=["GET"], include_in_schema=False)
+    if audit is not None:
+        def flagged_csv() -> str:
+            return groups_csv(insights(audit.records(), feedback.rows()).groups)
+
+        api.add_api_route("/admin/insights.csv", admin_csv_route(api, users, "insights", flagged_csv),
+                          methods=["GET"], include_in_schema=False)
 
 
-def feedback_csv_route(api: FastAPI, users: Users, feedback: Any) -> Callable[[Request], Response]:
-    def feedback_csv(request: Request) -> Response:
+def admin_csv_route(api: FastAPI, users: Users, name: str, build: Callable[[], str]) -> Callable[[Request], Response]:
+    """A route answering ``build()`` as ``netlaw-<name>.csv`` to a signed-in administrator, 403 to anyone else."""
+    def admin_csv(request: Request) -> Response:
         if not users.is_admin(gradio_user(api, request), proxied=proxied(request.headers)):
-            raise HTTPException(403, "only an administrator can download feedback")
-        return Response(feedback.to_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="netlaw-feedback.csv"',
+            raise HTTPException(403, f"only an administrator can download {name}")
+        return Response(build(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="netlaw-{name}.csv"',
                                  "Cache-Control": "no-store"})
 
-    return feedback_csv
+    return admin_csv
+
+
+def add_export_route(api: FastAPI, users: Users, archive: AnswerArchive, describe: Describe) -> None:
+    """``/answers/export?ids=a,b&format=md|html``: the answers of the signed-in user (any answer for an
+    administrator) as a record for the file; an id that is unknown or someone else's is a 404."""
+    def export(request: Request, ids: str, format: str = "md") -> Response:
+        user = gradio_user(api, request)
+        admin = users.is_admin(user, proxied=proxied(request.headers))
+        wanted = [i for i in ids.split(",") if i][:50]
+        found = [archive.get(i, user, admin) for i in wanted]
+        answers = [a for a in found if a is not None]
+        if not answers or len(answers) != len(wanted):
+            raise HTTPException(404, "no such answer")
+        body, media, filename = export_response_body(answers, format, describe)
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                                         "Cache-Control": "no-store"})
+
+    api.add_api_route("/answers/export", export, methods=["GET"], include_in_schema=False)

@@ -7,15 +7,18 @@ The conversation lives in two per-session values: ``chat`` (the messages Gradio 
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import gradio as gr
 
 from qa.backends import available_backends
+from service.export import AnswerArchive, markdown, new_answer_id, plain_text
 from service.library import Library
 from service.render import answer_html, article_html, plain_message
 from ui.session import Caller, caller_of, update
@@ -57,9 +60,10 @@ def history_for_chain(answers: list[dict]) -> list[dict]:
 
 
 class ChatPage:
-    def __init__(self, service: Any, settings: Any, users: Any, feedback: Any, audit: Any):
+    def __init__(self, service: Any, settings: Any, users: Any, feedback: Any, audit: Any,
+                 archive: AnswerArchive | None = None):
         self.service, self.settings, self.users = service, settings, users
-        self.feedback, self.audit = feedback, audit
+        self.feedback, self.audit, self.archive = feedback, audit, archive
         self.library = Library(service.retriever)
         self.backends = available_backends(settings)
 
@@ -84,13 +88,39 @@ class ChatPage:
         if answer is None:
             raise RuntimeError("the answer stream ended without an answer")
         record = answer.to_json() | {"user": caller.user}
+        record["id"] = record.get("id") or new_answer_id()
         answers.append(record)
         self.audit.record(record, caller.user, "ui", time.perf_counter() - started)
-        chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1)}
+        if self.archive is not None:
+            self.archive.add(record, caller.user)
+        chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1, self.copies(record))}
         yield chat, answers, ""
 
+    def copies(self, record: dict) -> dict[str, str]:
+        """What the answer's copy buttons put on the clipboard: plain text and Markdown, with sources."""
+        return {"text": plain_text(record, self.library.describe), "markdown": markdown(record, self.library.describe)}
+
+    @staticmethod
+    def export_links(answers: list[dict]) -> str:
+        """Download links for the record: the last answer and the whole conversation, as Markdown and
+        HTML (served by ``/answers/export``, to the asker only)."""
+        ids = [a["id"] for a in answers or [] if a.get("id")]
+        if not ids:
+            return ""
+        links = []
+        for what, chosen in (("last answer", ids[-1:]), ("conversation", ids)):
+            for fmt, label in (("md", "Markdown"), ("html", "HTML")):
+                query = urlencode({"ids": ",".join(chosen), "format": fmt})
+                links.append(f'<a class="export-link" data-export="{what}-{fmt}" href="answers/export?{query}" '
+                             f'download>{html.escape(what.capitalize())} ({label})</a>')
+        return '<div class="export-links">Export for the record: ' + " · ".join(links) + "</div>"
+
     def open_source(self, target: str, answers: list[dict]) -> str | dict:
-        """The source viewer for a chip ("answer index:marker"); an unknown chip changes nothing."""
+        """The source viewer for a chip ("answer index:marker") or a suggestion ("article:<id>");
+        an unknown chip changes nothing."""
+        if (target or "").startswith("article:"):
+            found = self.library.article(target[len("article:"):])
+            return article_html(found, [], self.library.parallel_of(found)) if found else update()
         try:
             index, marker = (int(x) for x in (target or "").split(":"))
             record = answers[index]
@@ -121,9 +151,15 @@ class ChatPage:
         return f"Comment saved with feedback #{row}."
 
     @staticmethod
-    def new_conversation() -> tuple[list, list, str, None]:
-        """Empty chat, answers and viewer; no rating pending."""
-        return [], [], "", None
+    def new_conversation() -> tuple[list, list, str, None, str]:
+        """Empty chat, answers (the memory follow-ups are read against), viewer and export links;
+        no rating pending. The chat's own trash icon does the same."""
+        return [], [], "", None, ""
+
+    @staticmethod
+    def example_question(sample: list[str] | str) -> str:
+        """The question of a clicked example (the Dataset gives the sample's values)."""
+        return sample[0] if isinstance(sample, list) else str(sample)
 
     # --- Gradio adapters: the request becomes a Caller ----------------------------------
     def _respond_event(self, message: str, chat: list, answers: list, backend: str, k: float, language: str,
@@ -151,7 +187,8 @@ class ChatPage:
         self._wire()
 
     def _build_conversation(self) -> None:
-        self.chat = gr.Chatbot(elem_id="chat", height=520, sanitize_html=False, buttons=["copy"],
+        # no built-in copy button (it copies the message's HTML): each answer has its own Copy buttons
+        self.chat = gr.Chatbot(elem_id="chat", height=520, sanitize_html=False, buttons=[],
                                placeholder="Ask about the regulations, plans and white papers in the library.",
                                feedback_options=("Like", "Dislike"))
         self.box = gr.Textbox(placeholder="Ask a question (English or 中文) and press Enter", show_label=False,
@@ -159,7 +196,9 @@ class ChatPage:
         with gr.Row():
             self.send = gr.Button("Ask", variant="primary", elem_id="ask")
             self.clear = gr.Button("New conversation", elem_id="new-conversation")
-        gr.Examples(EXAMPLES, inputs=[self.box], label="Examples")
+        self.export_view = gr.HTML(elem_id="export-links")
+        self.examples = gr.Dataset(components=[self.box], samples=[[e] for e in EXAMPLES], label="Examples",
+                                   elem_id="examples")
         with gr.Row():
             self.comment_box = gr.Textbox(placeholder="Optional comment on the answer you rated",
                                           show_label=False, elem_id="feedback-comment", scale=4)
@@ -177,10 +216,16 @@ class ChatPage:
     def _wire(self) -> None:
         inputs = [self.box, self.chat, self.answers, self.backend, self.k, self.language, self.documents]
         outputs = [self.chat, self.answers, self.box]
-        self.box.submit(self._respond_event, inputs, outputs, api_name="respond")
-        self.send.click(self._respond_event, inputs, outputs, api_name="ask")
-        self.clear.click(self.new_conversation, None, [self.chat, self.answers, self.viewer, self.feedback_row],
-                         api_name="new_conversation")
+        self.box.submit(self._respond_event, inputs, outputs, api_name="respond").then(
+            self.export_links, self.answers, self.export_view, api_visibility="private")
+        self.send.click(self._respond_event, inputs, outputs, api_name="ask").then(
+            self.export_links, self.answers, self.export_view, api_visibility="private")
+        self.examples.click(self.example_question, self.examples, self.box, api_visibility="private").then(
+            self._respond_event, inputs, outputs, api_visibility="private").then(
+            self.export_links, self.answers, self.export_view, api_visibility="private")
+        cleared = [self.chat, self.answers, self.viewer, self.feedback_row, self.export_view]
+        self.clear.click(self.new_conversation, None, cleared, api_name="new_conversation")
+        self.chat.clear(self.new_conversation, None, cleared, api_visibility="private")
         self.chip_open.click(self.open_source, [self.chip_target, self.answers], self.viewer, api_name="open_source")
         self.chat.like(self._like_event, [self.answers], [self.feedback_row, self.feedback_status], api_name="rate")
         self.send_comment.click(self.comment, [self.comment_box, self.feedback_row], self.feedback_status,

@@ -9,14 +9,17 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from service.export import AnswerArchive
 from service.library import Library
 from service.users import Users
-from ui.admin import AdminPage, add_admin_routes
+from ui.admin import AdminPage, add_admin_routes, add_export_route
 from ui.chat import ChatPage
+from ui.insights import InsightsPage
 from ui.library import LibraryPage
 from ui.session import Caller, caller_of, update
 
 STATIC = Path(__file__).parent / "static"
+ANSWER_ARCHIVE = "answers.sqlite"  # beside the feedback store: the full answers by id, for exports
 
 
 def static_text(name: str) -> str:
@@ -26,18 +29,21 @@ def static_text(name: str) -> str:
 class Helpdesk:
     """The pages of one app; ``build()`` makes the Gradio Blocks."""
 
-    def __init__(self, service: Any, settings: Any, users: Users, feedback: Any, audit: Any):
+    def __init__(self, service: Any, settings: Any, users: Users, feedback: Any, audit: Any,
+                 archive: AnswerArchive | None = None):
         self.settings, self.users = settings, users
-        self.chat = ChatPage(service, settings, users, feedback, audit)
+        self.archive = archive or AnswerArchive(Path(settings.feedback_db).parent / ANSWER_ARCHIVE)
+        self.chat = ChatPage(service, settings, users, feedback, audit, self.archive)
         self.library = LibraryPage(Library(service.retriever))
         self.admin = AdminPage(service, settings, users, self.library)
+        self.insights = InsightsPage(users, feedback, audit)
 
     def on_load(self, caller: Caller) -> tuple:
         """Every page load: the administrators' parts shown or hidden, who is signed in, and the
         library lists re-read (another process may have ingested since)."""
         titles = self.library.library.titles()
         return (update(visible=caller.admin), update(visible=caller.admin), caller.label, self.library.table(),
-                update(choices=titles), update(choices=titles))
+                update(choices=titles), update(choices=titles), update(visible=caller.admin))
 
     def _load_event(self, request: gr.Request) -> tuple:
         return self.on_load(caller_of(request, self.users))
@@ -52,8 +58,12 @@ class Helpdesk:
             with gr.Tab("Library"):
                 self.library.build()
                 self.admin.build()
+            with gr.Tab("Insights", visible=False, elem_id="insights-tab") as insights_tab:
+                self.insights.build()
+            insights_tab.select(self.insights._report_event, None, self.insights.outputs, api_visibility="private")
             demo.load(self._load_event, None, [self.admin.upload_box, self.admin.feedback_box, whoami,
-                                               self.library.table_view, self.library.doc_pick, self.chat.documents],
+                                               self.library.table_view, self.library.doc_pick, self.chat.documents,
+                                               insights_tab],
                       api_name="on_load")
         demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.queue_size)
         return demo
@@ -62,8 +72,10 @@ class Helpdesk:
 def mount_ui(api: FastAPI, service: Any, settings: Any, users: Users, feedback: Any, audit: Any) -> FastAPI:
     """The helpdesk at / of ``api`` (with the administrators' download route), behind the sign-in
     when users are configured."""
-    add_admin_routes(api, users, feedback)
-    demo = Helpdesk(service, settings, users, feedback, audit).build()
+    add_admin_routes(api, users, feedback, audit)
+    desk = Helpdesk(service, settings, users, feedback, audit)
+    add_export_route(api, users, desk.archive, desk.chat.library.describe)
+    demo = desk.build()
     chips_js = static_text("citation-chips.js")
     return gr.mount_gradio_app(api, demo, path="", auth=users.authenticate if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False,
