@@ -128,3 +128,87 @@ def test_admin_uploads_a_file_and_asks_about_it_non_admin_cannot(app, browser, t
     bob.wait_for_selector("#library", timeout=30_000)
     assert bob.locator("#upload").count() == 0 or not bob.locator("#upload").is_visible()
     assert bob.locator("#download-feedback").count() == 0 or not bob.locator("#download-feedback").is_visible()
+
+
+def test_copy_gives_plain_text_and_markdown_and_exports_download(app, browser, tmp_path):
+    """Before: the chat's copy button copied the message's HTML; there was no export."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    assert page.locator("#chat button[aria-label='Copy message']").count() == 0  # Gradio's HTML copy is gone
+    page.locator("#chat .copy-answer[data-format='text']").last.click()
+    copied = page.evaluate("() => window.netlawCopied")
+    assert "<" not in copied
+    assert "[1]" in copied
+    assert "\nSources:\n[1] Internet User Public Account Information Service Management Regulations, Article" in copied
+    assert page.evaluate("() => navigator.clipboard.readText()") == copied
+    page.locator("#chat .copy-answer[data-format='markdown']").last.click()
+    assert "**Sources**\n1. Internet User Public Account" in page.evaluate("() => window.netlawCopied")
+
+    page.wait_for_selector("#export-links a[data-export='last answer-html']", timeout=30_000)
+    for kind, expected in (("last answer-md", "# Netlaw Helpdesk — answer record\n"),
+                           ("conversation-html", "<!DOCTYPE html>")):
+        with page.expect_download() as download:
+            page.click(f"#export-links a[data-export='{kind}']")
+        text = open(download.value.path(), encoding="utf-8").read()
+        assert expected in text
+        assert "How long must public account platforms keep records" in text
+        assert "### [1] Internet User Public Account" in text or "<h3>[1] Internet User Public Account" in text
+    mallory = browser.new_page()  # no session: the export is refused (404 for anything not one's own)
+    href = page.get_attribute("#export-links a[data-export='last answer-md']", "href")
+    assert mallory.request.get(f"{url}/{href}").status in (401, 403, 404)
+
+
+def test_trash_icon_clears_chat_memory_and_viewer(app, browser):
+    """Before: the trash icon hid the messages but the next follow-up was read against the old topic."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    page.locator("#chat .answer .cite-chip").first.click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    page.locator("#chat button[aria-label='Clear']").click()
+    page.wait_for_function("() => !document.querySelector('#viewer .viewer')", timeout=30_000)
+    assert page.locator("#chat .answer").count() == 0
+    ask(page, "When did they take effect?", 1)
+    assert "Understood as" not in page.inner_text("#chat")  # no memory of the cleared conversation
+
+
+def test_example_click_asks_and_suggestions_open_the_article(app, browser):
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    page.locator("#examples").get_by_text("How long must public account platforms keep records").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .answer, #chat .refusal').length >= 1",
+                           timeout=120_000)  # before: the example only filled the box
+    assert "How long must public account platforms keep records" in page.inner_text("#chat")
+    page.click("#new-conversation")
+    page.wait_for_function("() => document.querySelectorAll('#chat .answer').length == 0", timeout=30_000)
+    ask(page, "What is the capital of France?", 1)
+    link = page.locator("#chat .suggestion-link").first
+    title = link.inner_text().split(",")[0]
+    link.click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    assert title in page.inner_text("#viewer")
+
+
+def test_insights_tab_for_administrators_only(app, browser):
+    url, _, _ = app
+    bob = login(browser, url, "bob")
+    ask(bob, "What is the capital of France?", 1)
+    assert bob.locator("button[role=tab]:has-text('Insights')").count() == 0 or not bob.locator(
+        "button[role=tab]:has-text('Insights')").is_visible()
+    assert bob.request.get(f"{url}/admin/insights.csv").status == 403
+
+    alice = login(browser, url, "alice")
+    alice.click("button[role=tab]:has-text('Insights')")
+    alice.wait_for_function(
+        "() => (document.querySelector('#insights-summary') || {}).innerText?.includes('questions in the audit log')",
+        timeout=60_000)
+    assert "What is the capital of France?" in alice.inner_text("#insights-groups")
+    assert "Internet User Public Account" in alice.inner_text("#insights-top")
+    alice.wait_for_selector("#insights-plot img, #insights-plot svg, #insights-plot canvas", timeout=30_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    alice.screenshot(path=str(SCREENSHOTS / "insights.png"), full_page=True)
+    csv = alice.request.get(f"{url}/admin/insights.csv")
+    assert csv.status == 200
+    assert "What is the capital of France?" in csv.text()
