@@ -189,3 +189,27 @@ def test_concurrent_requests_get_the_same_answers_as_sequential_ones(api):
         results = list(pool.map(ask, questions * 8))
     assert [code for code, _ in results] == [200] * 32
     assert [body for _, body in results] == [reference[q] for q in questions * 8]
+
+
+def test_an_answer_is_exported_for_the_record_by_its_id_to_its_asker_only(api):
+    client, s = api
+    question = "When did the public account regulations take effect?"
+    answer = client.post("/api/ask", json={"question": question}, headers=AUTH).json()
+    assert answer["id"]
+    audit = [json.loads(line) for line in (s.audit_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert audit[-1]["id"] == answer["id"]  # the audit line names the answer an export is asked for by
+    md = client.get(f"/api/answers/{answer['id']}/export", headers=AUTH)
+    assert md.status_code == 200
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert f"## 1. {question}" in md.text
+    assert "### [1] Internet User Public Account Information Service Management Regulations, Article 18" in md.text
+    assert "- File: " in md.text  # the ingested file the article came from
+    page = client.get(f"/api/answers/{answer['id']}/export?format=html", headers=AUTH)
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.text.startswith("<!DOCTYPE html>")
+    assert "<script" not in page.text
+    other = {"Authorization": f"Bearer {OTHER}"}
+    assert client.get(f"/api/answers/{answer['id']}/export", headers=other).status_code == 404  # not theirs
+    assert client.get("/api/answers/nope/export", headers=AUTH).status_code == 404
+    assert client.get(f"/api/answers/{answer['id']}/export?format=pdf", headers=AUTH).status_code == 422
+    assert client.get(f"/api/answers/{answer['id']}/export").status_code == 401
