@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.feedback import FeedbackStore
-from service.render import answer_html, article_html
+from service.render import answer_html, article_html, escape_html
 from service.users import Users
 
 PA = "Internet User Public Account Information Service Management Regulations"
@@ -110,12 +110,35 @@ def test_page_load_shows_the_admin_parts_to_administrators_only(desk):
     from ui.session import Caller
 
     helpdesk, _ = desk
-    upload_box, feedback_box, who, table, doc_pick, chat_documents = helpdesk.on_load(Caller("root", admin=True))
+    upload_box, feedback_box, who, table, doc_pick, chat_documents, insights_tab = helpdesk.on_load(
+        Caller("root", admin=True))
     assert upload_box["visible"]
+    assert insights_tab["visible"]
     assert feedback_box["visible"]
     assert "root" in who
     assert PA in doc_pick["choices"]
     assert doc_pick["choices"] == chat_documents["choices"]
     assert {row[0] for row in table} == set(doc_pick["choices"])
-    upload_box, *_ = helpdesk.on_load(Caller("bob", admin=False))
+    upload_box, *_, insights_tab = helpdesk.on_load(Caller("bob", admin=False))
     assert not upload_box["visible"]
+    assert not insights_tab["visible"]
+
+
+def test_a_refusal_suggestion_opens_its_article_and_an_answer_copies_as_plain_text(desk):
+    from ui.chat import AskOptions
+    from ui.session import Caller
+
+    helpdesk, _ = desk
+    refusal = helpdesk.chat.service.ask("What is the capital of France?").to_json()
+    assert refusal["suggestions"]
+    html = answer_html(refusal, 0)
+    suggestion = refusal["suggestions"][0]
+    assert f'data-article="{suggestion["article_id"]}"' in html
+    viewer = helpdesk.chat.open_source(f"article:{suggestion['article_id']}", [])
+    assert f"<h3>{escape_html(suggestion['document'])}</h3>" in viewer
+    chat, answers, _ = list(helpdesk.chat.respond("When did the public account regulations take effect?", [], [],
+                                                  AskOptions("extractive", 5), Caller()))[-1]
+    copies = helpdesk.chat.copies(answers[-1])
+    assert "<" not in copies["text"]
+    assert f"[1] {PA}, Article 18" in copies["text"]
+    assert 'class="copy-answer" data-format="text"' in chat[-1]["content"]
