@@ -284,7 +284,7 @@ def test_insights_are_for_administrators_only(tmp_path):
     summary, groups, top, plot = page.report(Caller("alice", admin=True))
     assert "**3** questions" in summary
     assert groups == [[groups[0][0], 2, groups[0][2], 2, 0, 0]]  # two wordings, one group
-    assert ["📄 Kite Rules", 1] in top
+    assert ["Document: Kite Rules", 1] in top
     assert plot is not None
     assert page.report(Caller("bob", admin=False)) == ("Only an administrator can see insights.", [], [], None)
 

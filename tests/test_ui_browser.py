@@ -189,6 +189,8 @@ def test_example_click_asks_and_suggestions_open_the_article(app, browser):
     link.click()
     page.wait_for_selector("#viewer .viewer", timeout=30_000)
     assert title in page.inner_text("#viewer")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "refusal-suggestions.png"))
 
 
 def test_insights_tab_for_administrators_only(app, browser):

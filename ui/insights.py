@@ -14,7 +14,7 @@ import gradio as gr
 from service.insights import Insights, insights, per_day_plot
 from ui.session import Caller, caller_of
 
-GROUP_COLUMNS = ["Question", "Times", "Last asked", "Refused", "Partial", "Rated 👎"]
+GROUP_COLUMNS = ["Question", "Times", "Last asked", "Refused", "Partial", "Rated down"]
 TOP_COLUMNS = ["Most cited", "Citations"]
 
 
@@ -34,11 +34,11 @@ class InsightsPage:
         found = self.compute()
         groups = [[g.question, g.count, g.last, g.reasons["refused"], g.reasons["partial"], g.reasons["👎"]]
                   for g in found.groups]
-        top = [[f"📄 {name}", n] for name, n in found.top_documents]
-        top += [[f"§ {name}", n] for name, n in found.top_articles]
+        top = [[f"Document: {name}", n] for name, n in found.top_documents]
+        top += [[f"Article: {name}", n] for name, n in found.top_articles]
         flagged = sum(g.count for g in found.groups)
         summary = (f"**{found.total}** questions in the audit log; **{flagged}** refused, partially answered "
-                   f"or rated 👎, in **{len(found.groups)}** groups of similar wording.")
+                   f"or rated down, in **{len(found.groups)}** groups of similar wording.")
         return summary, groups, top, per_day_plot(found.per_day) if found.per_day else None
 
     # --- Gradio adapter --------------------------------------------------------------------------
@@ -54,9 +54,11 @@ class InsightsPage:
         gr.HTML('<a id="download-insights" href="admin/insights.csv" download="netlaw-insights.csv">'
                 'Download flagged questions (CSV)</a>')
         gr.Markdown("#### Questions the library could not answer well")
-        self.groups = gr.Dataframe(headers=GROUP_COLUMNS, interactive=False, wrap=True, elem_id="insights-groups")
+        self.groups = gr.Dataframe(headers=GROUP_COLUMNS, interactive=False, wrap=True, elem_id="insights-groups",
+                                      column_widths=["40%", "8%", "22%", "10%", "10%", "10%"])
         with gr.Row():
-            self.top = gr.Dataframe(headers=TOP_COLUMNS, interactive=False, wrap=True, elem_id="insights-top")
+            self.top = gr.Dataframe(headers=TOP_COLUMNS, interactive=False, wrap=True, elem_id="insights-top",
+                                   column_widths=["82%", "18%"])
             self.plot = gr.Plot(label="Questions per day", elem_id="insights-plot")
         outputs = [self.summary, self.groups, self.top, self.plot]
         refresh.click(self._report_event, None, outputs, api_visibility="private")
