@@ -4,6 +4,7 @@
     POST /api/ask/stream     the same as Server-Sent Events: "token" events, then one "answer" event
     GET  /api/documents      the library
     GET  /api/documents/{doc_id}/articles/{label}
+    GET  /api/answers/{id}/export?format=md|html   an answer for the record (the asking key only)
     POST /api/feedback       a rating (and comment) of an answer
     GET  /api/health         open: store, backends, counts, version
 
