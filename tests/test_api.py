@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -204,6 +205,7 @@ def test_an_answer_is_exported_for_the_record_by_its_id_to_its_asker_only(api):
     assert f"## 1. {question}" in md.text
     assert "### [1] Internet User Public Account Information Service Management Regulations, Article 18" in md.text
     assert "- File: " in md.text  # the ingested file the article came from
+    assert re.search(r"- SHA-256: [0-9a-f]{64}\n", md.text)  # its hash, from the store's manifest
     page = client.get(f"/api/answers/{answer['id']}/export?format=html", headers=AUTH)
     assert page.headers["content-type"].startswith("text/html")
     assert page.text.startswith("<!DOCTYPE html>")

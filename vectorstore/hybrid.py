@@ -97,6 +97,7 @@ class Snapshot:
 
         self.generation = generation
         self.chunks = chunks
+        self.manifest: dict = {}  # the store's manifest of this generation: source key -> {"sha256", ...}
         # multilingual window vectors, and for each window the index of its chunk
         self.xl: np.ndarray
         self.xl_owner: np.ndarray
@@ -190,9 +191,10 @@ class HybridRetriever:
         now = time.monotonic()
         with self._lock:
             if self._snapshot is None or now - self._checked > self.settings.index_refresh_s:
-                generation = self.store.pointer().active
-                if self._snapshot is None or generation != self._snapshot.generation:
-                    self._snapshot = self._load(generation)
+                pointer = self.store.pointer()
+                if self._snapshot is None or pointer.active != self._snapshot.generation:
+                    self._snapshot = self._load(pointer.active)
+                    self._snapshot.manifest = pointer.manifest
                 self._checked = now
             return self._snapshot
 
