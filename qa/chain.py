@@ -27,6 +27,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 from netlaw import settings as _settings
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
+from qa.catalogue import catalogue_answer, documents_on, topic_as_written, topic_terms
 from qa.documents import document_hits
 from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
@@ -230,6 +231,8 @@ class AnswerService:
 
     def _answer(self, state: AskState) -> Answer:
         """Read the sources; refuse, or write the answer with the backend and check its citations."""
+        if state.analysis is not None and state.analysis.kind == "library":
+            return self._catalogue(state)
         answer = self._new_answer(state)
         started = time.perf_counter()
         sources, reading = self._read(state)
@@ -240,6 +243,21 @@ class AnswerService:
         return answer
 
     # --- parts of the answer step ------------------------------------------------------------
+    def _catalogue(self, state: AskState) -> Answer:
+        """A question about the library itself ("Which documents are in the library?", "你们有哪些法规？"):
+        answered from the library's own metadata, the documents on the question's topic (ranked by the
+        retrieved articles) or all of them; no citations, a list of documents."""
+        answer = self._new_answer(state)
+        documents = self.retriever.documents()
+        topic = topic_terms(state.analysis.focus if state.analysis else [])
+        on_topic = documents_on(topic, [h.document for h in state.hits],
+                                {h.document: h.text for h in reversed(state.hits)}, documents) if topic else None
+        answer.answer = catalogue_answer(documents, on_topic, topic_as_written(state.question, topic),
+                                         state.language)
+        answer.support = "direct"
+        state.emit(answer.answer)
+        return answer
+
     @staticmethod
     def _new_answer(state: AskState) -> Answer:
         return Answer(

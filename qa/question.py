@@ -25,7 +25,7 @@ from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
 
 KINDS = ("date", "duration", "number", "place", "body", "docnum", "list", "definition", "yesno", "article",
-         "summary", "comparison", "other")
+         "summary", "comparison", "library", "other")
 
 # Words that say what kind of answer is wanted, not what it is about: left out of the focus.
 _QUESTION_WORDS = frozenset(tokenize(
@@ -104,6 +104,21 @@ _ZH = [
     ("yesno", re.compile(r"(是否|吗[？?]?\s*$|能不能|可不可以|有没有|是不是|可否|能否)")),
 ]
 
+# A question about the library itself, not about what its documents say: narrow on purpose (it must
+# name the library or ask the helpdesk what it has), so that "Which documents must be kept?" is not one.
+_LIBRARY_EN = re.compile(
+    r"\b(which|what) (kinds? of |types? of )?(documents?|regulations?|laws?|rules|texts?|files?|sources|materials?"
+    r"|policies)\b[^?]{0,60}?\b(do you (have|hold|cover|know)\b(?! to)|can (i|you) ask about"
+    r"|(are|is) (there )?(available )?in (the|your|this) (library|database|collection|corpus|knowledge base)"
+    r"|does (the|your|this) (library|database|collection|corpus|knowledge base) (hold|have|contain|cover|include))"
+    r"|\bwhat(?:'s| is) in (the|your|this) (library|database|collection|corpus|knowledge base)\b"
+    r"|\bwhat does (the|your|this) (library|database|collection|corpus|knowledge base) (hold|contain|cover|include)"
+    r"|\b(list|show)( me)? (all )?(the )?(documents|regulations|files) (in|of) (the|your|this) (library|database"
+    r"|collection|corpus)", re.I)
+_LIBRARY_ZH = re.compile(
+    r"(你们|资料库|知识库|数据库|库里|库中|系统)(里|中)?.{0,12}?(有|收录了?|包含|包括)(哪些|什么|多少)"
+    r"(?:(?:关于|有关)[^？?]{1,20}?的?)?(文件|法规|文档|资料|法律|规定|政策)|^(请)?(列出|列举)?(都)?(有|收录了?)(哪些|什么)(文件|法规|文档|资料)")
+
 _ARTICLE_ASK = re.compile(r"\b(say|says|state|states|provide|provides|stipulate|stipulates|contain|contains|text"
                           r"|content|cover|covers|about|require|requires)\b|规定了什么|内容|说了什么|讲了什么"
                           r"|是什么", re.I)
@@ -155,15 +170,18 @@ KIND_WORDS = {
            "docnum": "a document number", "list": "a list (keep every item)", "definition": "a definition",
            "yesno": "yes or no, with the provision that says so", "article": "what the article says",
            "summary": "a summary of the document", "comparison": "a comparison of the documents",
+           "library": "the documents the library holds",
            "other": "the answer"},
     "zh": {"date": "日期或时间", "duration": "期限（多长时间）", "number": "数字", "money": "金额",
            "place": "地点", "body": "机构、部门或人员", "docnum": "文号", "list": "清单（列出全部各项）",
            "definition": "定义", "yesno": "是或否，以及相应规定", "article": "该条的内容",
-           "summary": "文件概要", "comparison": "文件之间的比较", "other": "答案"},
+           "summary": "文件概要", "comparison": "文件之间的比较", "library": "资料库收录的文件", "other": "答案"},
 }
 
 
 def _kind(text: str, zh: bool) -> str:
+    if (_LIBRARY_ZH if zh else _LIBRARY_EN).search(text):
+        return "library"
     if article_labels_in(text) and _ARTICLE_ASK.search(text) and not re.search(
             r"\b(how long|when|who|where|how many|how much)\b|多久|何时|谁|哪里|多少", text, re.I):
         return "article"
@@ -214,7 +232,7 @@ def analyse(question: str) -> Question:
                  labels=article_labels_in(text))
     if kind == "comparison":
         q.sides = _sides(text, zh)
-    if kind not in ("comparison", "summary", "article"):
+    if kind not in ("comparison", "summary", "article", "library"):
         pieces = [p for p in _PART_SPLIT.split(text) if p and len(p) > 3 and not _is_connector(p)]
         if len(pieces) >= 2:
             parts = [Question(text=p.strip(), language=q.language, kind=_kind(p, zh), focus=focus_terms(p),

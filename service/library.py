@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-LIBRARY_COLUMNS = ["Title", "Type", "Date", "Language", "Articles", "Source"]
+from qa.catalogue import HOW_TO_ASK, LANGUAGE_NAMES, by_type, catalogue_markdown, count_words, is_excerpt
+
+# The internal file name (``source``) is not a column: it is shown with the article (details line).
+LIBRARY_COLUMNS = ["Title", "Type", "Date", "Language", "Articles"]
+OVERVIEW = {
+    "en": {"heading": "### What the library holds", "empty": "The library is empty: an administrator can add "
+                                                               "documents in the Library tab.",
+           "languages": "{n} in English, {m} in Chinese", "count": "The library holds {n}"},
+    "zh": {"heading": "### 资料库收录的文件", "empty": "资料库暂无文件：管理员可以在“Library”标签页中添加文件。",
+           "languages": "英文{n}份，中文{m}份", "count": "资料库收录{n}"},
+}
 
 
 class Library:
@@ -22,9 +32,23 @@ class Library:
         return sorted({d["title"] for d in self.documents()})
 
     def rows(self) -> list[list]:
-        """The library table (``LIBRARY_COLUMNS``), by source then title."""
-        return [[d["title"], d["doc_type"], d["issued"] or d["effective"] or "", d["language"], d["articles"],
-                 d["source"]] for d in sorted(self.documents(), key=lambda d: (d["source"], d["title"]))]
+        """The library table (``LIBRARY_COLUMNS``), by type then title; "excerpt" beside the article
+        count of a document that holds only some of its articles."""
+        return [[d["title"], d["doc_type"], d["issued"] or d["effective"] or "",
+                 LANGUAGE_NAMES["en"].get(d["language"], d["language"]),
+                 f"{d['articles']} (excerpt)" if is_excerpt(d) else str(d["articles"])]
+                for _, docs in by_type(self.documents()) for d in docs]
+
+    def overview_markdown(self, language: str = "en") -> str:
+        """The landing page's account of the library: how many documents in which languages, the
+        documents by type (date, language, article count, excerpt), and how to ask."""
+        return overview_markdown(self.documents(), language)
+
+    def overview(self, language: str = "en") -> tuple[str, str]:
+        """The landing page's two parts: the summary line (count, languages, how to ask) and the
+        documents by type."""
+        documents = self.documents()
+        return overview_summary(documents, language), catalogue_markdown(documents, language)
 
     def articles_of(self, title: str) -> list[tuple[str, str]]:
         """(label, article id) of each article of the document titled ``title``, in document order."""
@@ -54,3 +78,23 @@ class Library:
                                                                           ("effective", "effective"))
                           if article.get(key))
         return {"date": date, "source": source, "sha256": entry.get("sha256", "") if isinstance(entry, dict) else ""}
+
+
+
+def overview_summary(documents: list[dict], language: str = "en") -> str:
+    """One paragraph: how many documents in which languages, and how to ask."""
+    words = OVERVIEW[language]
+    if not documents:
+        return words["empty"]
+    english = sum(1 for d in documents if d.get("language") == "en")
+    count = words["count"].format(n=count_words(len(documents), language))
+    languages = words["languages"].format(n=english, m=len(documents) - english)
+    if language == "en":
+        return f"{count} ({languages}). {HOW_TO_ASK[language]}"
+    return f"{count}（{languages}）。{HOW_TO_ASK[language]}"
+
+
+def overview_markdown(documents: list[dict], language: str = "en") -> str:
+    """``Library.overview_markdown`` over ``documents`` (the retriever's document dicts)."""
+    heading, summary = OVERVIEW[language]["heading"], overview_summary(documents, language)
+    return f"{heading}\n\n{summary}\n\n{catalogue_markdown(documents, language)}".rstrip()

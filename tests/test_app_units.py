@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from netlaw import settings as _settings
 from service.feedback import FeedbackStore
@@ -209,13 +214,18 @@ def test_library_and_admin_handlers(tmp_path):
     from ui.session import Caller
 
     desk, _ = helpdesk(tmp_path)
-    assert desk.library.table() == [["Kite Rules", "regulation", "2020-01-01", "en", 1, "kites.txt"]]
+    assert desk.library.table() == [["Kite Rules", "regulation", "2020-01-01", "English", "1"]]
     assert "Kites shall be registered" in desk.library.show_article("a1")
     assert desk.library.show_article("gone") == ""
     assert desk.library.show_article(None) == ""
     admin_box, feedback_box, who, table, *_ = desk.on_load(Caller("bob", admin=False))
     assert admin_box == {"__type__": "update", "visible": False}
     assert "bob" in who
+    summary, catalogue = desk.overview()
+    assert "The library holds 1 document (1 in English, 0 in Chinese)" in summary
+    assert "Which documents are in the library?" in summary
+    assert "**Regulations** (1)" in catalogue
+    assert "**Kite Rules** — issued 2020-01-01 · English · 1 article" in catalogue
     status, *_ = desk.admin.upload(["x.txt"], False, Caller("bob", admin=False))
     assert status == "Only an administrator can add documents."
     status, *_ = desk.admin.upload([], False, Caller("alice", admin=True))
@@ -313,3 +323,72 @@ def test_answers_are_archived_privately_and_exported_with_provenance(tmp_path):
     for n in range(3):
         archive.add({"id": f"x{n}", "answer": "a"}, "alice")
     assert archive.get(answer_id, "alice") is None  # only the newest ``keep`` answers stay
+
+
+def test_library_rows_and_overview_say_excerpt_and_hide_file_names():
+    """Before: the table had a Source column of internal file names and no word of excerpts; the
+    landing page said nothing of the library."""
+    from service.library import LIBRARY_COLUMNS, Library, overview_markdown
+
+    docs = [{"doc_id": "d1", "title": "Outline (2020-2025) [Excerpts]", "alt_title": None, "doc_type": "plan",
+             "language": "en", "issued": None, "effective": None, "source": "002_3de.txt", "articles": 9},
+            {"doc_id": "d2", "title": "纲要（节选）", "alt_title": None, "doc_type": "plan", "language": "zh",
+             "issued": "2020-12-07", "effective": None, "source": "002_3de.txt", "articles": 9},
+            {"doc_id": "d3", "title": "Kite Rules", "alt_title": None, "doc_type": "regulation", "language": "en",
+             "issued": None, "effective": "2020-01-01", "source": "kites.txt", "articles": 1}]
+    library = Library(SimpleNamespace(documents=lambda: [dict(d) for d in docs]))
+    assert "Source" not in LIBRARY_COLUMNS
+    assert library.rows() == [["Kite Rules", "regulation", "2020-01-01", "English", "1"],
+                              ["Outline (2020-2025) [Excerpts]", "plan", "", "English", "9 (excerpt)"],
+                              ["纲要（节选）", "plan", "2020-12-07", "Chinese", "9 (excerpt)"]]
+    assert not any(".txt" in str(cell) for row in library.rows() for cell in row)
+    text = library.overview_markdown()
+    assert text.index("**Regulations** (1)") < text.index("**Plans and outlines** (2)")
+    assert "- **Outline (2020-2025) [Excerpts]** — English · 9 articles · excerpt" in text
+    assert "- **Kite Rules** — in force 2020-01-01 · English · 1 article" in text
+    assert "3 documents (2 in English, 1 in Chinese)" in text
+    assert ".txt" not in text
+    zh = library.overview_markdown("zh")
+    assert "资料库收录3份文件（英文2份，中文1份）" in zh
+    assert "9条 · 节选" in zh
+    assert "**规划与纲要** (2)" in zh
+    assert "资料库暂无文件" in overview_markdown([], "zh")
+
+
+@pytest.mark.parametrize("question", ["Which documents are in the library?", "What regulations do you have on minors?",
+                                      "What's in the library?", "What does the library cover?", "有哪些文件？",
+                                      "你们有哪些法规？", "资料库里有哪些关于未成年人的法规？"])
+def test_questions_about_the_library_are_their_own_kind(question):
+    from qa.question import analyse
+
+    assert analyse(question).kind == "library"
+
+
+@pytest.mark.parametrize("question", ["Which documents must be kept?", "What documents do you have to submit?",
+                                      "网络安全法有哪些规定？", "What regulations apply to minors?",
+                                      "Which regulations does the Cybersecurity Law name?"])
+def test_ordinary_questions_are_not_about_the_library(question):
+    from qa.question import analyse
+
+    assert analyse(question).kind != "library"
+
+
+def test_no_gold_question_is_read_as_a_question_about_the_library():
+    from qa.question import analyse
+
+    questions = [json.loads(line)["question"] for path in sorted(Path("evals/gold").glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(questions) > 100
+    assert [q for q in questions if analyse(q).kind == "library"] == []
+
+
+def test_topic_of_a_question_about_the_library():
+    from qa.catalogue import topic_as_written, topic_terms
+    from qa.question import analyse
+
+    assert topic_terms(analyse("Which documents are in the library?").focus) == []
+    assert topic_terms(analyse("你们有哪些法规？").focus) == []
+    question = "What regulations do you have on minors?"
+    assert topic_as_written(question, topic_terms(analyse(question).focus)) == "minors"
+    question = "资料库里有哪些关于未成年人的法规？"
+    assert topic_as_written(question, topic_terms(analyse(question).focus)) == "未成年人"

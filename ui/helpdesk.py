@@ -45,6 +45,11 @@ class Helpdesk:
         return (update(visible=caller.admin), update(visible=caller.admin), caller.label, self.library.table(),
                 update(choices=titles), update(choices=titles), update(visible=caller.admin))
 
+    def overview(self) -> tuple[str, str]:
+        """The landing page's account of the library (re-read on every load): the summary line
+        above the chat and the documents by type below it."""
+        return self.library.library.overview()
+
     def _load_event(self, request: gr.Request) -> tuple:
         return self.on_load(caller_of(request, self.users))
 
@@ -54,7 +59,10 @@ class Helpdesk:
                 gr.Markdown("## Netlaw Helpdesk — Chinese internet law, answered with article citations")
                 whoami = gr.Markdown(elem_id="whoami")
             with gr.Tab("Chat"):
+                summary = gr.Markdown(elem_id="library-summary")
                 self.chat.build()
+                with gr.Accordion("What the library holds", open=True, elem_id="library-overview"):
+                    catalogue = gr.Markdown()
             with gr.Tab("Library"):
                 self.library.build()
                 self.admin.build()
@@ -65,6 +73,7 @@ class Helpdesk:
                                                self.library.table_view, self.library.doc_pick, self.chat.documents,
                                                insights_tab],
                       api_name="on_load")
+            demo.load(self.overview, None, [summary, catalogue], api_name="library_overview")
         demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.queue_size)
         return demo
 

@@ -1,0 +1,66 @@
+"""Questions about the library itself, answered from its metadata (issue 14, point 1), and the
+library's table and landing-page overview, on the fake-embedded bundled corpus."""
+
+from __future__ import annotations
+
+PA = "Internet User Public Account Information Service Management Regulations"
+PA_ZH = "互联网用户公众账号信息服务管理规定"
+OUTLINE = "Implementation Outline for the Construction of a Rule of Law Society (2020-2025) [Excerpts]"
+
+
+def test_which_documents_are_in_the_library_is_answered_not_refused(unit_service):
+    """Before: "Which documents are in the library?" was refused (no article states it)."""
+    answer = unit_service.ask("Which documents are in the library?")
+    titles = [d["title"] for d in unit_service.retriever.documents()]
+    assert not answer.refused
+    assert answer.kind == "library"
+    assert answer.support == "direct"
+    assert answer.answer.startswith(f"The library holds {len(titles)} documents:")
+    assert all(f"**{title}**" in answer.answer for title in titles)
+    assert "**Regulations**" in answer.answer
+    assert f"**{OUTLINE}** — English · 9 articles · excerpt" in answer.answer
+    assert ".txt" not in answer.answer
+
+
+def test_a_question_about_the_library_on_a_topic_lists_the_documents_on_it(unit_service):
+    answer = unit_service.ask("What regulations do you have on public accounts?")
+    assert not answer.refused
+    assert answer.kind == "library"
+    assert answer.answer.startswith("The library holds ")
+    assert "on “public accounts”:" in answer.answer
+    assert f"**{PA}**" in answer.answer
+    assert "Speech at the Forum on Literature and Art" not in answer.answer
+
+
+def test_a_chinese_question_about_the_library_is_answered_in_chinese(unit_service):
+    answer = unit_service.ask("你们有哪些法规？")
+    assert not answer.refused
+    assert answer.kind == "library"
+    assert answer.answer.startswith("资料库收录")
+    assert "**法规与规章**" in answer.answer
+    assert f"**{PA_ZH}** — 施行 2017-10-08 · 中文 · 18条" in answer.answer
+
+
+def test_a_topic_the_library_does_not_hold_says_so_and_lists_what_it_holds(unit_service):
+    answer = unit_service.ask("What regulations do you have on kite flying?")
+    assert not answer.refused
+    assert answer.answer.startswith("No document in the library is about “kite flying”.")
+    assert f"**{PA}**" in answer.answer
+
+
+def test_the_landing_page_and_the_table_show_what_the_library_holds(unit_retriever):
+    """Before: the landing page listed no documents; the table showed internal file names and no
+    word of excerpts."""
+    from service.library import LIBRARY_COLUMNS, Library
+
+    library = Library(unit_retriever)
+    summary, catalogue = library.overview()
+    assert summary.startswith(f"The library holds {len(library.documents())} documents (")
+    assert "Which documents are in the library?" in summary
+    assert f"- **{OUTLINE}** — English · 9 articles · excerpt" in catalogue
+    assert f"- **{PA}** — in force 2017-10-08 · English · 18 articles" in catalogue
+    rows = {row[0]: row for row in library.rows()}
+    assert len(LIBRARY_COLUMNS) == len(rows[PA])
+    assert rows[OUTLINE][1:] == ["plan", "", "English", "9 (excerpt)"]
+    assert rows[PA_ZH][1:] == ["regulation", "2017-10-08", "Chinese", "18"]
+    assert not any(".txt" in str(cell) for row in rows.values() for cell in row)
