@@ -103,41 +103,40 @@ def catalogue_markdown(documents: Sequence[Document], language: str) -> str:
     return "\n\n".join(sections)
 
 
-def topic_terms(focus: Iterable[str]) -> list[str]:
-    """The topic a question about the library names ("… regulations do you have on minors?"): its
-    focus terms less the words that only ask about the library."""
-    return [t for t in focus if t not in _CATALOGUE_WORDS]
-
-
+_TOPIC_FILLER = frozenset("the a an of and or 的 和 与 方面 相关".split())
 _TOPIC_AFTER = re.compile(r"(?:\b(?:on|about|concerning|regarding|relating to|related to)\b|关于|有关)\s*(.+)$", re.I)
 
 
-def topic_as_written(question: str, topic: Sequence[str]) -> str:
-    """The topic in the question's own words ("minors" in "… do you have on minors?"), else its terms."""
-    if not topic:
-        return ""
+def library_topic(question: str, focus: Iterable[str]) -> tuple[str, list[str]]:
+    """The topic a question about the library names, as written and as index terms: what follows
+    "on"/"about"/"关于" ("… do you have on the rule of law?" → "the rule of law"), else the
+    question's focus terms less the words that only ask about the library; ("", []) for none."""
     m = _TOPIC_AFTER.search(question)
     written = m.group(1).strip(" ?？。.!！") if m else ""
     written = re.sub(r"的?(法规|文件|文档|资料|规定|法律|政策)$", "", written).strip()
-    return written or " ".join(topic)
+    terms = [t for t in dict.fromkeys(tokenize(written)) if t not in _TOPIC_FILLER] if written else []
+    if not terms:
+        terms = [t for t in focus if t not in _CATALOGUE_WORDS]
+        written = " ".join(terms)
+    return written, terms
 
 
 def documents_on(topic: Sequence[str], ranked_titles: Sequence[str], hit_texts: Mapping[str, str],
                  documents: Sequence[Document]) -> list[Document]:
     """The documents about ``topic``: those of the retrieved articles (in the retriever's order) whose
-    title or retrieved text has a topic term, then any other whose title has one."""
+    title or retrieved text has every topic term, then any other whose title has them all."""
     wanted = set(topic)
     by_title = {str(d["title"]): d for d in documents}
     found = [by_title[t] for t in dict.fromkeys(ranked_titles)
-             if t in by_title and wanted & set(tokenize(f"{t} {hit_texts.get(t, '')}"))]
-    found += [d for d in documents if d not in found and wanted & set(tokenize(str(d["title"])))]
+             if t in by_title and wanted <= set(tokenize(f"{t} {hit_texts.get(t, '')}"))]
+    found += [d for d in documents if d not in found and wanted <= set(tokenize(str(d["title"])))]
     return found
 
 
 CATALOGUE_ANSWER = {
     "en": {"all": "The library holds {n}:", "topic": "The library holds {n} on “{topic}”:",
            "none": "No document in the library is about “{topic}”. The library holds {n}:"},
-    "zh": {"all": "资料库收录{n}：", "topic": "资料库中与“{topic}”有关的文件：{n}",
+    "zh": {"all": "资料库收录{n}：", "topic": "资料库中与“{topic}”有关的{n}：",
            "none": "资料库中没有关于“{topic}”的文件。资料库收录{n}："},
 }
 

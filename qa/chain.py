@@ -27,7 +27,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 from netlaw import settings as _settings
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
-from qa.catalogue import catalogue_answer, documents_on, topic_as_written, topic_terms
+from qa.catalogue import catalogue_answer, documents_on, library_topic
 from qa.documents import document_hits
 from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
@@ -249,11 +249,10 @@ class AnswerService:
         retrieved articles) or all of them; no citations, a list of documents."""
         answer = self._new_answer(state)
         documents = self.retriever.documents()
-        topic = topic_terms(state.analysis.focus if state.analysis else [])
+        written, topic = library_topic(state.question, state.analysis.focus if state.analysis else [])
         on_topic = documents_on(topic, [h.document for h in state.hits],
                                 {h.document: h.text for h in reversed(state.hits)}, documents) if topic else None
-        answer.answer = catalogue_answer(documents, on_topic, topic_as_written(state.question, topic),
-                                         state.language)
+        answer.answer = catalogue_answer(documents, on_topic, written, state.language)
         answer.support = "direct"
         state.emit(answer.answer)
         return answer

@@ -64,3 +64,12 @@ def test_the_landing_page_and_the_table_show_what_the_library_holds(unit_retriev
     assert rows[OUTLINE][1:] == ["plan", "", "English", "9 (excerpt)"]
     assert rows[PA_ZH][1:] == ["regulation", "2017-10-08", "Chinese", "18"]
     assert not any(".txt" in str(cell) for row in rows.values() for cell in row)
+
+
+def test_a_topic_made_of_library_words_is_still_a_topic(unit_service):
+    """"the rule of law": "rule" and "law" are also words that ask about the library."""
+    answer = unit_service.ask("What documents do you have on the rule of law?")
+    assert "on “the rule of law”:" in answer.answer
+    assert f"**{OUTLINE}**" in answer.answer
+    assert "The Construction of China's Internet Rule of Law in the New Era" in answer.answer
+    assert f"**{PA}**" not in answer.answer
