@@ -80,6 +80,8 @@ class AskRequest(BaseModel):
 
 
 class FeedbackIn(BaseModel):
+    id: Text | None = Field(default=None, max_length=64,
+                            description="the answer's id: rating it again with the same key updates the record")
     question: Text = Field(max_length=20_000)
     answer: Text = Field(max_length=50_000)
     citations: list[dict] = Field(default_factory=list, max_length=50)

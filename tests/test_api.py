@@ -112,6 +112,12 @@ def test_documents_articles_and_feedback(api):
     row = sqlite3.connect(s.feedback_db).execute("SELECT user, rating, comment FROM feedback WHERE id = ?",
                                                  (r.json()["id"],)).fetchone()
     assert row == ("key:tester", 1, "good")
+    rated = {"id": "answer-7", "question": "q", "answer": "a", "rating": -1}
+    first = client.post("/api/feedback", json=rated, headers=AUTH).json()["id"]
+    again = client.post("/api/feedback", json={**rated, "rating": 1}, headers=AUTH).json()["id"]
+    assert again == first  # one record per answer and key: rating again updates it
+    rows = sqlite3.connect(s.feedback_db).execute("SELECT rating FROM feedback WHERE answer_id = 'answer-7'").fetchall()
+    assert rows == [(1,)]
     bad_rating = {"question": "q", "answer": "a", "rating": 5}
     assert client.post("/api/feedback", json=bad_rating, headers=AUTH).status_code == 422
 
