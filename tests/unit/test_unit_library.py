@@ -3,17 +3,25 @@ library's table and landing-page overview, on the fake-embedded bundled corpus."
 
 from __future__ import annotations
 
+import pytest
+
 PA = "Internet User Public Account Information Service Management Regulations"
 PA_ZH = "互联网用户公众账号信息服务管理规定"
 OUTLINE = "Implementation Outline for the Construction of a Rule of Law Society (2020-2025) [Excerpts]"
 
 
-def test_which_documents_are_in_the_library_is_answered_not_refused(unit_service):
-    """Before: "Which documents are in the library?" was refused (no article states it)."""
-    answer = unit_service.ask("Which documents are in the library?")
-    titles = [d["title"] for d in unit_service.retriever.documents()]
+def library_answer(service, question: str):
+    """Ask; the answer must be a library answer, not a refusal."""
+    answer = service.ask(question)
     assert not answer.refused
     assert answer.kind == "library"
+    return answer
+
+
+def test_which_documents_are_in_the_library_is_answered_not_refused(unit_service):
+    """Before: "Which documents are in the library?" was refused (no article states it)."""
+    answer = library_answer(unit_service, "Which documents are in the library?")
+    titles = [d["title"] for d in unit_service.retriever.documents()]
     assert answer.support == "direct"
     assert answer.answer.startswith(f"The library holds {len(titles)} documents:")
     assert all(f"**{title}**" in answer.answer for title in titles)
@@ -22,28 +30,22 @@ def test_which_documents_are_in_the_library_is_answered_not_refused(unit_service
     assert ".txt" not in answer.answer
 
 
-def test_a_question_about_the_library_on_a_topic_lists_the_documents_on_it(unit_service):
-    answer = unit_service.ask("What regulations do you have on public accounts?")
-    assert not answer.refused
-    assert answer.kind == "library"
-    assert answer.answer.startswith("The library holds ")
-    assert "on “public accounts”:" in answer.answer
-    assert f"**{PA}**" in answer.answer
-    assert "Speech at the Forum on Literature and Art" not in answer.answer
-
-
-def test_a_chinese_question_about_the_library_is_answered_in_chinese(unit_service):
-    answer = unit_service.ask("你们有哪些法规？")
-    assert not answer.refused
-    assert answer.kind == "library"
-    assert answer.answer.startswith("资料库收录")
-    assert "**法规与规章**" in answer.answer
-    assert f"**{PA_ZH}** — 施行 2017-10-08 · 中文 · 18条" in answer.answer
+@pytest.mark.parametrize(("question", "opening", "present", "absent"), [
+    ("What regulations do you have on public accounts?", "The library holds ",
+     ["on “public accounts”:", f"**{PA}**"], ["Speech at the Forum on Literature and Art"]),
+    ("你们有哪些法规？", "资料库收录", ["**法规与规章**", f"**{PA_ZH}** — 施行 2017-10-08 · 中文 · 18条"], []),
+])
+def test_a_question_about_the_library_lists_its_documents_in_the_askers_language(
+        unit_service, question, opening, present, absent):
+    """On a topic, only the documents on it; a Chinese question gets a Chinese list."""
+    text = library_answer(unit_service, question).answer
+    assert text.startswith(opening)
+    assert [p for p in present if p not in text] == []
+    assert [a for a in absent if a in text] == []
 
 
 def test_a_topic_the_library_does_not_hold_says_so_and_lists_what_it_holds(unit_service):
-    answer = unit_service.ask("What regulations do you have on kite flying?")
-    assert not answer.refused
+    answer = library_answer(unit_service, "What regulations do you have on kite flying?")
     assert answer.answer.startswith("No document in the library is about “kite flying”.")
     assert f"**{PA}**" in answer.answer
 
