@@ -22,9 +22,13 @@ def cited_and_retrieved(answer: Answer) -> bool:
 
 
 def test_the_tier_runs_without_torch(unit_service, fake_embedder):
+    """Asking does not import torch. (Run alone, the tier's conftest also asserts it for the whole
+    session; in the full suite other tests load torch first, so only the ask is checked.)"""
+    loaded_before = "torch" in sys.modules
     unit_service.ask("When did the public account regulations take effect?")
-    assert "torch" not in sys.modules
     assert fake_embedder.calls > 0  # the fake embedded the corpus and the question
+    if not loaded_before:
+        assert "torch" not in sys.modules
 
 
 def test_a_fact_is_answered_with_its_article(unit_service):
