@@ -26,7 +26,6 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -38,7 +37,7 @@ from netlaw import __version__ as VERSION
 from netlaw.settings import BackendName
 from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
-from service.export import AnswerArchive, export_response_body, new_answer_id
+from service.export import AnswerArchive, answer_archive_for, export_response_body, new_answer_id
 from service.health import health
 from service.library import Library
 from service.limits import BodyLimit, RateLimiter
@@ -47,7 +46,6 @@ from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
 ANSWER_EXCLUDE = {"focus"}  # answer fields the API does not send
-ANSWER_ARCHIVE = "answers.sqlite"  # beside the feedback store (the UI keeps its answers in the same file)
 
 
 # --- request models ------------------------------------------------------------------------
@@ -129,7 +127,7 @@ class Api:
     def __post_init__(self) -> None:
         self.keys = parse_keys(self.settings.api_keys)
         self.limiter = RateLimiter(self.settings.api_rate_per_minute)
-        self.archive = AnswerArchive(Path(self.settings.feedback_db).parent / ANSWER_ARCHIVE)
+        self.archive = answer_archive_for(self.settings)
 
     def record(self, answer: dict, who: str, channel: str, latency_s: float) -> None:
         """An answer given: its audit line, and the full answer kept for exports by its asker."""

@@ -44,8 +44,9 @@ def cited_articles(answer: dict, describe: Describe | None = None) -> list[Cited
     return out
 
 
-def _source_line(a: CitedArticle) -> str:
-    return f"[{a.marker}] {a.document}, {a.article}" + (f" ({a.date})" if a.date else "")
+def _source(a: CitedArticle) -> str:
+    """"Document, Article N (date)": a source as the copied text lists it."""
+    return f"{a.document}, {a.article}" + (f" ({a.date})" if a.date else "")
 
 
 def plain_text(answer: dict, describe: Describe | None = None) -> str:
@@ -53,7 +54,8 @@ def plain_text(answer: dict, describe: Describe | None = None) -> str:
     lines = [unbold(answer.get("answer", "")).strip()]
     sources = cited_articles(answer, describe)
     if sources:
-        lines += ["", "Sources:" if answer.get("language") != "zh" else "来源：", *map(_source_line, sources)]
+        heading = "来源：" if answer.get("language") == "zh" else "Sources:"
+        lines += ["", heading, *(f"[{a.marker}] {_source(a)}" for a in sources)]
     return "\n".join(lines)
 
 
@@ -62,7 +64,7 @@ def markdown(answer: dict, describe: Describe | None = None) -> str:
     lines = [answer.get("answer", "").strip()]
     sources = cited_articles(answer, describe)
     if sources:
-        lines += ["", "**Sources**", *(f"{a.marker}. {_source_line(a)[len(f'[{a.marker}] '):]}" for a in sources)]
+        lines += ["", "**Sources**", *(f"{a.marker}. {_source(a)}" for a in sources)]
     return "\n".join(lines)
 
 
@@ -153,6 +155,14 @@ class AnswerArchive:
         if row is None or not (admin or row[0] == owner):
             return None
         return json.loads(row[1])
+
+
+ANSWER_ARCHIVE = "answers.sqlite"  # beside the feedback store; the UI and the API share it
+
+
+def answer_archive_for(settings) -> AnswerArchive:
+    """The archive of an installation: ``answers.sqlite`` beside its feedback database."""
+    return AnswerArchive(Path(settings.feedback_db).parent / ANSWER_ARCHIVE)
 
 
 def export_response_body(answers: Sequence[dict], fmt: str, describe: Describe | None) -> tuple[str, str, str]:

@@ -69,15 +69,12 @@ class Library:
 
     def describe(self, citation: dict) -> dict:
         """What an export shows of a cited article beyond the citation: the document's date, the
-        ingested file and its SHA-256 (from the store's manifest, when the snapshot carries one)."""
+        ingested file and its SHA-256 (from the manifest of the snapshot's store generation)."""
         article = self.article(citation.get("article_id", "")) or {}
         source = article.get("source") or ""
-        manifest = getattr(self.retriever.snapshot(), "manifest", None) or {}
-        entry = manifest.get(source) or {}
-        date = " / ".join(f"{label} {article[key]}" for key, label in (("issued", "issued"),
-                                                                          ("effective", "effective"))
-                          if article.get(key))
-        return {"date": date, "source": source, "sha256": entry.get("sha256", "") if isinstance(entry, dict) else ""}
+        entry = self.retriever.snapshot().manifest.get(source) or {}
+        date = " / ".join(f"{key} {article[key]}" for key in ("issued", "effective") if article.get(key))
+        return {"date": date, "source": source, "sha256": entry.get("sha256", "")}
 
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from service.export import AnswerArchive
+from service.export import AnswerArchive, answer_archive_for
 from service.library import Library
 from service.users import Users
 from ui.admin import AdminPage, add_admin_routes, add_export_route
@@ -19,7 +19,6 @@ from ui.library import LibraryPage
 from ui.session import Caller, caller_of, update
 
 STATIC = Path(__file__).parent / "static"
-ANSWER_ARCHIVE = "answers.sqlite"  # beside the feedback store: the full answers by id, for exports
 
 
 def static_text(name: str) -> str:
@@ -32,7 +31,7 @@ class Helpdesk:
     def __init__(self, service: Any, settings: Any, users: Users, feedback: Any, audit: Any,
                  archive: AnswerArchive | None = None):
         self.settings, self.users = settings, users
-        self.archive = archive or AnswerArchive(Path(settings.feedback_db).parent / ANSWER_ARCHIVE)
+        self.archive = archive or answer_archive_for(settings)
         self.chat = ChatPage(service, settings, users, feedback, audit, self.archive)
         self.library = LibraryPage(Library(service.retriever))
         self.admin = AdminPage(service, settings, users, self.library)

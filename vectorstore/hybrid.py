@@ -91,13 +91,14 @@ class Snapshot:
     """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
 
     def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]],
-                 xl: tuple[np.ndarray, np.ndarray] | None = None, keyword: KeywordIndex | None = None):
+                 xl: tuple[np.ndarray, np.ndarray] | None = None, keyword: KeywordIndex | None = None,
+                 manifest: dict | None = None):
         """``keyword``: the BM25 index of ``tokenised`` when already built or loaded (else built here)."""
         from vectorstore.spelling import SpellingCorrector
 
         self.generation = generation
         self.chunks = chunks
-        self.manifest: dict = {}  # the store's manifest of this generation: source key -> {"sha256", ...}
+        self.manifest = manifest or {}  # the store's manifest of this generation: source key -> {"sha256", ...}
         # multilingual window vectors, and for each window the index of its chunk
         self.xl: np.ndarray
         self.xl_owner: np.ndarray
@@ -193,8 +194,7 @@ class HybridRetriever:
             if self._snapshot is None or now - self._checked > self.settings.index_refresh_s:
                 pointer = self.store.pointer()
                 if self._snapshot is None or pointer.active != self._snapshot.generation:
-                    self._snapshot = self._load(pointer.active)
-                    self._snapshot.manifest = pointer.manifest
+                    self._snapshot = self._load(pointer.active, pointer.manifest)
                 self._checked = now
             return self._snapshot
 
@@ -204,7 +204,7 @@ class HybridRetriever:
             self._checked = float("-inf")
         return self.snapshot()
 
-    def _load(self, generation: str | None) -> Snapshot:
+    def _load(self, generation: str | None, manifest: dict) -> Snapshot:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
@@ -212,7 +212,7 @@ class HybridRetriever:
         cache_dir = self.settings.cache_dir
         tokenised = TokenCache(cache_dir / f"keyword-tokens-{TOKENS_VERSION}.pkl").tokenise(texts, cache_dir)
         keyword = load_or_build(cache_dir / "keyword-index", generation, texts, tokenised)
-        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks), keyword)
+        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks), keyword, manifest)
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload
 
