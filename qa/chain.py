@@ -205,6 +205,9 @@ class AnswerService:
             asked = analyse(state.question)
             if asked.kind != "other":
                 q.kind, q.money, q.sides = asked.kind, asked.money, asked.sides or q.sides
+            own = set(asked.focus)
+            if own & set(q.focus):
+                q.carried, q.asked = set(q.focus) - own, state.question
         state.analysis = q
         return state
 

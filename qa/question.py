@@ -152,6 +152,10 @@ class Question:
     sides: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # article labels the question names
+    # a follow-up's focus terms carried from the conversation's subject, not its own words ("And about
+    # online rumours?" → the Opinions' title words): they say which document, the own words which sentence
+    carried: set[str] = field(default_factory=set)
+    asked: str = ""  # a follow-up as the user wrote it (``text`` is its standalone form)
 
     @property
     def wants_span(self) -> bool:

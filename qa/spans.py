@@ -50,6 +50,8 @@ DOCNUM = [
                r"\s*[\(（〔\[]?\s*\d{4}\s*[\)）〕\]]?\s*(?:No\.\s*)?\d+\b|\b(?:GF|Guofa|Guobanfa|Decree|Order)"
                r"\s*No\.?\s*\d+|No\.\s*\d+", re.I),
     re.compile(rf"[{HAN}]{{1,6}}[〔\[\(（]\d{{4}}[〕\]\)）]\d+号|令?第\s*\d+\s*号|\d+号令"),
+    # a header line that is only a bracketed year and a serial ("(2014)33", after "GF No." split off)
+    re.compile(r"^\s*[\(（〔\[]\d{4}[\)）〕\]]\s*\d{1,4}\s*$"),
 ]
 _PLACES_EN = ("Beijing|Shanghai|Tianjin|Chongqing|Guangzhou|Shenzhen|Hangzhou|Zhengzhou|Wuzhen|Nanjing|Wuhan|Chengdu|"
               "Xi'an|Xiamen|Hainan|Zhejiang|Guangdong|Jiangsu|Henan|Hong Kong|Macao|Macau|Taiwan|Xinjiang|Tibet|"

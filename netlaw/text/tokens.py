@@ -29,15 +29,36 @@ ZH_STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 为 对 等 由 其 �
 _local = threading.local()
 
 
+# British spellings written the American way before stemming, so "rumours" meets "Rumor" and
+# "organisation" meets "organization" (the translations in the library use both).
+_BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(?=(?:s|ed|ing|able|ite|ites)?$)")
+# -ise only after the endings of -ize verbs (organise, realise, recognise, criticise, standardise…),
+# not in supervise, advertise, exercise, comprise, promise, whose derived forms keep the "s"
+_BRITISH_ISE = re.compile(r"(?<=[a-z]{2}(?:al|ar|an|on|ic|it|im|gn|or|er|rd|rn))is(?=(?:e|es|ed|ing|ation|ations)$)")
+_BRITISH_WORDS = {"licence": "license", "licences": "licenses", "defence": "defense", "offence": "offense",
+                  "offences": "offenses", "programme": "program", "programmes": "programs", "centre": "center",
+                  "centres": "centers", "practise": "practice"}
+
+
+def american(word: str) -> str:
+    """A lower-case English word in American spelling ("rumours" → "rumors", "organise" → "organize")."""
+    if word in _BRITISH_WORDS:
+        return _BRITISH_WORDS[word]
+    if len(word) < 6:
+        return word
+    return _BRITISH_ISE.sub("iz", _BRITISH_OUR.sub("or", word))
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """Snowball (Porter2) stem; a stemmer object keeps state, so each thread has its own."""
+    """Snowball (Porter2) stem of the American spelling; a stemmer object keeps state, so each
+    thread has its own."""
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         import snowballstemmer
 
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    return stemmer.stemWord(american(word))
 
 
 _jieba_ready = False

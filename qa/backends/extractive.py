@@ -34,6 +34,7 @@ from qa.records import Source
 from qa.spans import spans
 from qa.text import split_sentences
 from vectorstore.embeddings import get_embedder
+from vectorstore.translate import en_to_zh, zh_to_en
 
 _HEADING_ONLY = re.compile(r"^(Article\s+\d+[:.]?|第[一二三四五六七八九十百零\d]+条)$")
 _LABEL = re.compile(r"^\s*(?:Article\s+\d+\s*[:.：]\s*|Article\s+\d+\s+(?=[A-Z])|第[一二三四五六七八九十百零\d]+条\s*)")
@@ -60,7 +61,9 @@ _PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|
 MIN_LEXICAL = 0.25
 MIN_COSINE = 0.45
 MIN_ACROSS = 0.35  # across languages: (window e5 − 0.75) / 0.15, see ``candidates``
+ACROSS_DICTIONARY = 1.0  # a sentence's dictionary-translated focus share counts this much across languages
 TOP_MIN_LEXICAL, TOP_MIN_COSINE = 0.15, 0.35  # the same for the best-ranked article
+CARRIED_WEIGHT = 0.1  # a follow-up's focus term carried from the conversation's subject counts this much
 TITLE_WEIGHT = 0.3  # a focus term that is also in the source's document title counts this much
 PHRASE_BONUS = 0.1  # per pair of focus terms found next to each other, as in the question
 LIST_WITHIN = 0.8  # a sentence of an enumeration is preferred for a list question down to this share
@@ -78,6 +81,39 @@ class Candidate:
     cosine: float = 0.0
     score: float = 0.0
     across: bool = False  # the sentence is in the other language than the question
+
+
+@dataclass
+class Bridge:
+    """The question's focus terms in the other language (CC-CEDICT, ``vectorstore.translate``), so a
+    sentence can be scored by the terms it shares with the question across languages: "文号" →
+    "document identifier code", "names" → "名称". Each focus term counts once (its idf weight) when
+    the sentence holds any of its translations."""
+
+    translations: dict[str, set[str]]  # focus term → its translations (English stems or Chinese words)
+    to_zh: bool
+
+    @classmethod
+    def of(cls, question: str, focus: set[str]) -> Bridge:
+        out: dict[str, set[str]] = {}
+        if is_zh(question):
+            for term in focus:
+                if has_chinese(term):
+                    out[term] = set(tokenize(zh_to_en(term))) - {term}
+        else:
+            for word in re.findall(r"[A-Za-z]+", question):
+                for term in set(tokenize(word)) & focus:
+                    out.setdefault(term, set()).update(w for w in en_to_zh(word).split() if len(w) >= 2)
+        return cls({t: v for t, v in out.items() if v}, not is_zh(question))
+
+    def share(self, sentence: str, weights: dict[str, float]) -> float:
+        total = sum(weights.get(t, 0.0) for t in self.translations) or 1.0
+        if self.to_zh:
+            held = [t for t, zh in self.translations.items() if any(w in sentence for w in zh)]
+        else:
+            words = set(tokenize(sentence))
+            held = [t for t, en in self.translations.items() if en & words]
+        return sum(weights.get(t, 0.0) for t in held) / total
 
 
 @dataclass
@@ -183,12 +219,14 @@ class ExtractiveBackend:
 
     # --- sentences --------------------------------------------------------------------
     def candidates(self, question: str, sources: list[Source], per_source: int = 3,
-                   focus: list[str] | None = None) -> list[Candidate]:
+                   focus: list[str] | None = None, carried: set[str] | None = None) -> list[Candidate]:
         order = [t for t in tokenize(question) if not focus or t in focus]
         all_terms = set(focus or []) or set(order)
-        weight = {t: max(self._idf(t), 0.1) for t in all_terms}
+        # a follow-up's subject words count as a title's do: its own words pick the sentence
+        weight = {t: max(self._idf(t), 0.1) * (CARRIED_WEIGHT if carried and t in carried else 1.0) for t in all_terms}
         pairs = {(a, b) for a, b in zip(order, order[1:], strict=False) if a != b}
         out = []
+        bridge: Bridge | None = None
         for source in sources[:per_source]:
             # Words of the document's title say which document more than which sentence: they count
             # for less (the title "… conference … in Tianjin" still helps find "held … in Tianjin").
@@ -207,8 +245,10 @@ class ExtractiveBackend:
                 if (len(sentence) < 12 and not (header and len(sentence) >= 4)) or _HEADING_ONLY.match(sentence):
                     continue
                 if across:
+                    bridge = bridge or Bridge.of(question, all_terms)
                     xl = similarity[i] if i < len(similarity) else 0.0
-                    lexical = min(1.0, max(0.0, (xl - 0.75) / 0.15))
+                    lexical = max(min(1.0, max(0.0, (xl - 0.75) / 0.15)),
+                                  ACROSS_DICTIONARY * bridge.share(sentence, w))
                     if header and source.marker <= 2:  # a header line ("GF No. (2014)33") of the best articles
                         lexical = max(lexical, MIN_ACROSS)
                     out.append(Candidate(source, i, sentence, lexical, across=True))
@@ -230,7 +270,8 @@ class ExtractiveBackend:
         """The best sentences of the top sources, best first (lexical, source rank, embedding). For
         a question asking for a date, a figure, a name…, a few sentences that hold one join the
         shortlist even with few shared words (a paraphrase: "keep logs" → "preserve … six months")."""
-        cands = self.candidates(question, sources, per_source=per_source, focus=focus)
+        cands = self.candidates(question, sources, per_source=per_source, focus=focus,
+                                carried=q.carried if q is not None else None)
         if not cands:
             return []
         for c in cands:
@@ -239,7 +280,9 @@ class ExtractiveBackend:
         shortlist = ordered[:size]
         if q is not None and q.wants_span:
             shortlist += [c for c in ordered[size:] if spans(q.kind, c.text, q.money)][:SPAN_EXTRA]
-        q_vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        # a follow-up's sentence is the one close to what was asked, not to the subject carried into it
+        asked = q.asked if q is not None and q.asked and question == q.text else question
+        q_vec = np.asarray(self.embedder.embed_query(asked), dtype=np.float32)
         # a long sentence is embedded by its first 300 characters: the cost grows with the longest
         vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
         for c, v in zip(shortlist, vectors, strict=True):
@@ -293,8 +336,10 @@ class ExtractiveBackend:
             return self._summary(reading, sources)
         if q.kind == "comparison" and len({s.document for s in sources}) >= 2:
             return self._comparison(reading, sources)
-        # a date, a figure, a name may be in any retrieved article: all are read (the rank still counts)
-        shortlist = self.ranked(question, sources, q.focus, q=q, per_source=len(sources) if q.wants_span else 3)
+        # a date, a figure, a name may be in any retrieved article, as may a follow-up's new topic
+        # (its subject's words weighed on retrieval): all are read (the rank still counts)
+        every = q.wants_span or bool(q.carried)
+        shortlist = self.ranked(question, sources, q.focus, q=q, per_source=len(sources) if every else 3)
         if not shortlist:
             reading.reason = "no sentence of the sources"
             return reading
@@ -479,7 +524,7 @@ class ExtractiveBackend:
         return s, e
 
     def _clause_weights(self, q: Question, source: Source) -> dict[str, float]:
-        title = set(tokenize(source.document))
+        title = set(tokenize(source.document)) | q.carried
         return {t: max(self._idf(t), 0.1) * (TITLE_WEIGHT if t in title else 1.0) for t in q.focus}
 
     @staticmethod
