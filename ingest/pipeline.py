@@ -201,7 +201,9 @@ def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> Inges
     if not parsed and not report.removed and not reset:
         report.store_chunks = store.count()
         return report  # nothing changed: a no-op
-    _embed_and_write(chunks, new_manifest, store, report, progress)
+    # only new files: their rows are appended to the active collection, nothing is copied
+    adds_only = not reset and not report.removed and not any(k in old_manifest for k in report.ingested)
+    _embed_and_write(chunks, new_manifest, store, report, progress, append=adds_only and store.can_append())
     if not s.uses_chroma_server():
         remove_orphan_segments(s.store_dir)
     return report
@@ -261,8 +263,10 @@ def _prune_missing(manifest: dict, report: IngestReport) -> None:
             del manifest[key]
 
 
-def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestReport, progress: bool) -> None:
-    """Embed the new chunks and write a new store generation: them, plus the kept sources' chunks."""
+def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestReport, progress: bool,
+                     append: bool = False) -> None:
+    """Embed the new chunks and write a new store generation: them, plus the kept sources' chunks
+    (a new collection), or with ``append``, them added to the active collection (``ChunkStore.append``)."""
     from tqdm import tqdm
 
     started = time.perf_counter()
@@ -273,8 +277,11 @@ def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestR
     started = time.perf_counter()
     keep = [k for k in manifest if k not in report.ingested]
     with tqdm(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as bar:
-        store.replace(chunks, vectors, keep, manifest, progress=bar.update,
-                      xl_vectors=xl_vectors, xl_embed=embed_windows)
+        if append:
+            store.append(chunks, vectors, manifest, progress=bar.update, xl_vectors=xl_vectors)
+        else:
+            store.replace(chunks, vectors, keep, manifest, progress=bar.update,
+                          xl_vectors=xl_vectors, xl_embed=embed_windows)
     report.seconds["write"] = time.perf_counter() - started
     report.store_chunks = store.count()
 

@@ -124,20 +124,28 @@ def test_exit_code_is_nonzero_only_when_nothing_could_be_ingested(tmp_path, caps
     assert "empty file" in capsys.readouterr().out
 
 
-def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, monkeypatch):
-    run_ingest([docs_dir / NEWS], tmp_settings, progress=False)
+@pytest.mark.parametrize("change", ["new file", "changed file"])
+def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, monkeypatch, change):
+    """A new file is appended to the active collection (invisible until the pointer's flip), a
+    changed one makes a new collection: a write failing half-way leaves what readers see as it was."""
+    run_ingest([docs_dir / NEWS] + ([docs_dir / OPINIONS] if change == "changed file" else []),
+               tmp_settings, progress=False)
+    if change == "changed file":
+        with (docs_dir / OPINIONS).open("a", encoding="utf-8") as handle:
+            handle.write("\nThe Opinions also require platforms to publish annual civilisation reports.\n")
     store = ChunkStore(tmp_settings)
     pointer, count = store.pointer(), store.count()
+    assert (pointer.gen, pointer.chunks) == (0, count)
 
     import vectorstore.chroma as chroma
 
     real_add, calls = chroma._add, []
 
-    def failing_add(collection, chunks, vectors):
+    def failing_add(collection, chunks, vectors, *rest):
         calls.append(len(chunks))
         if len(calls) > 1:
             raise RuntimeError("disk full (simulated)")
-        real_add(collection, chunks, vectors)
+        real_add(collection, chunks, vectors, *rest)
 
     monkeypatch.setattr(chroma, "_add", failing_add)
     monkeypatch.setattr(tmp_settings, "write_batch_size", 4)
@@ -146,13 +154,19 @@ def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, mo
     with pytest.raises(StoreError, match="disk full"):
         run_ingest([docs_dir], tmp_settings, progress=False)
     assert store.pointer() == pointer
-    assert store.count() == count
+    assert store.count() == count == len(store.chunks())  # rows of the failed append are not seen
     assert _query(store, "national conference on the rule of law on the Internet in Tianjin")
     monkeypatch.setattr(chroma, "_add", real_add)
-    run_ingest([docs_dir], tmp_settings, progress=False)
+    done = run_ingest([docs_dir], tmp_settings, progress=False)
     names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("netlaw_chunks_"))
     active = store.pointer().active
     assert names == sorted([active, f"{active}_xl"])  # the half-built collections were cleaned up
+    assert store.count() == len(store.chunks()) == store.active_collection().count()  # no leftover rows
+    if change == "new file":  # appended: the same collection, the next append generation
+        assert (active, store.pointer().gen) == (pointer.active, 1)
+        assert store.count() == count + done.chunks
+    else:
+        assert active != pointer.active
 
 
 def test_killed_ingest_leaves_previous_index_queryable(tmp_path):

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 
 from netlaw.text.tokens import tokenize
-from vectorstore.keyword import KeywordIndex, TokenCache
+from vectorstore.keyword import AppendedKeywordIndex, KeywordIndex, TokenCache
 
 TEXTS = [
     "Public account platforms shall keep records of published information for no less than six months.",
@@ -37,6 +37,29 @@ def test_idf_is_higher_for_rarer_terms_and_unknown_terms_count_as_rare():
 
 def _stem(word: str) -> str:
     return tokenize(word)[0] if tokenize(word) else word
+
+
+def test_appended_chunks_score_as_the_built_matrix_would():
+    """A chunk appended after the build scores exactly as its copy inside the matrix (same idf,
+    same mean length, bm25s's formula); a term only appended chunks hold finds them; the built
+    chunks' scores are untouched; ``extended`` appends again."""
+    base = KeywordIndex([tokenize(t) for t in TEXTS])
+    copy = tokenize(TEXTS[0])
+    appended = AppendedKeywordIndex(base, [copy, tokenize("Zebra crossings shall be repainted yearly.")])
+    assert appended.size == len(TEXTS) + 2
+    assert appended.share == 2 / len(TEXTS)
+    for question in ("How long must records be kept? six months", "information service", "公众账号"):
+        scores = appended.scores(tokenize(question))
+        assert np.allclose(scores[: len(TEXTS)], base.scores(tokenize(question)))
+        assert np.isclose(scores[len(TEXTS)], scores[0])
+    zebra = appended.scores(tokenize("zebra crossing"))
+    assert int(np.argmax(zebra)) == len(TEXTS) + 1
+    assert zebra[: len(TEXTS) + 1].max() == 0.0
+    assert appended.idf(_stem("zebra")) > appended.idf(_stem("information"))
+    again = appended.extended([tokenize(TEXTS[1])])
+    assert again.size == len(TEXTS) + 3
+    assert np.isclose(again.scores(tokenize("admonishment meetings"))[-1],
+                      base.scores(tokenize("admonishment meetings"))[1])
 
 
 def test_empty_corpus_gives_empty_scores():

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from netlaw import settings as _settings
@@ -103,10 +104,19 @@ def test_new_ingest_is_visible_to_a_running_retriever(tmp_path):
     assert r.search("zebra crossing ordinance", k=3, mode="keyword") == []
     extra = tmp_path / "extra.txt"
     extra.write_text("Zebra Crossing Ordinance\n\nArticle 1: Every zebra crossing shall be repainted yearly.\n")
+    before = r.snapshot()
     run_ingest([extra], s, progress=False)
     hits = r.search("zebra crossing ordinance", k=3, mode="keyword")
     assert hits
     assert hits[0].document == "Zebra Crossing Ordinance"
+    # appended to the same collection: the snapshot was extended, not loaded again
+    after = r.snapshot()
+    assert (after.generation, after.gen, len(after.chunks)) == (before.generation, 1, len(before.chunks) + 1)
+    assert r.search("How often must zebra crossings be repainted?", k=1)[0].document == "Zebra Crossing Ordinance"
+    fresh = HybridRetriever(s).snapshot()  # a new process loads the same chunks whole
+    assert sorted(c.chunk_id for c in fresh.chunks) == sorted(c.chunk_id for c in after.chunks)
+    question = tokenize("zebra crossing repainted yearly")
+    assert np.allclose(sorted(fresh.keyword.scores(question)), sorted(after.keyword.scores(question)), rtol=0.2)
 
 
 def _cli(args, env_extra, timeout=120):

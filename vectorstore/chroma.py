@@ -7,6 +7,13 @@ the ``<prefix>_meta`` collection — to it. A failed or killed ingest leaves the
 previous collection active and queryable; its half-built collection is removed
 by the next ingest. The pointer lives in Chroma itself, so several app processes
 sharing one Chroma server all see the same active collection and manifest.
+
+An ingest that only *adds* files (none changed or removed) does not copy the collection: it
+appends the new rows to the active one (``append``), tagged with the next *append generation*
+(``gen`` in each row's metadata), and the pointer's flip makes them visible by raising its
+``gen``. Readers see the rows whose ``gen`` is at most the pointer's (``visible``); a failed or
+killed append's rows stay invisible and the next append deletes them before it writes. The
+chunk count is kept in the pointer too, so it never counts invisible rows.
 """
 
 from __future__ import annotations
@@ -98,6 +105,8 @@ class Pointer:
     active: str | None
     manifest: dict
     updated: str | None
+    gen: int | None = None  # the active collection's committed append generation (None: a store from before)
+    chunks: int | None = None  # visible chunks in the active collection
 
 
 def _is_connection_error(exc: Exception) -> bool:
@@ -154,11 +163,14 @@ class ChunkStore:
             active=meta.get("active") or None,
             manifest=json.loads(meta.get("manifest") or "{}"),
             updated=meta.get("updated") or None,
+            gen=int(meta["gen"]) if "gen" in meta else None,
+            chunks=int(meta["chunks"]) if "chunks" in meta else None,
         )
 
-    def active_collection(self):
-        """The collection queries go to; EmptyStore with the ingest command when there is none."""
-        pointer = self.pointer()
+    def active_collection(self, pointer: Pointer | None = None):
+        """The collection queries go to (``pointer``'s, default: read now); EmptyStore with the
+        ingest command when there is none."""
+        pointer = pointer or self.pointer()
         if not pointer.active:
             raise EmptyStore(f"The store ({describe(self.settings)}) is empty. Build it with: {INGEST_COMMAND}")
         try:
@@ -172,7 +184,11 @@ class ChunkStore:
             ) from exc
 
     def count(self) -> int:
+        """Visible chunks: the pointer's count (an unfinished append's rows are not counted)."""
         try:
+            pointer = self.pointer()
+            if pointer.active and pointer.chunks is not None:
+                return pointer.chunks
             return self.active_collection().count()
         except EmptyStore:
             return 0
@@ -204,14 +220,18 @@ class ChunkStore:
 
     def iter_chunks(self, where: dict | None = None, with_vectors: bool = False,
                     page: int = 2000) -> Iterator[tuple[Chunk, np.ndarray | None]]:
-        collection = self.active_collection()
+        """The visible chunks (``where`` and the pointer's append generation)."""
+        pointer = self.pointer()
+        collection = self.active_collection(pointer)
         try:
-            yield from _iter_collection(collection, where, with_vectors, page)
+            yield from _iter_collection(collection, visible(where, pointer.gen), with_vectors, page)
         except Exception as exc:  # noqa: BLE001
             raise _translate(exc, self.settings, writing=False) from exc
 
     def query(self, vector: list[float], n: int, where: dict | None) -> dict:
-        """Dense search in the active collection."""
+        """Dense search in the active collection. Not filtered by append generation (a metadata
+        filter on every query costs time): an unfinished append's rows can come back, and the
+        caller keeps only the chunks it knows (``HybridRetriever.dense_ranking``)."""
         collection = self.active_collection()
         try:
             return collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
@@ -234,8 +254,8 @@ class ChunkStore:
         try:
             rows: dict[str, list[tuple[int, np.ndarray]]] = {}
             for start in range(0, len(chunk_ids), 500):
-                got = companion.get(where={"chunk_id": {"$in": chunk_ids[start : start + 500]}},
-                                    include=["embeddings", "metadatas"])
+                where = visible({"chunk_id": {"$in": chunk_ids[start : start + 500]}}, pointer.gen)
+                got = companion.get(where=where, include=["embeddings", "metadatas"])
                 for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True):
                     rows.setdefault(meta["chunk_id"], []).append((int(meta["window"]), vector))
             return {cid: np.asarray([v for _, v in sorted(ws, key=lambda w: w[0])], dtype=np.float32)
@@ -279,15 +299,56 @@ class ChunkStore:
                         buffer = []
                 if buffer:
                     self._copy(new, companion, buffer, xl_embed)
-        for start in range(0, len(new_chunks), batch):
-            _add(new, new_chunks[start : start + batch], vectors[start : start + batch])
-            if companion is not None:
-                _add_vectors(companion, new_chunks[start : start + batch], xl_vectors[start : start + batch])
-            if progress:
-                progress(len(new_chunks[start : start + batch]))
-        self._set_pointer(name, manifest)
+        self._add_batches(new, companion, new_chunks, vectors, xl_vectors, 0, progress)
+        self._set_pointer(name, manifest, 0, new.count())
         self.drop_stale(keep=name)
         return name
+
+    def _add_batches(self, collection, companion, chunks: list[Chunk], vectors: np.ndarray,
+                     xl_vectors: list[np.ndarray] | None, gen: int, progress: Callable[[int], None] | None) -> None:
+        batch = self.settings.write_batch_size
+        for start in range(0, len(chunks), batch):
+            _add(collection, chunks[start : start + batch], vectors[start : start + batch], gen)
+            if companion is not None and xl_vectors is not None:
+                _add_vectors(companion, chunks[start : start + batch], xl_vectors[start : start + batch], gen)
+            if progress:
+                progress(len(chunks[start : start + batch]))
+
+    def can_append(self) -> bool:
+        """Whether ``append`` works here: the active collection's rows carry append generations."""
+        pointer = self.pointer()
+        return bool(pointer.active) and pointer.gen is not None and pointer.chunks is not None
+
+    def append(self, new_chunks: list[Chunk], vectors: np.ndarray, manifest: dict,
+               progress: Callable[[int], None] | None = None, xl_vectors: list[np.ndarray] | None = None) -> str:
+        """Add chunks of files the store does not hold to the active collection, as the next
+        append generation, then flip the pointer (same collection, higher ``gen``, ``manifest``).
+        Rows a failed append left (above the committed generation) are deleted first. Any
+        failure leaves the pointer, and so what readers see, as it was; raised as a StoreError."""
+        try:
+            pointer = self.pointer()
+            if not self.can_append() or pointer.gen is None or pointer.chunks is None:
+                raise StoreError("this store's collection cannot be appended to: ingest with --reset once")
+            collection = self.active_collection(pointer)
+            companion = self._companion(pointer.active or "")
+            leftover = {"gen": {"$gt": pointer.gen}}
+            for target in (collection, companion):
+                if target is not None:
+                    target.delete(where=leftover)
+            gen = pointer.gen + 1
+            self._add_batches(collection, companion, new_chunks, vectors,
+                              xl_vectors if companion is not None else None, gen, progress)
+            self._set_pointer(pointer.active or "", manifest, gen, pointer.chunks + len(new_chunks))
+            self.drop_stale(keep=pointer.active)
+            return pointer.active or ""
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=True) from exc
+
+    def _companion(self, name: str):
+        try:
+            return self.client.get_collection(xl_name(name), embedding_function=None)
+        except Exception:  # noqa: BLE001 - a store built before the companion existed
+            return None
 
     def _copy(self, new, companion, buffer: list[tuple[Chunk, np.ndarray]], xl_embed) -> None:
         """Carry kept chunks (and their multilingual vectors) over to the new collections."""
@@ -302,11 +363,14 @@ class ChunkStore:
         present = [c for c in chunks if c.chunk_id in have]
         _add_vectors(companion, present, [have[c.chunk_id] for c in present])
 
-    def _set_pointer(self, active: str, manifest: dict) -> None:
+    def _set_pointer(self, active: str, manifest: dict, gen: int, chunks: int) -> None:
+        """The one write that publishes a generation: collection, manifest, append generation, count."""
         self._meta_collection().modify(metadata={
             "active": active,
             "manifest": json.dumps(manifest, ensure_ascii=False, sort_keys=True),
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "gen": gen,
+            "chunks": chunks,
         })
 
     def drop_stale(self, keep: str | None = None) -> list[str]:
@@ -326,24 +390,32 @@ def xl_name(collection_name: str) -> str:
     return f"{collection_name}_xl"
 
 
-def _add(collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
+def visible(where: dict | None, gen: int | None) -> dict | None:
+    """``where`` limited to the rows of committed append generations (``gen`` None: all rows)."""
+    if gen is None:
+        return where
+    committed = {"gen": {"$lte": gen}}
+    return committed if where is None else {"$and": [where, committed]}
+
+
+def _add(collection, chunks: list[Chunk], vectors: np.ndarray, gen: int = 0) -> None:
     if not chunks:
         return
     collection.add(
         ids=[c.chunk_id for c in chunks],
         embeddings=vectors,
         documents=[c.text for c in chunks],
-        metadatas=[c.metadata() for c in chunks],
+        metadatas=[{**c.metadata(), "gen": gen} for c in chunks],
     )
 
 
-def _add_vectors(collection, chunks: list[Chunk], vectors: list[np.ndarray]) -> None:
+def _add_vectors(collection, chunks: list[Chunk], vectors: list[np.ndarray], gen: int = 0) -> None:
     """Each chunk's window vectors, with the chunk id: its text and metadata live in the main collection."""
     ids, metas, flat = [], [], []
     for chunk, matrix in zip(chunks, vectors, strict=False):
         for j, vector in enumerate(matrix):
             ids.append(f"{chunk.chunk_id}#w{j}")
-            metas.append({"chunk_id": chunk.chunk_id, "window": j})
+            metas.append({"chunk_id": chunk.chunk_id, "window": j, "gen": gen})
             flat.append(vector)
     for start in range(0, len(ids), 5000):
         collection.add(ids=ids[start : start + 5000], embeddings=np.asarray(flat[start : start + 5000]),

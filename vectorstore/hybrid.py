@@ -19,12 +19,22 @@ from netlaw.text.script import has_chinese, is_zh
 from netlaw.text.tokens import tokenize
 from vectorstore.chroma import ChunkStore
 from vectorstore.embeddings import Embedder, get_embedder
-from vectorstore.keyword import TOKENS_VERSION, KeywordIndex, TokenCache, indexed_text, load_or_build
+from vectorstore.keyword import (
+    TOKENS_VERSION,
+    AppendedKeywordIndex,
+    KeywordIndex,
+    TokenCache,
+    indexed_text,
+    load_or_build,
+)
 from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
 
+# Chunks appended to the store since the keyword matrix was built are scored beside it
+# (AppendedKeywordIndex) until they are this share of it; then the snapshot is loaded whole.
+APPENDED_SHARE_MAX = 0.1
 
 
 @dataclass
@@ -91,12 +101,16 @@ class Snapshot:
     """What the store holds, in memory: chunks, articles, documents and the BM25 index."""
 
     def __init__(self, generation: str | None, chunks: list[Chunk], tokenised: list[list[str]],
-                 xl: tuple[np.ndarray, np.ndarray] | None = None, keyword: KeywordIndex | None = None,
-                 manifest: dict | None = None):
-        """``keyword``: the BM25 index of ``tokenised`` when already built or loaded (else built here)."""
+                 xl: tuple[np.ndarray, np.ndarray] | None = None,
+                 keyword: KeywordIndex | AppendedKeywordIndex | None = None,
+                 manifest: dict | None = None, gen: int | None = None, spelling=None):
+        """``keyword``: the BM25 index of ``tokenised`` when already built or loaded (else built here);
+        ``gen``: the store's append generation (``ChunkStore.append``); ``spelling``: the
+        corrector when already made (an extended snapshot's)."""
         from vectorstore.spelling import SpellingCorrector
 
         self.generation = generation
+        self.gen = gen
         self.chunks = chunks
         self.manifest = manifest or {}  # the store's manifest of this generation: source key -> {"sha256", ...}
         # multilingual window vectors, and for each window the index of its chunk
@@ -105,7 +119,7 @@ class Snapshot:
         self.xl, self.xl_owner = xl if xl is not None else (np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int))
         self.language = np.array([c.language for c in chunks])
         self.doc_ids = np.array([c.doc_id for c in chunks])
-        self.spelling = SpellingCorrector([f"{c.document} {c.text}" for c in chunks if c.language == "en"])
+        self.spelling = spelling or SpellingCorrector(english_texts(chunks))
         self.index_of = {c.chunk_id: i for i, c in enumerate(chunks)}
         self.articles: dict[str, list[int]] = {}
         for i, chunk in enumerate(chunks):
@@ -115,7 +129,7 @@ class Snapshot:
         self.documents: dict[str, Chunk] = {}
         for chunk in chunks:
             self.documents.setdefault(chunk.doc_id, chunk)
-        self.keyword = keyword if keyword is not None else KeywordIndex(tokenised)
+        self.keyword: KeywordIndex | AppendedKeywordIndex = keyword if keyword is not None else KeywordIndex(tokenised)
         self._tokenised = tokenised
         # The same text from several copies of a file ranks once: only the first copy is "canonical".
         keys: set[tuple] = set()
@@ -127,6 +141,18 @@ class Snapshot:
                 self.canonical[i] = True
         self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
         self.document_list: list[dict] | None = None  # the library, made on first use
+
+    def extended(self, gen: int, manifest: dict, chunks: list[Chunk], tokenised: list[list[str]],
+                 xl: tuple[np.ndarray, np.ndarray]) -> Snapshot:
+        """This snapshot with ``chunks`` (appended to the store as generation ``gen``) after its
+        own: the keyword matrix, the vectors and the spelling words are kept, not rebuilt."""
+        keyword = (self.keyword.extended(tokenised) if isinstance(self.keyword, AppendedKeywordIndex)
+                   else AppendedKeywordIndex(self.keyword, tokenised))
+        vectors, owner = xl
+        if self.xl.shape[0]:
+            vectors, owner = np.vstack([self.xl, vectors]), np.concatenate([self.xl_owner, owner + len(self.chunks)])
+        return Snapshot(self.generation, self.chunks + chunks, self._tokenised + tokenised, (vectors, owner),
+                        keyword, manifest, gen, self.spelling.extended(english_texts(chunks)))
 
     def keyword_terms(self, index: int) -> set[str]:
         return set(self._tokenised[index])
@@ -171,6 +197,11 @@ class Snapshot:
                      if self.first_chunk(a).doc_id == doc_id and self.first_chunk(a).article == label), None)
 
 
+def english_texts(chunks: list[Chunk]) -> list[str]:
+    """What the spelling corrector learns its words from."""
+    return [f"{c.document} {c.text}" for c in chunks if c.language == "en"]
+
+
 class HybridRetriever:
     """The one place that turns a question into a ranked list of articles."""
 
@@ -188,15 +219,21 @@ class HybridRetriever:
 
     # --- keeping the in-memory view consistent with the store -----------------------
     def snapshot(self) -> Snapshot:
-        """The current snapshot, rebuilt when the store's active collection has changed."""
+        """The current snapshot: rebuilt when the store's active collection has changed,
+        extended when chunks were appended to it (a higher append generation)."""
         now = time.monotonic()
         with self._lock:
-            if self._snapshot is None or now - self._checked > self.settings.index_refresh_s:
+            snap = self._snapshot
+            if snap is None or now - self._checked > self.settings.index_refresh_s:
                 pointer = self.store.pointer()
-                if self._snapshot is None or pointer.active != self._snapshot.generation:
-                    self._snapshot = self._load(pointer.active, pointer.manifest)
-                self._checked = now
-            return self._snapshot
+                gen = getattr(pointer, "gen", None)  # (a test fake has no gen)
+                if snap is not None and pointer.active == snap.generation and snap.gen is not None \
+                        and gen is not None and gen > snap.gen:
+                    snap = self._extend(snap, snap.gen, gen, pointer.manifest)
+                elif snap is None or pointer.active != snap.generation or gen != snap.gen:
+                    snap = self._load(pointer.active, pointer.manifest, gen)
+                self._snapshot, self._checked = snap, now
+            return snap
 
     def refresh(self) -> Snapshot:
         """Re-read the store now (after an ingest in this process)."""
@@ -204,15 +241,32 @@ class HybridRetriever:
             self._checked = float("-inf")
         return self.snapshot()
 
-    def _load(self, generation: str | None, manifest: dict) -> Snapshot:
+    def _extend(self, snap: Snapshot, since: int, gen: int, manifest: dict) -> Snapshot:
+        """The snapshot with the chunks appended since it was made (generations after its own):
+        reads, tokenises and embeds-or-loads only those. Loads the store whole instead when the
+        appended chunks have grown past APPENDED_SHARE_MAX of the keyword matrix."""
+        started = time.perf_counter()
+        added = self.store.chunks({"$and": [{"gen": {"$gt": since}}, {"gen": {"$lte": gen}}]})
+        appended = len(added) + (len(snap.keyword.tokenised) if isinstance(snap.keyword, AppendedKeywordIndex) else 0)
+        base_size = snap.keyword.base.size if isinstance(snap.keyword, AppendedKeywordIndex) else snap.keyword.size
+        if appended > APPENDED_SHARE_MAX * base_size:
+            return self._load(snap.generation, manifest, gen)
+        tokenised = [tokenize(indexed_text(c), self.settings.cache_dir) for c in added]
+        snapshot = snap.extended(gen, manifest, added, tokenised, self._xl_matrix(added))
+        log.info("index extended by %d chunks (%s, generation %d) in %.2fs", len(added), snap.generation, gen,
+                 time.perf_counter() - started)
+        return snapshot
+
+    def _load(self, generation: str | None, manifest: dict, gen: int | None = None) -> Snapshot:
         started = time.perf_counter()
         self.store.active_collection()  # raises EmptyStore with the ingest command
         chunks = self.store.chunks()
         texts = [indexed_text(c) for c in chunks]
         cache_dir = self.settings.cache_dir
         tokenised = TokenCache(cache_dir / f"keyword-tokens-{TOKENS_VERSION}.pkl").tokenise(texts, cache_dir)
-        keyword = load_or_build(cache_dir / "keyword-index", generation, texts, tokenised)
-        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks), keyword, manifest)
+        name = generation if gen is None else f"{generation}@{gen}"
+        keyword = load_or_build(cache_dir / "keyword-index", name, texts, tokenised)
+        snapshot = Snapshot(generation, chunks, tokenised, self._xl_matrix(chunks), keyword, manifest, gen)
         from vectorstore.spelling import english_vocabulary
         from vectorstore.translate import preload
 
@@ -242,10 +296,13 @@ class HybridRetriever:
         return np.concatenate([stored[c.chunk_id] for c in chunks]).astype(np.float32), owner
 
     # --- ranking ---------------------------------------------------------------------
-    def dense_ranking(self, question_vector: list[float], filters: Filters, n: int) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity), best first, from Chroma."""
+    def dense_ranking(self, snap: Snapshot, question_vector: list[float], filters: Filters,
+                      n: int) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity), best first, from Chroma: the chunks ``snap`` holds (the
+        store may hold newer ones, or an unfinished append's, that it does not know yet)."""
         got = self.store.query(question_vector, n, filters.where())
-        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]
+        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
+                if cid in snap.index_of]
 
     def _mask(self, snap: Snapshot, filters: Filters) -> np.ndarray:
         mask = snap.canonical
@@ -321,7 +378,7 @@ class HybridRetriever:
         if dense_share > 0:
             # Copies of the same text come back from Chroma side by side: ask for enough to see past them.
             n_dense = min(len(snap.chunks), int(n * min(snap.duplication, 50)))
-            rankings.append(("dense", self.dense_ranking(self.embedder.embed_query(question), filters, n_dense),
+            rankings.append(("dense", self.dense_ranking(snap, self.embedder.embed_query(question), filters, n_dense),
                              dense_share * (1.0 - xl_share) if mode == "hybrid" else 1.0))
         if keyword_share > 0:
             keyword = self.keyword_ranking(snap, question, filters, n)
@@ -447,7 +504,7 @@ class HybridRetriever:
             zh = has_chinese(question)
             same_lang = [c for c in scored if (c[1].language == "zh") == zh] or scored
             if len(same_lang) > 1:
-                ranked = self._fuse(snap, [("dense", self.dense_ranking(self.embedder.embed_query(question),
+                ranked = self._fuse(snap, [("dense", self.dense_ranking(snap, self.embedder.embed_query(question),
                                                                           filters, 40), 1.0)])
                 order = {h.article_id: i for i, h in enumerate(ranked)}
                 same_lang.sort(key=lambda c: order.get(c[0], 10**6))

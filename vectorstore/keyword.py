@@ -14,9 +14,11 @@ from the same chunks, so whichever writes it first, the others load an identical
 tokens are cached on disk by chunk text (``TokenCache``), so a new generation only tokenises
 its new chunks.
 
-bm25s cannot add documents to a built matrix, so "incremental" is per generation: a new
-generation costs the new chunks' tokenising plus one matrix build (seconds at 200,000
-articles), and every later start on that generation is a load.
+bm25s cannot add documents to a built matrix. A running process that sees chunks *appended*
+to its collection (``vectorstore.chroma.ChunkStore.append``) keeps its matrix and scores the
+added chunks apart (``AppendedKeywordIndex``: BM25 on the matrix's statistics), so adding a
+document costs its own tokens; the whole matrix is built again only when the added chunks grow
+past a share of it, or at the next start on that generation (then saved, as above).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class KeywordIndex:
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.size = len(tokenised)
+        self.avgdl = sum(len(t) for t in tokenised) / max(1, self.size)  # bm25s's mean document length
         # bm25s cannot index a corpus without a single token: such a corpus scores 0 everywhere.
         self._bm25 = bm25s.BM25() if any(tokenised) else None
         if self._bm25 is not None:
@@ -79,7 +82,7 @@ class KeywordIndex:
         folder.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(folder), show_progress=False)
-        meta = {"version": INDEX_VERSION, "fingerprint": fingerprint, "size": self.size,
+        meta = {"version": INDEX_VERSION, "fingerprint": fingerprint, "size": self.size, "avgdl": self.avgdl,
                 "empty": self._bm25 is None, "idf": self._idf, "max_idf": self._max_idf}
         (folder / "netlaw.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -95,6 +98,7 @@ class KeywordIndex:
                 return None
             index = cls.__new__(cls)
             index.size = int(meta["size"])
+            index.avgdl = float(meta.get("avgdl", 0.0))  # 0: an index saved before; load_or_build sets it
             index._idf = {str(t): float(v) for t, v in meta["idf"].items()}
             index._max_idf = float(meta["max_idf"])
             index._bm25 = None if meta["empty"] else bm25s.BM25.load(str(folder), show_progress=False)
@@ -111,6 +115,55 @@ class KeywordIndex:
         if not query_tokens or self._bm25 is None:
             return np.zeros(self.size)
         return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)[: self.size]
+
+    def knows(self, token: str) -> bool:
+        """Whether some indexed chunk holds ``token``."""
+        return token in self._idf
+
+
+class AppendedKeywordIndex:
+    """A built index plus chunks appended after it (in corpus order after its own), scored with
+    the built matrix's BM25 (bm25s's "lucene" method, k1 1.5, b 0.75) and mean length; a term
+    the matrix has never seen gets its idf from the appended chunks. Close to what a rebuild
+    gives while the appended chunks are few next to the built ones: the caller rebuilds the
+    whole matrix once they are not (``share``)."""
+
+    K1, B = 1.5, 0.75
+
+    def __init__(self, base: KeywordIndex, appended: list[list[str]]):
+        self.base = base
+        self.tokenised = appended
+        self.appended = [Counter(tokens) for tokens in appended]
+        self.lengths = np.array([len(tokens) for tokens in appended], dtype=np.float64)
+        self.size = base.size + len(appended)
+        df: Counter[str] = Counter()
+        for counts in self.appended:
+            df.update(counts.keys())
+        self._new_df = {t: f for t, f in df.items() if not base.knows(t)}
+
+    @property
+    def share(self) -> float:
+        """Appended chunks per built chunk."""
+        return len(self.appended) / max(1, self.base.size)
+
+    def extended(self, more: list[list[str]]) -> AppendedKeywordIndex:
+        return AppendedKeywordIndex(self.base, self.tokenised + more)
+
+    def idf(self, token: str) -> float:
+        if token in self._new_df:
+            f = self._new_df[token]
+            return math.log(1 + (self.size - f + 0.5) / (f + 0.5))
+        return self.base.idf(token)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.appended))
+        avgdl = self.base.avgdl or float(self.lengths.mean() if len(self.lengths) else 1.0)
+        norm = self.K1 * (1 - self.B + self.B * self.lengths / max(avgdl, 1e-9))
+        for token in query_tokens:
+            tf = np.array([counts.get(token, 0) for counts in self.appended], dtype=np.float64)
+            if tf.any() and (token in self._new_df or self.base.knows(token)):
+                out += self.idf(token) * tf / (tf + norm)  # bm25s's Lucene term part has no (k1 + 1)
+        return np.concatenate([self.base.scores(query_tokens), out])
 
 
 class TokenCache:
@@ -170,6 +223,8 @@ def load_or_build(root: Path, generation: str | None, texts: list[str], tokenise
     folder = root / f"{generation or 'none'}-{fingerprint[:16]}"
     if folder.exists():
         loaded = KeywordIndex.load(folder, fingerprint)
+        if loaded is not None and not loaded.avgdl:
+            loaded.avgdl = sum(len(t) for t in tokenised) / max(1, len(tokenised))
         if loaded is not None:
             log.info("keyword index of %s loaded from %s", generation, folder)
             return loaded

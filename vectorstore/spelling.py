@@ -36,6 +36,14 @@ class SpellingCorrector:
         self.words = [w for w in self.counts if len(w) >= 3]
         self.min_length = min_length
 
+    def extended(self, texts: list[str]) -> SpellingCorrector:
+        """A corrector that also knows the words of ``texts`` (chunks added to the library),
+        without reading the library's texts again."""
+        out = SpellingCorrector([], self.min_length)
+        out.counts = self.counts + Counter(w.lower() for text in texts for w in _WORD.findall(text))
+        out.words = [w for w in out.counts if len(w) >= 3]
+        return out
+
     def known(self, word: str) -> bool:
         return word in self.counts or word in english_vocabulary()
 
