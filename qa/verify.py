@@ -49,7 +49,7 @@ def attach(claim: str, markers: list[int]) -> str:
     """'Logs are kept six months.' + [1] → 'Logs are kept six months [1].'"""
     tags = "".join(f"[{m}]" for m in markers)
     claim = claim.rstrip()
-    if claim and claim[-1] in ".。!?！？;；":
+    if claim and claim[-1] in ".。!?！？;；" and not re.search(r"\b(?:etc|e\.g|i\.e|No|Nos|Art|Arts|vs)\.$", claim):
         space = "" if claim[-1] in "。！？；" else " "
         return f"{claim[:-1]}{space}{tags}{claim[-1]}"
     return f"{claim} {tags}"

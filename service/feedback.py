@@ -43,8 +43,9 @@ class FeedbackStore:
         return sqlite3.connect(self.path, timeout=10)
 
     def add(self, answer: dict, rating: int, comment: str | None = None, user: str | None = None) -> int:
-        """rating: +1 (helpful) or -1 (not helpful). An answer with an ``id`` that this user has rated
-        before gets its record updated (the rating, and the comment when one is given)."""
+        """rating: +1 (helpful), -1 (not helpful), 0 (a comment without a rating). An answer with an
+        ``id`` that this user has rated before gets its record updated (the rating, and the comment
+        when one is given)."""
         citations = [{"marker": c["marker"], "document": c["document"], "article": c["article"]}
                      for c in answer.get("citations", [])]
         answer_id = answer.get("id") or None
@@ -63,6 +64,18 @@ class FeedbackStore:
                  json.dumps(citations, ensure_ascii=False), answer.get("backend"), int(rating), comment or None,
                  answer_id))
             return int(cur.lastrowid or 0)
+
+    def comment(self, answer: dict, comment: str, user: str | None = None) -> int:
+        """The comment of ``user`` on ``answer`` (the box under each answer in the UI): kept in the
+        record of that answer and user, which a rating given before or after updates; until one is
+        given the record's rating is 0."""
+        with self._lock, self._connect() as db:
+            existing = answer.get("id") and db.execute(
+                "SELECT id FROM feedback WHERE answer_id = ? AND user IS ?", (answer["id"], user)).fetchone()
+            if existing:
+                db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, existing[0]))
+                return int(existing[0])
+        return self.add(answer, 0, comment, user)
 
     def set_comment(self, row_id: int, comment: str) -> None:
         with self._lock, self._connect() as db:

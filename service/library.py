@@ -50,6 +50,21 @@ class Library:
         documents = self.documents()
         return overview_summary(documents, language), catalogue_markdown(documents, language)
 
+    def details(self, title: str) -> str:
+        """The details line under a document's outline, the one place its internal file name shows:
+        "Source file: …, SHA-256 …, ingested …" (what the store generation's manifest knows)."""
+        document = next((d for d in self.documents() if d["title"] == title), None)
+        if document is None:
+            return ""
+        source = document.get("source") or ""
+        entry = self.retriever.snapshot().manifest.get(source) or {}
+        bits = [f"Source file: {source.rsplit('/', 1)[-1] or '?'}"]
+        if entry.get("sha256"):
+            bits.append(f"SHA-256 {entry['sha256']}")
+        if entry.get("ingested"):
+            bits.append(f"ingested {entry['ingested']}")
+        return ", ".join(bits)
+
     def articles_of(self, title: str) -> list[tuple[str, str]]:
         """(label, article id) of each article of the document titled ``title``, in document order."""
         return [(label, article_id) for article_id, label in self.retriever.snapshot().articles_of_document(title)]

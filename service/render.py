@@ -66,9 +66,24 @@ def suggestion_link(suggestion: dict) -> str:
             f' title="Open this article">{label}</a>')
 
 
-def answer_html(answer: dict, answer_index: int, copies: dict[str, str] | None = None) -> str:
+def comment_box(answer_index: int) -> str:
+    """The comment box of one answer, under it beside its 👍/👎: ``static/citation-chips.js`` sends
+    the text with the answer's index (``ChatPage.comment_on``) and empties the box."""
+    return (f'<div class="answer-comment"><textarea class="comment-text" data-answer="{answer_index}" rows="1" '
+            'aria-label="Comment on this answer" placeholder="Optional comment on this answer"></textarea>'
+            f'<button type="button" class="comment-send" data-answer="{answer_index}">Send comment</button></div>')
+
+
+def answer_html(answer: dict, answer_index: int, copies: dict[str, str] | None = None,
+                commentable: bool = False) -> str:
     """The assistant message: notice, answer with clickable citation chips, or a refusal (its
-    suggestions clickable); ``copies`` ({"text": …, "markdown": …}) adds the copy buttons."""
+    suggestions clickable); ``copies`` ({"text": …, "markdown": …}) adds the copy buttons,
+    ``commentable`` the comment box."""
+    body = _answer_body(answer, answer_index, copies)
+    return body + comment_box(answer_index) if commentable else body
+
+
+def _answer_body(answer: dict, answer_index: int, copies: dict[str, str] | None) -> str:
     parts = []
     zh = is_zh(answer.get("answer") or "")
     if answer.get("notice"):
@@ -95,15 +110,36 @@ def answer_html(answer: dict, answer_index: int, copies: dict[str, str] | None =
     return "".join(parts)
 
 
+def quoted_sentences(sentences: list[str], claims: list[str]) -> set[int]:
+    """The indices of the article sentences an answer quoted: per claim, the sentences it contains
+    or is part of, else the one sentence that holds most of its terms (at least 70%). Before, every
+    sentence holding 70% of some claim's terms was marked, so a short claim lit up half an article."""
+    used: set[int] = set()
+    for claim in claims:
+        plain = strip_markers(unbold(claim)).strip()
+        if not plain:
+            continue
+        quoted = {i for i, s in enumerate(sentences) if plain in s or (len(s.strip()) > 15 and s.strip() in plain)}
+        if quoted:
+            used |= quoted
+            continue
+        scores = [lexical_support(plain, s) for s in sentences]
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= 0.7:
+            used.add(best)
+    return used
+
+
 def highlight(text: str, claims: list[str]) -> str:
-    """Article text with the sentences an answer used marked."""
-    out = []
-    for line in text.split("\n"):
+    """Article text with the sentences an answer quoted marked (``quoted_sentences``)."""
+    lines = [split_sentences(line) for line in text.split("\n")]
+    used = quoted_sentences([s for line in lines for s in line], claims)
+    out, index = [], 0
+    for line in lines:
         pieces = []
-        for sentence in split_sentences(line):
-            used = any(strip_markers(unbold(c)) in sentence or lexical_support(unbold(c), sentence) >= 0.7
-                       for c in claims)
-            pieces.append(f"<mark>{escape_html(sentence)}</mark>" if used else escape_html(sentence))
+        for sentence in line:
+            pieces.append(f"<mark>{escape_html(sentence)}</mark>" if index in used else escape_html(sentence))
+            index += 1
         out.append(" ".join(pieces))
     return "<br>".join(out)
 
@@ -123,7 +159,8 @@ def article_html(article: dict, claims: list[str] | None = None, parallel: dict 
         side = (f'<div class="col parallel"><div class="label">{escape_html(parallel["document"])}, '
                 f'{escape_html(parallel["article"])}</div>'
                 f'<div class="text">{escape_html(parallel["text"])}</div></div>')
-    return (f'<div class="viewer"><h3>{escape_html(article["document"])}</h3><div class="meta">{meta}</div>'
+    close = '<button type="button" class="viewer-close" title="Close the article" aria-label="Close">✕</button>'
+    return (f'<div class="viewer">{close}<h3>{escape_html(article["document"])}</h3><div class="meta">{meta}</div>'
             f'<div class="path">{path}</div><div class="cols">{main}{side}</div></div>')
 
 
@@ -134,3 +171,29 @@ def _dates(article: dict) -> str:
     if article.get("effective"):
         bits.append(f"effective {article['effective']}")
     return ", ".join(bits)
+
+
+def library_table_html(rows: list[list], columns: list[str]) -> str:
+    """The Library tab's table: one row per document (``Library.rows``, the title first), each row
+    opening the document's outline when clicked (``static/citation-chips.js``). Headers never wrap;
+    on a phone each row becomes a card (``netlaw.css``)."""
+    if not rows:
+        return '<p class="library-empty">The library is empty.</p>'
+    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = "".join(f'<td data-label="{escape_html(c)}">{escape_html(str(v))}</td>'
+                        for c, v in zip(columns, row, strict=True))
+        body.append(f'<tr class="library-row" data-doc="{escape_html(str(row[0]))}" tabindex="0" '
+                    f'title="Open the outline of this document">{cells}</tr>')
+    return (f'<div class="library-scroll"><table class="library-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def outline_html(title: str, articles: list[tuple[str, str]], details: str) -> str:
+    """A document's outline: its articles ((label, article id), in document order) as links opening
+    the article in the viewer, then the details line (the ingested file, its hash)."""
+    items = "".join(f'<li><a class="outline-link" href="#" data-article="{escape_html(article_id)}">'
+                    f"{escape_html(label)}</a></li>" for label, article_id in articles)
+    return (f'<div class="outline"><h3>{escape_html(title)}</h3><ol class="outline-list">{items}</ol>'
+            f'<div class="details">{escape_html(details)}</div></div>')

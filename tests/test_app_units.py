@@ -171,6 +171,61 @@ def helpdesk(tmp_path, service=None):
     return desk, audit
 
 
+def test_a_comment_and_ratings_of_one_answer_make_one_record(tmp_path):
+    """Before: the comment went to whichever row was rated last; 👎 then 👍 made two rows."""
+    store = FeedbackStore(tmp_path / "f.sqlite")
+    answer = {"id": "ans1", "question": "Q?", "answer": "A [1].", "citations": []}
+    down = store.add(answer, -1, user="bob")
+    assert store.comment(answer, "wrong paragraph", user="bob") == down
+    assert store.add(answer, 1, user="bob") == down
+    assert [(r["rating"], r["comment"]) for r in store.rows()] == [(1, "wrong paragraph")]
+    other = {"id": "ans2", "question": "Q2?", "answer": "B.", "citations": []}
+    first = store.comment(other, "no rating yet", user="bob")  # a comment before any rating: rating 0
+    assert store.add(other, -1, user="bob") == first
+    assert [(r["answer_id"], r["rating"], r["comment"]) for r in store.rows()][1] == ("ans2", -1, "no rating yet")
+
+
+def test_the_viewer_marks_only_the_sentences_the_answer_quoted():
+    """Before: a sentence holding 70% of any claim's words was marked, so a short claim lit up others."""
+    from service.render import highlight, quoted_sentences
+
+    article = ("The Administration issued the Plan. The Plan was issued by the Administration in 2021. "
+               "Publicity is a long-term task.")
+    sentences = ["The Administration issued the Plan.", "The Plan was issued by the Administration in 2021.",
+                 "Publicity is a long-term task."]
+    assert quoted_sentences(sentences, ["The Administration issued the Plan"]) == {0}
+    assert quoted_sentences(sentences, ["**Publicity** is a long-term task [2]."]) == {2}
+    assert quoted_sentences(sentences, ["Issued the Plan in 2021, the Administration"]) == {1}  # best only
+    assert quoted_sentences(sentences, ["Kites fly."]) == set()
+    assert highlight(article, ["The Administration issued the Plan"]).count("<mark>") == 1
+
+
+def test_a_marker_never_splits_an_abbreviation():
+    """Before: "…numbers, etc." + [1] became "…numbers, etc [1]."."""
+    from qa.verify import attach
+
+    assert attach("based on identity card numbers, etc.", [1]) == "based on identity card numbers, etc. [1]"
+    assert attach("as set out in Decree No.", [2]) == "as set out in Decree No. [2]"
+    assert attach("Logs are kept six months.", [1]) == "Logs are kept six months [1]."
+    assert attach("日志保存六个月。", [1]) == "日志保存六个月[1]。"
+
+
+def test_library_table_and_outline_html():
+    """Before: a Gradio dataframe (headers wrapping, only Title visible, rows not clickable)."""
+    from service.library import LIBRARY_COLUMNS
+    from service.render import library_table_html, outline_html
+
+    table = library_table_html([["<Kite> Rules", "regulation", "2020-01-01", "English", "3 (excerpt)"]],
+                               LIBRARY_COLUMNS)
+    assert '<tr class="library-row" data-doc="&lt;Kite&gt; Rules"' in table
+    assert '<td data-label="Articles">3 (excerpt)</td>' in table
+    assert "<th scope=\"col\">Language</th>" in table
+    assert "empty" in library_table_html([], LIBRARY_COLUMNS)
+    outline = outline_html("Kite Rules", [("Article 1", "a1"), ("Article 2", "a2")], "Source file: kites.txt")
+    assert '<a class="outline-link" href="#" data-article="a2">Article 2</a>' in outline
+    assert outline.index("outline-list") < outline.index('class="details">Source file: kites.txt')
+
+
 def test_chat_handlers_stream_cite_open_sources_and_rate(tmp_path):
     from ui.chat import AskOptions
     from ui.session import Caller
@@ -193,7 +248,14 @@ def test_chat_handlers_stream_cite_open_sources_and_rate(tmp_path):
     assert row
     assert "saved" in status
     assert desk.chat.rate(5, True, answers, alice) == (None, "Nothing to rate.")
-    assert "Comment saved" in desk.chat.comment("clear", row)
+    assert desk.chat.comment_on(json.dumps({"answer": 0, "text": " clear "}), answers, alice) == \
+        f"Comment saved with feedback #{row}."
+    assert desk.chat.comment_on(json.dumps({"answer": 3, "text": "x"}), answers, alice) == "Nothing to comment on."
+    assert "first" in desk.chat.comment_on(json.dumps({"answer": 0, "text": "  "}), answers, alice)
+    assert desk.chat.comment_on("junk", answers, alice) == "Nothing to comment on."
+    (record,) = desk.chat.feedback.rows()
+    assert (record["rating"], record["comment"]) == (1, "clear")
+    assert 'class="comment-text" data-answer="0"' in chat[-1]["content"]  # the box sits in the answer
     assert desk.chat.new_conversation() == ([], [], "", None, "")
 
 
@@ -215,6 +277,11 @@ def test_library_and_admin_handlers(tmp_path):
 
     desk, _ = helpdesk(tmp_path)
     assert desk.library.table() == [["Kite Rules", "regulation", "2020-01-01", "English", "1"]]
+    assert 'data-doc="Kite Rules"' in desk.library.table_html()
+    assert desk.library.library.details("Kite Rules") == f"Source file: kites.txt, SHA-256 {'ab' * 32}"
+    assert desk.library.library.details("Gone") == ""
+    assert desk.library.open_target("article:a1")[1].count("Kites shall be registered") == 1
+    assert desk.library.open_target("junk") == ({"__type__": "update"}, {"__type__": "update"})
     assert "Kites shall be registered" in desk.library.show_article("a1")
     assert desk.library.show_article("gone") == ""
     assert desk.library.show_article(None) == ""

@@ -36,8 +36,11 @@ def app(bundled_settings, tmp_path_factory):
         yield running
 
 
-def login(browser, url, user):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+PHONE = {"width": 390, "height": 844}
+
+
+def login(browser, url, user, viewport=None):
+    page = browser.new_page(viewport=viewport or {"width": 1400, "height": 1100})
     page.goto(url + "/")
     page.fill("input[type=text]", user)
     page.fill("input[type=password]", PASSWORDS[user])
@@ -80,8 +83,8 @@ def test_chat_source_viewer_follow_up_and_feedback(app, browser):
     page.locator("#chat button[aria-label='Like']").last.click()
     page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('saved')",
                            timeout=30_000)
-    page.fill("#feedback-comment textarea", "clear and cited")
-    page.click("#send-comment")
+    page.locator("#chat .comment-text").last.fill("clear and cited")
+    page.locator("#chat .comment-send").last.click()
     page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('Comment saved')",
                            timeout=30_000)
     rows = sqlite3.connect(env["NETLAW_FEEDBACK_DB"]).execute(
@@ -214,3 +217,151 @@ def test_insights_tab_for_administrators_only(app, browser):
     csv = alice.request.get(f"{url}/admin/insights.csv")
     assert csv.status == 200
     assert "What is the capital of France?" in csv.text()
+
+
+def test_library_table_is_readable_and_opens_any_article_in_two_clicks(app, browser):
+    """Before: only the Title column showed, headers wrapped ("Lan/gua/ge"), a row click did nothing,
+    the Document dropdown preselected a document with an empty Article box."""
+    url, _, _ = app
+    page = login(browser, url, "bob", {"width": 1280, "height": 900})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "landing.png"), full_page=True)
+    page.click("button[role=tab]:has-text('Library')")
+    page.wait_for_selector("#library .library-row", timeout=30_000)
+    headers = page.evaluate("""() => [...document.querySelectorAll('#library th')].map(h => {
+        const box = h.getBoundingClientRect();
+        return {text: h.innerText, width: box.width, height: box.height, right: box.right,
+                line: parseFloat(getComputedStyle(h).lineHeight) || 24};
+    })""")
+    assert [h["text"] for h in headers] == ["Title", "Type", "Date", "Language", "Articles"]
+    for h in headers:
+        assert 0 < h["right"] <= 1280, h  # every column on screen
+        assert h["height"] < 2 * h["line"] + 16, h  # one line: no header wrapped letter by letter
+        assert h["width"] >= 40, h
+    table = page.inner_text("#library")
+    assert "(excerpt)" in table
+    assert ".txt" not in table  # internal file names only in the details line
+    page.get_by_text("Pick from lists").click()
+    assert page.locator("#doc-pick input").input_value() == ""  # nothing preselected
+
+    page.locator("#library .library-row", has_text="Internet User Public Account Information Service "
+                 "Management Regulations").first.click()  # click 1: the outline
+    page.wait_for_selector("#library-outline .outline-link", timeout=30_000)
+    outline = page.inner_text("#library-outline")
+    assert "Article 18" in outline
+    assert "Source file:" in outline
+    assert "SHA-256" in outline
+    page.locator("#library-outline .outline-link", has_text="Article 18").click()  # click 2: the article
+    page.wait_for_selector("#library-viewer .viewer", timeout=30_000)
+    assert "8 October 2017" in page.inner_text("#library-viewer")
+
+    phone = login(browser, url, "bob", PHONE)
+    phone.click("button[role=tab]:has-text('Library')")
+    phone.wait_for_selector("#library .library-row", timeout=30_000)
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways page
+    row = phone.locator("#library .library-row").first
+    cells = row.evaluate("r => [...r.querySelectorAll('td')].filter(c => c.innerText.trim())"
+                         ".map(c => { const b = c.getBoundingClientRect(); return [b.left, b.right]; })")
+    assert len(cells) >= 4  # title, type, language, articles (the date where known)
+    assert all(0 <= left and right <= PHONE["width"] for left, right in cells), cells  # all on screen
+    phone.screenshot(path=str(SCREENSHOTS / "library-phone.png"))
+    row.click()
+    phone.locator("#library-outline .outline-link").first.click()
+    phone.wait_for_selector("#library-viewer .viewer", timeout=30_000)
+    assert "Article" in phone.inner_text("#library-viewer")
+
+
+def test_comment_box_under_each_answer_joins_that_answers_feedback(app, browser):
+    """Before: one comment box apart from the answers, kept its text after sending."""
+    url, env, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "What does Article 12 of the public account regulations say?", 1)
+    assert page.locator("#chat .answer-comment .comment-text").count() == 1  # the box is inside the answer
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('saved')",
+                           timeout=30_000)
+    box = page.locator("#chat .comment-text").last
+    box.fill("cites the wrong paragraph")
+    page.locator("#chat .comment-send").last.click()
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('Comment saved')",
+                           timeout=30_000)
+    assert box.input_value() == ""  # cleared after sending
+    page.locator("#chat button[aria-label='Like']").last.click()
+    page.wait_for_timeout(2000)
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('saved')",
+                           timeout=30_000)
+    rows = sqlite3.connect(env["NETLAW_FEEDBACK_DB"]).execute(
+        "SELECT rating, comment FROM feedback WHERE user = 'bob' AND question LIKE '%Article 12%'").fetchall()
+    assert rows == [(1, "cites the wrong paragraph")]  # one record: the rating changed, the comment kept
+
+
+def test_chat_label_does_not_cover_the_conversation(app, browser):
+    """Before: Gradio's floating "Chatbot" label covered the first line once the chat scrolled."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    labels = page.evaluate("() => [...document.querySelectorAll('#chat [data-testid=block-label], #chat label')]"
+                           ".filter(e => e.offsetParent !== null).map(e => e.innerText)")
+    assert labels == []
+
+
+def test_bold_text_is_drawn_in_one_font(app, browser):
+    """Before: Gradio's semibold face holds only "A" and "B", so bold text mixed two fonts."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "What must real identity authentication of public account users be based on?", 1)
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    for selector in ("#chat .answer strong", "#library-overview strong"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = {f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+        assert len(fonts) == 1, (selector, fonts)
+
+
+def test_viewer_shows_the_article_alone_with_only_the_quoted_sentences_marked(app, browser):
+    """Before: the viewer's hint stayed above the article, and every sentence sharing 70% of a short
+    claim's words was marked (here three sentences of the plan's preamble for a one-sentence quote)."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    assert page.locator("#viewer-hint").is_visible()
+    ask(page, "Which laws does the Eighth Five-Year Plan say should be publicized, for example for internet "
+              "governance?", 1)
+    source = page.locator("#chat .sources li", has_text="Preamble")
+    assert source.count() >= 1
+    source.first.locator(".cite-chip").click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    assert not page.locator("#viewer-hint").is_visible()
+    answer = page.locator("#chat .answer").last.inner_text()
+    marked = page.evaluate("() => [...document.querySelectorAll('#viewer mark')].map(m => m.innerText)")
+    assert marked
+    assert all(m.strip().rstrip(".") in answer for m in marked), marked
+
+
+def test_an_abbreviation_keeps_its_full_stop_before_the_marker(app, browser):
+    """Before: "…mobile telephone numbers, etc [1]." (the marker split "etc.")."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    ask(page, "What must real identity authentication of public account users be based on?", 1)
+    answer = page.locator("#chat .answer").last.inner_text()
+    assert "etc. [1]" in answer
+    assert "etc [1]" not in answer
+
+
+def test_on_a_phone_the_cited_article_opens_over_the_chat(app, browser):
+    """Before: at phone width the source viewer sat far below the chat, examples and settings."""
+    url, _, _ = app
+    page = login(browser, url, "bob", PHONE)
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    page.locator("#chat .answer .cite-chip").first.click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    page.wait_for_timeout(500)
+    box = page.evaluate("() => { const r = document.querySelector('#viewer .viewer').getBoundingClientRect();"
+                        " return {top: r.top, bottom: r.bottom}; }")
+    assert 0 <= box["top"] < PHONE["height"] - 100, box  # on screen where the reader is, without scrolling
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "viewer-phone.png"))
+    page.locator("#viewer .viewer-close").click()
+    page.wait_for_function("() => !document.querySelector('#viewer .viewer').checkVisibility()", timeout=10_000)

@@ -32,14 +32,14 @@ class AdminPage:
     # --- handlers ------------------------------------------------------------------------------
     def upload(self, files: list | None, replace: bool, caller: Caller,
                progress: Progress | None = None) -> tuple[str, Any, dict]:
-        """Add ``files`` to the library: the status (Markdown), the library table and the document
-        picker, both re-read (unchanged when nothing was ingested)."""
+        """Add ``files`` to the library: the status (Markdown), the library table (HTML) and the
+        document picker, both re-read (unchanged when nothing was ingested)."""
         if not caller.admin:
             return "Only an administrator can add documents.", update(), update()
         if not files:
             return "Choose one or more files first.", update(), update()
         result = ingest_uploads(files, self.settings, self.service.retriever, bool(replace), progress)
-        return result.markdown(), self.library.table(), update(choices=self.library.library.titles())
+        return result.markdown(), self.library.table_html(), update(choices=self.library.library.titles())
 
     # --- Gradio adapter -------------------------------------------------------------------------
     def _upload_event(self, files: list | None, replace: bool, request: gr.Request,

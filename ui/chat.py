@@ -8,6 +8,7 @@ The conversation lives in two per-session values: ``chat`` (the messages Gradio 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -93,7 +94,8 @@ class ChatPage:
         self.audit.record(record, caller.user, "ui", time.perf_counter() - started)
         if self.archive is not None:
             self.archive.add(record, caller.user)
-        chat[-1] = {"role": "assistant", "content": answer_html(record, len(answers) - 1, self.copies(record))}
+        chat[-1] = {"role": "assistant",
+                    "content": answer_html(record, len(answers) - 1, self.copies(record), commentable=True)}
         yield chat, answers, ""
 
     def copies(self, record: dict) -> dict[str, str]:
@@ -137,17 +139,25 @@ class ChatPage:
     def rate(self, message_index: int, liked: bool | str | None, answers: list[dict],
              caller: Caller) -> tuple[int | None, str]:
         """A 👍/👎 on chat message ``message_index`` (each answer is the second of a pair):
-        the feedback row and a status line."""
+        the feedback row and a status line. Rating again updates the same record."""
         answer_index = (int(message_index) - 1) // 2
         if not answers or not 0 <= answer_index < len(answers) or liked in ("", None):
             return None, "Nothing to rate."
         row = self.feedback.add(answers[answer_index], 1 if liked else -1, user=caller.user)
-        return row, f"Thanks — feedback #{row} saved. Add a comment below if you like."
+        return row, f"Thanks — feedback #{row} saved. You can add a comment in the box under the answer."
 
-    def comment(self, text: str, row: int | None) -> str:
-        if not row:
-            return "Rate an answer with 👍 or 👎 first."
-        self.feedback.set_comment(int(row), (text or "")[:2000])
+    def comment_on(self, payload: str, answers: list[dict], caller: Caller) -> str:
+        """The comment box under an answer (``static/citation-chips.js`` sends JSON ``{"answer": index,
+        "text": …}``): the comment joins that answer's feedback record of this user."""
+        try:
+            sent = json.loads(payload or "")
+            index, text = int(sent["answer"]), str(sent.get("text") or "").strip()[:2000]
+            answer = answers[index] if index >= 0 else None
+        except (ValueError, KeyError, IndexError, TypeError):
+            return "Nothing to comment on."
+        if not text or answer is None:
+            return "Write a comment in the box under the answer first."
+        row = self.feedback.comment(answer, text, user=caller.user)
         return f"Comment saved with feedback #{row}."
 
     @staticmethod
@@ -171,6 +181,9 @@ class ChatPage:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         return self.rate(int(index), data.liked, answers, caller_of(request, self.users))
 
+    def _comment_event(self, payload: str, answers: list, request: gr.Request) -> str:
+        return self.comment_on(payload, answers, caller_of(request, self.users))
+
     # --- layout ----------------------------------------------------------------------------
     def build(self) -> None:
         """The Chat tab's components (inside ``gr.Blocks`` and a ``gr.Tab``), then its events."""
@@ -179,18 +192,25 @@ class ChatPage:
             with gr.Column(scale=3):
                 self._build_conversation()
                 self._build_advanced()
-            with gr.Column(scale=2):
-                gr.Markdown("### Source viewer\nClick a citation chip such as [1] to read the article.")
+            with gr.Column(scale=2, elem_classes=["viewer-column"]):
+                # the hint hides itself once an article is shown (netlaw.css); on a phone the article
+                # opens as a sheet over the chat instead of far below it
+                gr.Markdown("### Source viewer\nClick a citation chip such as [1] to read the article.",
+                            elem_id="viewer-hint")
                 self.viewer = gr.HTML(elem_id="viewer")
         self.chip_target = gr.Textbox(elem_id="chip-target", elem_classes=["netlaw-hidden"], show_label=False)
         self.chip_open = gr.Button("open", elem_id="chip-open", elem_classes=["netlaw-hidden"])
+        self.comment_target = gr.Textbox(elem_id="comment-target", elem_classes=["netlaw-hidden"], show_label=False)
+        self.comment_send = gr.Button("comment", elem_id="comment-open", elem_classes=["netlaw-hidden"])
         self._wire()
 
     def _build_conversation(self) -> None:
         # no built-in copy button (it copies the message's HTML): each answer has its own Copy buttons
-        self.chat = gr.Chatbot(elem_id="chat", height=520, sanitize_html=False, buttons=[],
+        # no label: Gradio's floats over the chat and covered the first line once it scrolled
+        self.chat = gr.Chatbot(elem_id="chat", height=520, sanitize_html=False, buttons=[], show_label=False,
                                placeholder="Ask about the regulations, plans and white papers in the library.",
                                feedback_options=("Like", "Dislike"))
+        self.feedback_status = gr.Markdown(elem_id="feedback-status")  # right under the answers it is about
         self.box = gr.Textbox(placeholder="Ask a question (English or 中文) and press Enter", show_label=False,
                               elem_id="question", max_lines=6)
         with gr.Row():
@@ -199,11 +219,6 @@ class ChatPage:
         self.export_view = gr.HTML(elem_id="export-links")
         self.examples = gr.Dataset(components=[self.box], samples=[[e] for e in EXAMPLES], label="Examples",
                                    elem_id="examples")
-        with gr.Row():
-            self.comment_box = gr.Textbox(placeholder="Optional comment on the answer you rated",
-                                          show_label=False, elem_id="feedback-comment", scale=4)
-            self.send_comment = gr.Button("Send comment", elem_id="send-comment", scale=1)
-        self.feedback_status = gr.Markdown(elem_id="feedback-status")
 
     def _build_advanced(self) -> None:
         default = self.settings.backend if self.settings.backend in self.backends else self.backends[0]
@@ -228,5 +243,5 @@ class ChatPage:
         self.chat.clear(self.new_conversation, None, cleared, api_visibility="private")
         self.chip_open.click(self.open_source, [self.chip_target, self.answers], self.viewer, api_name="open_source")
         self.chat.like(self._like_event, [self.answers], [self.feedback_row, self.feedback_status], api_name="rate")
-        self.send_comment.click(self.comment, [self.comment_box, self.feedback_row], self.feedback_status,
+        self.comment_send.click(self._comment_event, [self.comment_target, self.answers], self.feedback_status,
                                 api_name="comment")

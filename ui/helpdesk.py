@@ -41,7 +41,7 @@ class Helpdesk:
         """Every page load: the administrators' parts shown or hidden, who is signed in, and the
         library lists re-read (another process may have ingested since)."""
         titles = self.library.library.titles()
-        return (update(visible=caller.admin), update(visible=caller.admin), caller.label, self.library.table(),
+        return (update(visible=caller.admin), update(visible=caller.admin), caller.label, self.library.table_html(),
                 update(choices=titles), update(choices=titles), update(visible=caller.admin))
 
     def overview(self) -> tuple[str, str]:

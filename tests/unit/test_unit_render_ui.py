@@ -106,6 +106,22 @@ def test_library_handlers_list_documents_and_show_articles(desk):
     assert "2017年10月8日" in html  # the Chinese original beside it
 
 
+def test_a_library_row_opens_the_outline_and_an_outline_item_the_article(desk):
+    """The Library tab's two clicks: a row gives the document's outline (its articles as links, the
+    file name only in the details line), an outline item gives the article."""
+    helpdesk, _ = desk
+    assert f'data-doc="{PA}"' in helpdesk.library.table_html()
+    assert ".txt" not in helpdesk.library.table_html()
+    outline, viewer = helpdesk.library.open_target(f"doc:{PA}")
+    assert viewer == ""
+    assert outline.count('class="outline-link"') == 18
+    assert "Source file:" in outline.split('class="details"')[1]
+    article_id = outline.split('data-article="')[18].split('"')[0]  # the 18th article
+    _, viewer = helpdesk.library.open_target(f"article:{article_id}")
+    assert "8 October 2017" in viewer
+    assert helpdesk.library.open_target("doc:No such document")[0] == ""
+
+
 def test_page_load_shows_the_admin_parts_to_administrators_only(desk):
     from ui.session import Caller
 
@@ -118,7 +134,8 @@ def test_page_load_shows_the_admin_parts_to_administrators_only(desk):
     assert "root" in who
     assert PA in doc_pick["choices"]
     assert doc_pick["choices"] == chat_documents["choices"]
-    assert {row[0] for row in table} == set(doc_pick["choices"])
+    assert table == helpdesk.library.table_html()  # the Library tab's table, re-read
+    assert all(f'data-doc="{escape_html(title)}"' in table for title in doc_pick["choices"])
     upload_box, *_, insights_tab = helpdesk.on_load(Caller("bob", admin=False))
     assert not upload_box["visible"]
     assert not insights_tab["visible"]
