@@ -213,3 +213,33 @@ def test_two_retrievers_on_one_store_build_the_index_once_per_generation(tmp_pat
         ranking = retriever.keyword_ranking(retriever.snapshot(), all_chunks[60].text, Filters(), 5)
         assert ranking[0][0] == all_chunks[60].chunk_id
     assert calls == [40, 41]
+
+
+def test_an_extended_snapshot_equals_one_built_whole(all_chunks):
+    """A retriever extends its snapshot with appended chunks (time proportional to them): the
+    result indexes as a snapshot built from all the chunks at once, and the snapshot it was
+    extended from is unchanged (a query may still be reading it)."""
+    from vectorstore.hybrid import Snapshot
+
+    chunks = all_chunks[:50]
+    tokenised = [tokenize(c.text) for c in chunks]
+    windows = np.arange(2 * len(chunks) * 3, dtype=np.float32).reshape(2 * len(chunks), 3)
+    owner = np.repeat(np.arange(len(chunks)), 2)
+
+    def part(start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        return windows[2 * start : 2 * end], owner[2 * start : 2 * end] - start
+
+    whole = Snapshot("g", chunks, tokenised, (windows, owner), gen=3)
+    first = Snapshot("g", chunks[:40], tokenised[:40], part(0, 40), gen=1)
+    second = first.extended(2, {}, chunks[40:45], tokenised[40:45], part(40, 45))
+    third = second.extended(3, {"k": {}}, chunks[45:], tokenised[45:], part(45, 50))
+    for attr in ("index_of", "articles", "documents"):
+        assert getattr(third, attr) == getattr(whole, attr), attr
+    for attr in ("canonical", "language", "doc_ids", "xl", "xl_owner"):
+        assert np.array_equal(getattr(third, attr), getattr(whole, attr)), attr
+    assert (third.gen, third.manifest, third.keyword.size) == (3, {"k": {}}, 50)
+    question = tokenize(chunks[47].text)
+    assert int(np.argmax(third.keyword.scores(question))) == int(np.argmax(whole.keyword.scores(question)))
+    assert len(first.chunks) == len(first.xl) // 2 == len(first.index_of) == 40  # unchanged
+    assert np.array_equal(first.xl, windows[:80])
+    assert np.array_equal(second.xl, windows[:90])  # third wrote past second's rows only

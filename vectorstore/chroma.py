@@ -241,6 +241,17 @@ class ChunkStore:
     def chunks(self, where: dict | None = None) -> list[Chunk]:
         return [chunk for chunk, _ in self.iter_chunks(where)]
 
+    def appended(self, since: int, until: int) -> list[Chunk]:
+        """The chunks of append generations ``since`` + 1 … ``until`` (all committed when ``until``
+        is at most the pointer's): what a reader at generation ``since`` has not seen. Asked by
+        equality ($in), which Chroma answers from its metadata index (a range scans)."""
+        collection = self.active_collection()
+        try:
+            where = {"gen": {"$in": list(range(since + 1, until + 1))}}
+            return [chunk for chunk, _ in _iter_collection(collection, where, False, 2000)]
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.settings, writing=False) from exc
+
     def xl_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """The multilingual window vectors of the active collection's chunks (its ``_xl``
         companion), one matrix per chunk; empty when the store was built before the companion."""

@@ -7,6 +7,7 @@ cosine, BM25) so the answering step can decide to refuse.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -117,42 +118,82 @@ class Snapshot:
         self.xl: np.ndarray
         self.xl_owner: np.ndarray
         self.xl, self.xl_owner = xl if xl is not None else (np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int))
+        # the buffers self.xl and self.xl_owner view (extended snapshots fill their spare rows), and
+        # how many of their rows are in use (a list: shared by the snapshots of one buffer)
+        self._xl_buffer, self._xl_rows = (self.xl, self.xl_owner), [len(self.xl)]
         self.language = np.array([c.language for c in chunks])
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.spelling = spelling or SpellingCorrector(english_texts(chunks))
-        self.index_of = {c.chunk_id: i for i, c in enumerate(chunks)}
-        self.articles: dict[str, list[int]] = {}
-        for i, chunk in enumerate(chunks):
-            self.articles.setdefault(chunk.article_id, []).append(i)
-        for ids in self.articles.values():
-            ids.sort(key=lambda i: chunks[i].part)
-        self.documents: dict[str, Chunk] = {}
-        for chunk in chunks:
-            self.documents.setdefault(chunk.doc_id, chunk)
         self.keyword: KeywordIndex | AppendedKeywordIndex = keyword if keyword is not None else KeywordIndex(tokenised)
         self._tokenised = tokenised
-        # The same text from several copies of a file ranks once: only the first copy is "canonical".
-        keys: set[tuple] = set()
-        self.canonical = np.zeros(len(chunks), dtype=bool)
-        for i, c in enumerate(chunks):
-            key = (c.document, c.article, c.part, c.text)
-            if key not in keys:
-                keys.add(key)
-                self.canonical[i] = True
-        self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
+        self.index_of: dict[str, int] = {}
+        self.articles: dict[str, list[int]] = {}  # article id -> its chunks' indexes, in part order
+        self.documents: dict[str, Chunk] = {}
+        self._text_keys: set[tuple] = set()
+        self.canonical = np.zeros(0, dtype=bool)
+        self._index_from(0)
         self.document_list: list[dict] | None = None  # the library, made on first use
+
+    def _index_from(self, start: int) -> None:
+        """Index ``chunks[start:]``: ids, articles, documents, canonical copies. Lists already
+        indexed are replaced, never changed in place (an extended snapshot shares them)."""
+        chunks = self.chunks
+        canonical = np.zeros(len(chunks) - start, dtype=bool)
+        touched: set[str] = set()
+        for i in range(start, len(chunks)):
+            chunk = chunks[i]
+            self.index_of[chunk.chunk_id] = i
+            self.articles[chunk.article_id] = [*self.articles.get(chunk.article_id, []), i]
+            touched.add(chunk.article_id)
+            self.documents.setdefault(chunk.doc_id, chunk)
+            # The same text from several copies of a file ranks once: only the first copy is "canonical".
+            key = (chunk.document, chunk.article, chunk.part, chunk.text)
+            if key not in self._text_keys:
+                self._text_keys.add(key)
+                canonical[i - start] = True
+        for article_id in touched:
+            self.articles[article_id] = sorted(self.articles[article_id], key=lambda i: chunks[i].part)
+        self.canonical = np.concatenate([self.canonical[:start], canonical])
+        self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
 
     def extended(self, gen: int, manifest: dict, chunks: list[Chunk], tokenised: list[list[str]],
                  xl: tuple[np.ndarray, np.ndarray]) -> Snapshot:
         """This snapshot with ``chunks`` (appended to the store as generation ``gen``) after its
-        own: the keyword matrix, the vectors and the spelling words are kept, not rebuilt."""
-        keyword = (self.keyword.extended(tokenised) if isinstance(self.keyword, AppendedKeywordIndex)
-                   else AppendedKeywordIndex(self.keyword, tokenised))
-        vectors, owner = xl
-        if self.xl.shape[0]:
-            vectors, owner = np.vstack([self.xl, vectors]), np.concatenate([self.xl_owner, owner + len(self.chunks)])
-        return Snapshot(self.generation, self.chunks + chunks, self._tokenised + tokenised, (vectors, owner),
-                        keyword, manifest, gen, self.spelling.extended(english_texts(chunks)))
+        own, in time proportional to them: the keyword matrix, the spelling words and the
+        indexes are kept, the multilingual vectors go into spare rows of their buffer."""
+        out = copy.copy(self)
+        out.gen, out.manifest, out.document_list = gen, manifest, None
+        out.chunks, out._tokenised = self.chunks + chunks, self._tokenised + tokenised
+        out.keyword = (self.keyword.extended(tokenised) if isinstance(self.keyword, AppendedKeywordIndex)
+                       else AppendedKeywordIndex(self.keyword, tokenised))
+        out.spelling = self.spelling.extended(english_texts(chunks))
+        out.language = np.concatenate([self.language, np.array([c.language for c in chunks], dtype=str)])
+        out.doc_ids = np.concatenate([self.doc_ids, np.array([c.doc_id for c in chunks], dtype=str)])
+        out.index_of, out.articles, out.documents = dict(self.index_of), dict(self.articles), dict(self.documents)
+        out._text_keys = set(self._text_keys)
+        out._index_from(len(self.chunks))
+        out._xl_appended(self, *xl)
+        return out
+
+    def _xl_appended(self, previous: Snapshot, vectors: np.ndarray, owner: np.ndarray) -> None:
+        """The window vectors and owners with these appended: written into the buffer's spare rows
+        when no other snapshot has used them (this one's view ends where they start), else into a
+        new buffer with a quarter more room, so that adding documents one by one copies rarely."""
+        rows, extra = len(previous.xl), len(vectors)
+        if not rows:
+            self.xl, self.xl_owner = vectors, owner + len(previous.chunks)
+            self._xl_buffer, self._xl_rows = (self.xl, self.xl_owner), [extra]
+            return
+        base, owners = previous._xl_buffer
+        if previous._xl_rows[0] != rows or len(base) < rows + extra:
+            capacity = int((rows + extra) * 1.25)
+            base = np.concatenate([previous.xl, np.zeros((capacity - rows, base.shape[1]), dtype=base.dtype)])
+            owners = np.concatenate([previous.xl_owner, np.zeros(capacity - rows, dtype=owners.dtype)])
+            self._xl_buffer, self._xl_rows = (base, owners), [rows]
+        base[rows : rows + extra] = vectors
+        owners[rows : rows + extra] = owner + len(previous.chunks)
+        self._xl_rows[0] = rows + extra
+        self.xl, self.xl_owner = base[: rows + extra], owners[: rows + extra]
 
     def keyword_terms(self, index: int) -> set[str]:
         return set(self._tokenised[index])
@@ -246,7 +287,7 @@ class HybridRetriever:
         reads, tokenises and embeds-or-loads only those. Loads the store whole instead when the
         appended chunks have grown past APPENDED_SHARE_MAX of the keyword matrix."""
         started = time.perf_counter()
-        added = self.store.chunks({"$and": [{"gen": {"$gt": since}}, {"gen": {"$lte": gen}}]})
+        added = self.store.appended(since, gen)
         appended = len(added) + (len(snap.keyword.tokenised) if isinstance(snap.keyword, AppendedKeywordIndex) else 0)
         base_size = snap.keyword.base.size if isinstance(snap.keyword, AppendedKeywordIndex) else snap.keyword.size
         if appended > APPENDED_SHARE_MAX * base_size:
