@@ -81,7 +81,8 @@ BODY = [
     # a person's name ("Zhuang Rongwen"): two capitalised words that are not a body's or a law's name
     re.compile(r"\b[A-Z][a-z]+ (?!(?:Administration|Ministry|Council|Department|Office|Commission|Court|Bureau"
                r"|Committee|Congress|Government|Party|Association|Center|Centre|Group|Academy|News|Daily|Agency"
-               r"|Law|Act|Code|Regulations?|Rules|Measures|Provisions|Opinions|Notice|Plan|Outline)\b)"
+               r"|Law|Act|Code|Regulations?|Rules|Measures|Provisions|Opinions|Notice|Plan|Outline|Decree|Order"
+               r"|Technology|Information|Republic|Conference|Forum|Platform|Network|Internet|Security)\b)"
                r"[A-Z][a-z]+(?:-[a-z]+)?\b(?=,|$|\s+(?:said|pointed|stressed|gave|delivered|attended|noted|emphasized))"),
 ]
 PERSON = [BODY[4], re.compile(rf"(?<=[，,、])[{HAN}]{{2,3}}(?=(?:指出|强调|表示|出席|讲话|致辞))")]

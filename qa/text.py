@@ -18,12 +18,18 @@ def split_sentences(text: str) -> list[str]:
     """Sentences (each keeping the [n] markers that follow it), without the breaks after an
     abbreviation ("Decree No. 25", "Art. 5", "P.R.C.") that would cut a fact in two. The
     multilingual windows (vectorstore) use the plain split: ``netlaw.text.sentences``."""
-    out: list[str] = []
-    for sentence in _split_lines(text):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {sentence}"
+    return [sentence for sentence, _ in sentences_with_pieces(text)]
+
+
+def sentences_with_pieces(text: str) -> list[tuple[str, int]]:
+    """``split_sentences`` with, for each sentence, the index of its first piece in the plain split
+    (what the multilingual window similarities are numbered by)."""
+    out: list[tuple[str, int]] = []
+    for i, sentence in enumerate(_split_lines(text)):
+        if out and _ABBREVIATION.search(out[-1][0]):
+            out[-1] = (f"{out[-1][0]} {sentence}", out[-1][1])
         else:
-            out.append(sentence)
+            out.append((sentence, i))
     return out
 
 

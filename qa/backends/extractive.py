@@ -27,12 +27,11 @@ from typing import Iterator
 import numpy as np
 
 from netlaw.text.script import HAN, has_chinese, is_zh
-from netlaw.text.sentences import split_sentences as window_sentences
 from netlaw.text.tokens import tokenize
 from qa.question import Question, analyse
 from qa.records import Source
 from qa.spans import spans
-from qa.text import split_sentences
+from qa.text import sentences_with_pieces, split_sentences
 from vectorstore.embeddings import get_embedder
 from vectorstore.translate import en_to_zh, zh_to_en
 
@@ -61,6 +60,7 @@ _PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|
 MIN_LEXICAL = 0.25
 MIN_COSINE = 0.45
 MIN_ACROSS = 0.35  # across languages: (window e5 − 0.75) / 0.15, see ``candidates``
+ACROSS_SENTENCES = 6  # sentences in the other language compared with the question one by one (e5)
 ACROSS_DICTIONARY = 1.0  # a sentence's dictionary-translated focus share counts this much across languages
 TOP_MIN_LEXICAL, TOP_MIN_COSINE = 0.15, 0.35  # the same for the best-ranked article
 CARRIED_WEIGHT = 0.1  # a follow-up's focus term carried from the conversation's subject counts this much
@@ -127,7 +127,7 @@ class Reading:
     reason: str | None = None  # why nothing was found (support "none")
     sources: list[Source] = field(default_factory=list)
     strength: float = 0.0  # focus-term share (lexical) of the sentence that holds the answer
-    closeness: float = 0.0  # its embedding similarity to the question (0 across languages)
+    closeness: float = 0.0  # its embedding similarity to the question (across languages: e5, rescaled)
 
     @property
     def text(self) -> str:
@@ -239,14 +239,14 @@ class ExtractiveBackend:
             # window stands in for the keyword overlap (0.75 is unrelated text, 0.9 a close match).
             across = self.retriever is not None and (source.language == "zh") != is_zh(question)
             similarity = self.retriever.sentence_similarity(question, source.article_id) if across else []
-            # across languages the sentences must line up with the window similarities
-            for i, sentence in enumerate(window_sentences(source.text) if across else split_sentences(source.text)):
+            # across languages each sentence takes the window similarity of its first piece
+            for i, (sentence, piece) in enumerate(sentences_with_pieces(source.text)):
                 header = i < 4 and len(sentence) < 40 and not re.search(r"[.。;；!?！？]$", sentence)
                 if (len(sentence) < 12 and not (header and len(sentence) >= 4)) or _HEADING_ONLY.match(sentence):
                     continue
                 if across:
                     bridge = bridge or Bridge.of(question, all_terms)
-                    xl = similarity[i] if i < len(similarity) else 0.0
+                    xl = similarity[piece] if piece < len(similarity) else 0.0
                     lexical = max(min(1.0, max(0.0, (xl - 0.75) / 0.15)),
                                   ACROSS_DICTIONARY * bridge.share(sentence, w))
                     if header and source.marker <= 2:  # a header line ("GF No. (2014)33") of the best articles
@@ -287,9 +287,23 @@ class ExtractiveBackend:
         vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
         for c, v in zip(shortlist, vectors, strict=True):
             c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
+        self._across_cosine(asked, [c for c in shortlist if c.across][:ACROSS_SENTENCES])
+        for c in shortlist:
             c.score = 0.5 * c.cosine + 0.35 * c.lexical + 0.15 / c.source.marker
         shortlist.sort(key=lambda c: -c.score)
         return shortlist
+
+    def _across_cosine(self, question: str, shortlist: list[Candidate]) -> None:
+        """The best sentences in the other language, each compared with the question by itself
+        (multilingual e5; cached): the window similarity they were found by is shared by two
+        sentences, so it cannot tell which of them answers."""
+        xl = getattr(self.retriever, "xl_embedder", None)
+        if xl is None or not shortlist:
+            return
+        q_vec = np.asarray(xl.embed_query(question), dtype=np.float32)
+        vectors = xl.embed_passages([clean(c.text)[:300] for c in shortlist])
+        for c, v in zip(shortlist, vectors, strict=True):
+            c.cosine = max(c.lexical, min(1.0, max(0.0, (float(v @ q_vec) - 0.75) / 0.15)))
 
     def select(self, question: str, sources: list[Source]) -> list[Candidate]:
         """The sentences that best answer the question (in source order), as before the reader."""
@@ -364,7 +378,7 @@ class ExtractiveBackend:
             return reading
         reading.support = "partial" if reading.missing else "direct"
         reading.strength = max(c.lexical for c, _ in answered)
-        reading.closeness = max(0.0 if c.across else c.cosine for c, _ in answered)
+        reading.closeness = max(c.cosine for c, _ in answered)  # across languages: e5, rescaled
         reading.lines = self._compose(q, answered, shortlist)
         return reading
 
@@ -435,6 +449,9 @@ class ExtractiveBackend:
                 found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
                 if kind == "number" and not q.money:
                     found = [(s, e) for s, e in found if self._counts_what_was_asked(q, c.text, s, e)]
+                if kind == "date":  # not the year in a document number ("GF No. (2014)33")
+                    numbers = spans("docnum", c.text, False)
+                    found = [(s, e) for s, e in found if not any(s < e2 and s2 < e for s2, e2 in numbers)]
                 if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
                     found = [(s, e) for s, e in found if re.match(rf"(the\s+)?[A-Z{HAN}]", c.text[s:e])] or found
                 if found:
@@ -613,7 +630,7 @@ class ExtractiveBackend:
     def _items_after(self, c: Candidate) -> list[str]:
         """The enumerated items that follow a sentence ending in a lead-in ("… the following:")
         or the paragraph's items when the sentence is one of them: the list, whole."""
-        sentences = window_sentences(c.source.text) if c.across else split_sentences(c.source.text)
+        sentences = split_sentences(c.source.text)
         lines = [line.strip() for line in c.source.text.split("\n") if line.strip()]
         text = c.text.strip()
         if not (_LEAD_IN.search(text) or _ITEM.match(text)):
