@@ -127,7 +127,7 @@ class Reading:
     reason: str | None = None  # why nothing was found (support "none")
     sources: list[Source] = field(default_factory=list)
     strength: float = 0.0  # focus-term share (lexical) of the sentence that holds the answer
-    closeness: float = 0.0  # its embedding similarity to the question (across languages: e5, rescaled)
+    closeness: float = 0.0  # its embedding similarity to the question (0 across languages)
 
     @property
     def text(self) -> str:
@@ -378,7 +378,7 @@ class ExtractiveBackend:
             return reading
         reading.support = "partial" if reading.missing else "direct"
         reading.strength = max(c.lexical for c, _ in answered)
-        reading.closeness = max(c.cosine for c, _ in answered)  # across languages: e5, rescaled
+        reading.closeness = max(0.0 if c.across else c.cosine for c, _ in answered)
         reading.lines = self._compose(q, answered, shortlist)
         return reading
 
