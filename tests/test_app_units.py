@@ -293,6 +293,8 @@ def test_library_and_admin_handlers(tmp_path):
     assert "Which documents are in the library?" in summary
     assert "**Regulations** (1)" in catalogue
     assert "**Kite Rules** — issued 2020-01-01 · English · 1 article" in catalogue
+    summary_zh, _ = desk.overview("中文")  # the language switch above the chat
+    assert summary_zh.startswith("资料库收录")
     status, *_ = desk.admin.upload(["x.txt"], False, Caller("bob", admin=False))
     assert status == "Only an administrator can add documents."
     status, *_ = desk.admin.upload([], False, Caller("alice", admin=True))

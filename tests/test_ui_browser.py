@@ -321,19 +321,32 @@ def test_bold_text_is_drawn_in_one_font(app, browser):
         assert len(fonts) == 1, (selector, fonts)
 
 
-def test_viewer_shows_the_article_alone_with_only_the_quoted_sentences_marked(app, browser):
-    """Before: the viewer's hint stayed above the article, and every sentence sharing 70% of a short
-    claim's words was marked (here three sentences of the plan's preamble for a one-sentence quote)."""
+def test_the_viewer_hint_goes_when_an_article_is_shown(app, browser):
+    """Before: the viewer's placeholder text stayed above an opened article."""
     url, _, _ = app
     page = login(browser, url, "bob")
-    assert page.locator("#viewer-hint").is_visible()
+    hint = page.get_by_text("Click a citation chip such as [1] to read the article.")
+    assert hint.is_visible()
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    page.locator("#chat .answer .cite-chip").first.click()
+    page.wait_for_selector("#viewer .viewer", timeout=30_000)
+    assert not hint.is_visible()
+    page.click("#new-conversation")  # an empty viewer shows the hint again
+    page.wait_for_function("() => !document.querySelector('#viewer .viewer')", timeout=30_000)
+    assert hint.is_visible()
+
+
+def test_the_viewer_marks_only_the_sentences_the_answer_quoted(app, browser):
+    """Before: every sentence sharing 70% of a short claim's words was marked (here three sentences of
+    the plan's preamble for a one-sentence quote)."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
     ask(page, "Which laws does the Eighth Five-Year Plan say should be publicized, for example for internet "
               "governance?", 1)
     source = page.locator("#chat .sources li", has_text="Preamble")
     assert source.count() >= 1
     source.first.locator(".cite-chip").click()
     page.wait_for_selector("#viewer .viewer", timeout=30_000)
-    assert not page.locator("#viewer-hint").is_visible()
     answer = page.locator("#chat .answer").last.inner_text()
     marked = page.evaluate("() => [...document.querySelectorAll('#viewer mark')].map(m => m.innerText)")
     assert marked
@@ -365,3 +378,18 @@ def test_on_a_phone_the_cited_article_opens_over_the_chat(app, browser):
     page.screenshot(path=str(SCREENSHOTS / "viewer-phone.png"))
     page.locator("#viewer .viewer-close").click()
     page.wait_for_function("() => !document.querySelector('#viewer .viewer').checkVisibility()", timeout=10_000)
+
+
+def test_the_landing_page_summary_switches_to_chinese(app, browser):
+    """Before: the account of the library on the landing page was in English only."""
+    url, _, _ = app
+    page = login(browser, url, "bob")
+    page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library holds')",
+                           timeout=30_000)
+    page.locator("#overview-language").get_by_text("中文").click()
+    page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('资料库收录')",
+                           timeout=30_000)
+    assert "法规与规章" in page.inner_text("#library-overview")  # the documents by type too
+    page.locator("#overview-language").get_by_text("English").click()
+    page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library holds')",
+                           timeout=30_000)

@@ -19,6 +19,7 @@ from ui.library import LibraryPage
 from ui.session import Caller, caller_of, update
 
 STATIC = Path(__file__).parent / "static"
+OVERVIEW_LANGUAGES = {"English": "en", "中文": "zh"}  # the landing page's language switch
 
 
 def static_text(name: str) -> str:
@@ -44,10 +45,10 @@ class Helpdesk:
         return (update(visible=caller.admin), update(visible=caller.admin), caller.label, self.library.table_html(),
                 update(choices=titles), update(choices=titles), update(visible=caller.admin))
 
-    def overview(self) -> tuple[str, str]:
-        """The landing page's account of the library (re-read on every load): the summary line
-        above the chat and the documents by type below it."""
-        return self.library.library.overview()
+    def overview(self, language: str = "English") -> tuple[str, str]:
+        """The landing page's account of the library (re-read on every load and when the language
+        switch above it is turned): the summary line above the chat and the documents by type below it."""
+        return self.library.library.overview(OVERVIEW_LANGUAGES.get(language, "en"))
 
     def _load_event(self, request: gr.Request) -> tuple:
         return self.on_load(caller_of(request, self.users))
@@ -58,7 +59,10 @@ class Helpdesk:
                 gr.Markdown("## Netlaw Helpdesk — Chinese internet law, answered with article citations")
                 whoami = gr.Markdown(elem_id="whoami")
             with gr.Tab("Chat"):
-                summary = gr.Markdown(elem_id="library-summary")
+                with gr.Row(equal_height=False):
+                    summary = gr.Markdown(elem_id="library-summary")
+                    language = gr.Radio(list(OVERVIEW_LANGUAGES), value="English", show_label=False,
+                                        elem_id="overview-language", scale=0, min_width=160)
                 self.chat.build()
                 with gr.Accordion("What the library holds", open=True, elem_id="library-overview"):
                     catalogue = gr.Markdown()
@@ -72,7 +76,8 @@ class Helpdesk:
                                                self.library.table_view, self.library.doc_pick, self.chat.documents,
                                                insights_tab],
                       api_name="on_load")
-            demo.load(self.overview, None, [summary, catalogue], api_name="library_overview")
+            demo.load(self.overview, language, [summary, catalogue], api_name="library_overview")
+            language.change(self.overview, language, [summary, catalogue], api_visibility="private")
         demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.queue_size)
         return demo
 
