@@ -29,8 +29,11 @@ def test_ingest_and_query_through_a_chroma_server(tmp_path):
         # ingest through one is picked up by the other, keyword index included.
         other = HybridRetriever(_settings.Settings(chroma_url=url, cache_dir=tmp_path / "cache2", index_refresh_s=0.0))
         assert other.search("Tianjin", k=1, mode="keyword") == []
+        active = ChunkStore(s).pointer().active
         second = run_ingest([CORPUS / "001_dc8b80564701d042.txt"], s, progress=False)
+        assert (ChunkStore(s).pointer().active, ChunkStore(s).pointer().gen) == (active, 1)  # appended
         assert "Tianjin" in other.search("Tianjin", k=1, mode="keyword")[0].document
+        assert other.snapshot().gen == 1  # the other instance extended its index with the new chunks
 
         env = dict(os.environ, NETLAW_CHROMA_URL=url, NETLAW_CACHE_DIR=str(tmp_path / "cache3"))
         out = subprocess.run([sys.executable, "-m", "vectorstore", "stats"], env=env, capture_output=True,

@@ -200,9 +200,10 @@ class ChunkStore:
     def probe(self) -> int:
         """Health: the active collection's count after a real query — a stored vector must find
         itself. StoreError when the query fails or finds nothing (e.g. a lost vector segment)."""
-        collection = self.active_collection()
+        pointer = self.pointer()
+        collection = self.active_collection(pointer)
         try:
-            count = collection.count()
+            count = collection.count() if pointer.chunks is None else pointer.chunks  # (visible chunks)
             got = collection.get(limit=1, include=["embeddings"])
             if not got["ids"]:
                 raise StoreError(f"the active collection '{collection.name}' holds no chunks")
