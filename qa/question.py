@@ -51,7 +51,8 @@ _EN = [
         r"|which (document )?number", re.I)),
     ("duration", re.compile(
         r"\bhow long\b|for how many (days|weeks|months|years|hours)|how many (days|weeks|months|years|hours)"
-        r"|\b(time limit|deadline|retention period|within what (time|period))|how soon|how quickly", re.I)),
+        r"|\b(time limit|deadline|retention period|within what (time|period))|how soon|how quickly"
+        r"|what (prison|jail) (term|sentence)|how many years (in prison|of imprisonment)", re.I)),
     ("date", re.compile(
         r"^\s*(and |so |then )?when\b|\bwhen (did|do|does|was|were|will|is|are|must|should)\b|what (date|day|year"
         r"|month|time)\b"

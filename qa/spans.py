@@ -26,8 +26,9 @@ DURATION = [
     re.compile(rf"\b(?:(?:no|not) (?:less|more|fewer) than|at least|at most|up to|within|for|over|more than|less than"
                rf"|about)?\s*{_NUMWORD}(?:\s+(?:working|work|calendar|consecutive))?\s+(?:days?|weeks?|months?|years?"
                rf"|hours?|minutes?)(?:\s+(?:or more|or longer))?\b", re.I),
-    re.compile(rf"(?:不少于|不超过|不得少于|不得超过|至少|最长|在)?{_ZHNUM}(?:个)?(?:工作日|日|天|周|星期|个月|月|年"
-               rf"|小时)(?:以上|以内|内)?"),
+    # not the day, month or year of a date ("2015年6月1日")
+    re.compile(rf"(?:不少于|不超过|不得少于|不得超过|至少|最长|在)?(?<![\d年月])(?!\d{{4}}年|[零〇一二三四五六七八九]{{4}}年){_ZHNUM}(?:个)?(?:工作日|日|天|周|星期|个月"
+               rf"|月|年|小时)(?:以上|以内|内)?(?![\d〇零一二三四五六七八九十]+[月日])"),
 ]
 NUMBER = [
     re.compile(r"\b\d+(?:[.,]\d+)*\s*(?:%|percent|per cent)", re.I),
