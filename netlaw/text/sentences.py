@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])(?:\s*(?:\[\d{1,3}\])+)?\s+|(?<=[。！？；])(?:\s*(?:\[\d{1,3}\])+)?")
+# the [n] markers after a sentence's full stop stay with it, also at the end of the text ("… etc. [1]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])(?:\s*(?:\[\d{1,3}\])+)?(?:\s+|$)"
+                           r"|(?<=[。！？；])(?:\s*(?:\[\d{1,3}\])+)?")
 
 
 def split_sentences(text: str) -> list[str]:
