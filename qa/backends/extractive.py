@@ -199,6 +199,11 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
         clause = stripped.rstrip(" ,，")
         if not nxt:
             break
+    if clause.count(")") > clause.count("(") or clause.count("）") > clause.count("（"):
+        # cut inside a parenthesis ("… Decree No. 24)"): from its opening bracket
+        opening = max(sentence.rfind("(", 0, lo), sentence.rfind("（", 0, lo))
+        if opening >= 0 and lo - opening < _ANSWER_LINE_MAX:
+            clause, lo = sentence[opening:lo] + clause, opening
     s = max(0, start - lo)
     return clause, s, max(s, min(len(clause), end - lo))
 
