@@ -119,6 +119,31 @@ def test_new_ingest_is_visible_to_a_running_retriever(tmp_path):
     assert np.allclose(sorted(fresh.keyword.scores(question)), sorted(after.keyword.scores(question)), rtol=0.2)
 
 
+def test_file_ingested_by_another_process_is_searchable(tmp_path):
+    """The UI's upload path: the ingest worker (a child process) appends to the collection this
+    process has open. Embedded Chroma keeps segments per process, so the appended rows' vectors
+    were unknown here: extending the snapshot failed with 'Error finding id'."""
+    from benchmarks.servers import CORPUS, make_settings
+    from ingest.pipeline import run_ingest
+    from ingest.worker import ingest_in_child
+    from vectorstore.hybrid import HybridRetriever
+
+    s = make_settings(tmp_path, index_refresh_s=0.0)
+    run_ingest([CORPUS / "001_dc8b80564701d042.txt"], s, progress=False)
+    r = HybridRetriever(s)
+    before = r.snapshot()  # reads the multilingual companion's vectors, as a running app has
+    assert "Zebra Crossing Ordinance" not in [h.document for h in r.search("zebra crossings repainted", k=3)]
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Zebra Crossing Ordinance\n\nArticle 1: Every zebra crossing shall be repainted yearly.\n")
+    report = ingest_in_child([extra], s)
+    assert "error" not in report, report
+    after = r.refresh()
+    assert (after.generation, after.gen, len(after.chunks)) == (before.generation, 1, len(before.chunks) + 1)
+    assert r.search("How often must zebra crossings be repainted?", k=1)[0].document == "Zebra Crossing Ordinance"
+    dense = r.search("How often must zebra crossings be repainted?", k=1, mode="dense")
+    assert dense[0].document == "Zebra Crossing Ordinance"  # the vector index here knows the new rows
+
+
 def _cli(args, env_extra, timeout=120):
     env = dict(os.environ, **env_extra)
     return subprocess.run([sys.executable, "-m", "vectorstore", *args], env=env, capture_output=True,

@@ -141,9 +141,24 @@ class ChunkStore:
 
     def __init__(self, s: _settings.Settings | None = None, client=None):
         self.settings = s or _settings.get_settings()
+        self._owns_client = client is None  # (a client handed in is never reopened)
         self.client = client if client is not None else make_client(self.settings)
         self.prefix = self.settings.collection_prefix
         self.meta_name = f"{self.prefix}_meta"
+        self._seen: tuple[str | None, int | None] | None = None  # the pointer this client has read or written
+
+    def _follow(self, pointer: Pointer) -> None:
+        """Reopen an embedded client when another process (the ingest worker, the CLI) has moved
+        the pointer since this client last saw it. Embedded Chroma keeps a collection's vector
+        and record segments in memory per process: rows that another process appended to a
+        collection this process has already opened stay unknown to it, and a read that returns
+        their embeddings fails ('Error finding id') while queries silently miss them. A fresh
+        client reads the segments as they are now."""
+        seen, self._seen = self._seen, (pointer.active, pointer.gen)
+        if seen is None or seen == self._seen or not self._owns_client or self.settings.uses_chroma_server():
+            return
+        reopen_embedded(self.settings)
+        self.client = make_client(self.settings)
 
     # --- reading -------------------------------------------------------------
     def _ef(self):
@@ -159,13 +174,15 @@ class ChunkStore:
             meta = self._meta_collection().metadata or {}
         except Exception as exc:  # noqa: BLE001 - translated for the user
             raise _translate(exc, self.settings, writing=False) from exc
-        return Pointer(
+        pointer = Pointer(
             active=meta.get("active") or None,
             manifest=json.loads(meta.get("manifest") or "{}"),
             updated=meta.get("updated") or None,
             gen=int(meta["gen"]) if "gen" in meta else None,
             chunks=int(meta["chunks"]) if "chunks" in meta else None,
         )
+        self._follow(pointer)
+        return pointer
 
     def active_collection(self, pointer: Pointer | None = None):
         """The collection queries go to (``pointer``'s, default: read now); EmptyStore with the
@@ -384,6 +401,7 @@ class ChunkStore:
             "gen": gen,
             "chunks": chunks,
         })
+        self._seen = (active, gen)  # written through this client: it knows the rows
 
     def drop_stale(self, keep: str | None = None) -> list[str]:
         """Delete chunk collections other than the active one (old or half-built)."""
@@ -395,6 +413,19 @@ class ChunkStore:
                 self.client.delete_collection(name)
                 dropped.append(name)
         return dropped
+
+
+def reopen_embedded(s: _settings.Settings) -> None:
+    """Make the next embedded client for ``s.store_dir`` a fresh one. Chroma shares one system
+    (bindings, segment caches) among all clients of a path in a process; forgetting it here
+    (Chroma has no public call for one path) leaves clients already made working as before, on
+    what they had read, and the next ``make_client`` opens the store anew."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(s.store_dir)
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
 def xl_name(collection_name: str) -> str:
