@@ -14,6 +14,15 @@ _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _ABBREVIATION = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|St|Vol|pp|vs|e\.g|i\.e)\.|\b[A-Z]\.(?:[A-Z]\.)+)$")
 
 
+_KEEPS_STOP = re.compile(r"\b(?:etc|e\.g|i\.e|No|Nos|Art|Arts|vs)\.$")
+
+
+def ends_with_abbreviation(claim: str) -> bool:
+    """The claim's last full stop belongs to an abbreviation ("… etc.", "Decree No."): a citation
+    marker goes after it, not before it."""
+    return bool(_KEEPS_STOP.search(claim))
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences (each keeping the [n] markers that follow it), without the breaks after an
     abbreviation ("Decree No. 25", "Art. 5", "P.R.C.") that would cut a fact in two. The

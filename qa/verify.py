@@ -24,7 +24,7 @@ import numpy as np
 
 from netlaw.text.script import is_zh
 from qa.records import Citation, Source
-from qa.text import content_terms, lexical_support, markers_in, split_sentences, strip_markers
+from qa.text import content_terms, ends_with_abbreviation, lexical_support, markers_in, split_sentences, strip_markers
 
 _NO_ANSWER = ("i don't know", "i do not know", "我不知道")
 _NUMBER = re.compile(r"\d+")
@@ -49,7 +49,7 @@ def attach(claim: str, markers: list[int]) -> str:
     """'Logs are kept six months.' + [1] → 'Logs are kept six months [1].'"""
     tags = "".join(f"[{m}]" for m in markers)
     claim = claim.rstrip()
-    if claim and claim[-1] in ".。!?！？;；" and not re.search(r"\b(?:etc|e\.g|i\.e|No|Nos|Art|Arts|vs)\.$", claim):
+    if claim and claim[-1] in ".。!?！？;；" and not ends_with_abbreviation(claim):
         space = "" if claim[-1] in "。！？；" else " "
         return f"{claim[:-1]}{space}{tags}{claim[-1]}"
     return f"{claim} {tags}"

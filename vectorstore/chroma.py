@@ -206,7 +206,7 @@ class ChunkStore:
             pointer = self.pointer()
             if pointer.active and pointer.chunks is not None:
                 return pointer.chunks
-            return self.active_collection().count()
+            return self.active_collection(pointer).count()
         except EmptyStore:
             return 0
         except StoreError:
@@ -343,9 +343,9 @@ class ChunkStore:
             if progress:
                 progress(len(chunks[start : start + batch]))
 
-    def can_append(self) -> bool:
+    def can_append(self, pointer: Pointer | None = None) -> bool:
         """Whether ``append`` works here: the active collection's rows carry append generations."""
-        pointer = self.pointer()
+        pointer = pointer or self.pointer()
         return bool(pointer.active) and pointer.gen is not None and pointer.chunks is not None
 
     def append(self, new_chunks: list[Chunk], vectors: np.ndarray, manifest: dict,
@@ -356,10 +356,11 @@ class ChunkStore:
         failure leaves the pointer, and so what readers see, as it was; raised as a StoreError."""
         try:
             pointer = self.pointer()
-            if not self.can_append() or pointer.gen is None or pointer.chunks is None:
+            if not pointer.active or pointer.gen is None or pointer.chunks is None:  # (``can_append``)
                 raise StoreError("this store's collection cannot be appended to: ingest with --reset once")
+            name = pointer.active
             collection = self.active_collection(pointer)
-            companion = self._companion(pointer.active or "")
+            companion = self._companion(name)
             leftover = {"gen": {"$gt": pointer.gen}}
             for target in (collection, companion):
                 if target is not None:
@@ -367,9 +368,9 @@ class ChunkStore:
             gen = pointer.gen + 1
             self._add_batches(collection, companion, new_chunks, vectors,
                               xl_vectors if companion is not None else None, gen, progress)
-            self._set_pointer(pointer.active or "", manifest, gen, pointer.chunks + len(new_chunks))
-            self.drop_stale(keep=pointer.active)
-            return pointer.active or ""
+            self._set_pointer(name, manifest, gen, pointer.chunks + len(new_chunks))
+            self.drop_stale(keep=name)
+            return name
         except Exception as exc:  # noqa: BLE001
             raise _translate(exc, self.settings, writing=True) from exc
 

@@ -27,6 +27,7 @@ from vectorstore.keyword import (
     TokenCache,
     indexed_text,
     load_or_build,
+    with_appended,
 )
 from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
@@ -157,15 +158,14 @@ class Snapshot:
         self.duplication = len(chunks) / max(1, int(self.canonical.sum()))
 
     def extended(self, gen: int, manifest: dict, chunks: list[Chunk], tokenised: list[list[str]],
-                 xl: tuple[np.ndarray, np.ndarray]) -> Snapshot:
+                 xl: tuple[np.ndarray, np.ndarray], keyword: AppendedKeywordIndex | None = None) -> Snapshot:
         """This snapshot with ``chunks`` (appended to the store as generation ``gen``) after its
         own, in time proportional to them: the keyword matrix, the spelling words and the
         indexes are kept, the multilingual vectors go into spare rows of their buffer."""
         out = copy.copy(self)
         out.gen, out.manifest, out.document_list = gen, manifest, None
         out.chunks, out._tokenised = self.chunks + chunks, self._tokenised + tokenised
-        out.keyword = (self.keyword.extended(tokenised) if isinstance(self.keyword, AppendedKeywordIndex)
-                       else AppendedKeywordIndex(self.keyword, tokenised))
+        out.keyword = keyword or with_appended(self.keyword, tokenised)
         out.spelling = self.spelling.extended(english_texts(chunks))
         out.language = np.concatenate([self.language, np.array([c.language for c in chunks], dtype=str)])
         out.doc_ids = np.concatenate([self.doc_ids, np.array([c.doc_id for c in chunks], dtype=str)])
@@ -288,12 +288,11 @@ class HybridRetriever:
         appended chunks have grown past APPENDED_SHARE_MAX of the keyword matrix."""
         started = time.perf_counter()
         added = self.store.appended(since, gen)
-        appended = len(added) + (len(snap.keyword.tokenised) if isinstance(snap.keyword, AppendedKeywordIndex) else 0)
-        base_size = snap.keyword.base.size if isinstance(snap.keyword, AppendedKeywordIndex) else snap.keyword.size
-        if appended > APPENDED_SHARE_MAX * base_size:
-            return self._load(snap.generation, manifest, gen)
         tokenised = [tokenize(indexed_text(c), self.settings.cache_dir) for c in added]
-        snapshot = snap.extended(gen, manifest, added, tokenised, self._xl_matrix(added))
+        keyword = with_appended(snap.keyword, tokenised)
+        if keyword.share > APPENDED_SHARE_MAX:
+            return self._load(snap.generation, manifest, gen)
+        snapshot = snap.extended(gen, manifest, added, tokenised, self._xl_matrix(added), keyword)
         log.info("index extended by %d chunks (%s, generation %d) in %.2fs", len(added), snap.generation, gen,
                  time.perf_counter() - started)
         return snapshot

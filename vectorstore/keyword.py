@@ -42,7 +42,7 @@ from netlaw.text.tokens import tokenize
 log = logging.getLogger(__name__)
 
 TOKENS_VERSION = "v4"  # of ``tokenize``'s output: part of the token cache's name and of the index's fingerprint
-INDEX_VERSION = "bm25s-1"  # of the saved index's layout
+INDEX_VERSION = "bm25s-2"  # of the saved index's layout (2: with the mean document length)
 
 
 def indexed_text(chunk) -> str:
@@ -98,7 +98,7 @@ class KeywordIndex:
                 return None
             index = cls.__new__(cls)
             index.size = int(meta["size"])
-            index.avgdl = float(meta.get("avgdl", 0.0))  # 0: an index saved before; load_or_build sets it
+            index.avgdl = float(meta["avgdl"])
             index._idf = {str(t): float(v) for t, v in meta["idf"].items()}
             index._max_idf = float(meta["max_idf"])
             index._bm25 = None if meta["empty"] else bm25s.BM25.load(str(folder), show_progress=False)
@@ -149,6 +149,7 @@ class AppendedKeywordIndex:
     def extended(self, more: list[list[str]]) -> AppendedKeywordIndex:
         return AppendedKeywordIndex(self.base, self.tokenised + more)
 
+
     def idf(self, token: str) -> float:
         if token in self._new_df:
             f = self._new_df[token]
@@ -164,6 +165,13 @@ class AppendedKeywordIndex:
             if tf.any() and (token in self._new_df or self.base.knows(token)):
                 out += self.idf(token) * tf / (tf + norm)  # bm25s's Lucene term part has no (k1 + 1)
         return np.concatenate([self.base.scores(query_tokens), out])
+
+
+def with_appended(index: KeywordIndex | AppendedKeywordIndex, tokenised: list[list[str]]) -> AppendedKeywordIndex:
+    """``index`` with more chunks appended after its own (the built matrix stays as it is)."""
+    if isinstance(index, AppendedKeywordIndex):
+        return index.extended(tokenised)
+    return AppendedKeywordIndex(index, tokenised)
 
 
 class TokenCache:
@@ -223,8 +231,6 @@ def load_or_build(root: Path, generation: str | None, texts: list[str], tokenise
     folder = root / f"{generation or 'none'}-{fingerprint[:16]}"
     if folder.exists():
         loaded = KeywordIndex.load(folder, fingerprint)
-        if loaded is not None and not loaded.avgdl:
-            loaded.avgdl = sum(len(t) for t in tokenised) / max(1, len(tokenised))
         if loaded is not None:
             log.info("keyword index of %s loaded from %s", generation, folder)
             return loaded

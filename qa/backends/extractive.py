@@ -31,7 +31,7 @@ from netlaw.text.tokens import tokenize
 from qa.question import Question, analyse
 from qa.records import Source
 from qa.spans import spans
-from qa.text import sentences_with_pieces, split_sentences
+from qa.text import ends_with_abbreviation, sentences_with_pieces, split_sentences
 from vectorstore.embeddings import get_embedder
 from vectorstore.translate import en_to_zh, zh_to_en
 
@@ -169,7 +169,7 @@ def bold(text: str, start: int, end: int) -> str:
 
 def cite(text: str, marker: int) -> str:
     text = text.rstrip()
-    if text and text[-1] in ".。;；:：,，" and not text.endswith("**"):
+    if text and text[-1] in ".。;；:：,，" and not text.endswith("**") and not ends_with_abbreviation(text):
         return f"{text[:-1]} [{marker}]{text[-1]}" if text[-1] in ".;:," else f"{text[:-1]}[{marker}]{text[-1]}"
     return f"{text} [{marker}]"
 
@@ -206,6 +206,11 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
             clause, lo = sentence[opening:lo] + clause, opening
     s = max(0, start - lo)
     return clause, s, max(s, min(len(clause), end - lo))
+
+
+def across_scale(similarity: float) -> float:
+    """An e5 similarity as a 0–1 closeness (0.75 is unrelated text, 0.9 a close match)."""
+    return min(1.0, max(0.0, (similarity - 0.75) / 0.15))
 
 
 class ExtractiveBackend:
@@ -252,8 +257,7 @@ class ExtractiveBackend:
                 if across:
                     bridge = bridge or Bridge.of(question, all_terms)
                     xl = similarity[piece] if piece < len(similarity) else 0.0
-                    lexical = max(min(1.0, max(0.0, (xl - 0.75) / 0.15)),
-                                  ACROSS_DICTIONARY * bridge.share(sentence, w))
+                    lexical = max(across_scale(xl), ACROSS_DICTIONARY * bridge.share(sentence, w))
                     if header and source.marker <= 2:  # a header line ("GF No. (2014)33") of the best articles
                         lexical = max(lexical, MIN_ACROSS)
                     out.append(Candidate(source, i, sentence, lexical, across=True))
@@ -308,7 +312,7 @@ class ExtractiveBackend:
         q_vec = np.asarray(xl.embed_query(question), dtype=np.float32)
         vectors = xl.embed_passages([clean(c.text)[:300] for c in shortlist])
         for c, v in zip(shortlist, vectors, strict=True):
-            c.cosine = max(c.lexical, min(1.0, max(0.0, (float(v @ q_vec) - 0.75) / 0.15)))
+            c.cosine = max(c.lexical, across_scale(float(v @ q_vec)))
 
     def select(self, question: str, sources: list[Source]) -> list[Candidate]:
         """The sentences that best answer the question (in source order), as before the reader."""
