@@ -28,7 +28,7 @@ from netlaw import settings as _settings
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
 from qa.catalogue import catalogue_answer, documents_on, library_topic
-from qa.documents import document_hits
+from qa.documents import document_hits, named_documents
 from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
 from qa.records import Answer, FocusDocument, Retrieved, Source, Suggestion, Timings, Turn, as_turns
@@ -82,6 +82,7 @@ class AskState:
     problem: str | None = None  # why the question cannot be asked (empty, too long): the reply
     standalone: str = ""  # a follow-up with the conversation's subject; otherwise the question
     focus: list[FocusDocument] = field(default_factory=list)  # a follow-up's documents
+    named: list[str] = field(default_factory=list)  # ids of the document the question names
     analysis: Question | None = None  # the asked kind and the focus terms
     hits: list[ArticleHit] = field(default_factory=list)
     retrieve_ms: float = 0.0
@@ -213,8 +214,11 @@ class AnswerService:
 
     def _retrieve(self, state: AskState) -> AskState:
         started = time.perf_counter()
-        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters,
-                                     focus=[d.doc_id for d in state.focus] or None)
+        state.named = named_documents(state.standalone, self.retriever.documents(), self.settings.named_document_min)
+        focus = [d.doc_id for d in state.focus] or state.named
+        if state.analysis is not None and state.named:
+            state.analysis.named = {d["title"] for d in self.retriever.documents() if d["doc_id"] in state.named}
+        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
@@ -222,7 +226,7 @@ class AnswerService:
         return state
 
     def _gate(self, state: AskState) -> AskState:
-        state.gate = decide(state.standalone, state.hits, self.settings)
+        state.gate = decide(state.standalone, state.hits, self.settings, frozenset(state.named))
         return state
 
     def _invalid(self, state: AskState) -> Answer:

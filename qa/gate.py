@@ -61,8 +61,9 @@ def names_document(question: str, hit) -> bool:
     return any(mentions_title(question, t) for t in (hit.document, getattr(hit, "alt_title", None)))
 
 
-def decide(question: str, hits: list, s) -> GateDecision:
-    """Answer or refuse, from the question and the ranked articles."""
+def decide(question: str, hits: list, s, named: frozenset[str] = frozenset()) -> GateDecision:
+    """Answer or refuse, from the question and the ranked articles. ``named``: ids of the
+    document the question names (``qa.documents.named_documents``)."""
     if looks_like_injection(question):
         return GateDecision(True, "the question asks the assistant to change its instructions")
     if not hits:
@@ -75,7 +76,7 @@ def decide(question: str, hits: list, s) -> GateDecision:
     if (top.language == "zh") != is_zh(question):
         # Only the multilingual model sees across languages: terms and MiniLM cannot judge,
         # unless the question names the document by its title in the question's language.
-        if top.xl < s.gate_min_xl_cross and not names_document(question, top):
+        if top.xl < s.gate_min_xl_cross and top.doc_id not in named and not names_document(question, top):
             decision.refused, decision.reason = True, "the closest articles are not about this question"
         return decision
     if top.xl >= s.gate_strong_xl and (is_zh(question) or top.dense >= s.gate_min_dense):
@@ -87,6 +88,6 @@ def decide(question: str, hits: list, s) -> GateDecision:
         return decision
     if top.dense < s.gate_min_dense or cov < s.gate_min_coverage:
         decision.refused, decision.reason = True, "the closest articles are not about this question"
-    elif top.dense < s.gate_strong_dense and cov < s.gate_strong_coverage:
+    elif top.dense < s.gate_strong_dense and cov < s.gate_strong_coverage and top.doc_id not in named:
         decision.refused, decision.reason = True, "the evidence for an answer is too weak"
     return decision

@@ -157,6 +157,7 @@ class Question:
     # online rumours?" → the Opinions' title words): they say which document, the own words which sentence
     carried: set[str] = field(default_factory=set)
     asked: str = ""  # a follow-up as the user wrote it (``text`` is its standalone form)
+    named: set[str] = field(default_factory=set)  # titles of the library document the question names
 
     @property
     def wants_span(self) -> bool:

@@ -87,7 +87,17 @@ def test_injection_attempts_are_recognised(question):
 def _hit(dense, text, direct=False, keyword=5.0, xl=0.0):
     language = "zh" if has_chinese(text) else "en"
     return SimpleNamespace(dense=dense, keyword=keyword, direct=direct, document="Doc", path=[], text=text,
-                           language=language, xl=xl, alt_title=None)
+                           language=language, xl=xl, alt_title=None, doc_id="d1")
+
+
+def test_a_question_that_names_the_document_is_not_refused_for_weak_evidence():
+    """Across languages, or with few shared words, naming the document by its title (in either
+    language) says the question is about the library; the reader still refuses a missing fact."""
+    across = _hit(0.0, "本规定自2015年6月1日起实施", xl=0.70)
+    question = "When did the rules on admonishment meetings with internet news services take effect?"
+    assert decide(question, [across], S).refused
+    assert decide(question, [across], S, frozenset({"d1"})).refused is False
+    assert decide(question, [across], S, frozenset({"d2"})).refused
 
 
 def test_gate_thresholds():

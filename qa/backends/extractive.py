@@ -404,6 +404,8 @@ class ExtractiveBackend:
             found = [source.document, source.parallel.document if source.parallel else ""]
             return found + [alt.get(t, "") for t in found]
 
+        if q.named:  # the question names a document by its title: that document's sentences answer first
+            shortlist = [c for c in shortlist if set(names(c.source)) & q.named] or shortlist
         generic = {"law", "act", "regul", "code", "peopl", "republ", "china", "chines", "prc"}
         for law in q.laws:
             words = {t for t in tokenize(law) if t not in generic} or set(tokenize(law))
