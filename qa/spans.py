@@ -37,7 +37,8 @@ NUMBER = [
                rf"|renminbi)\b", re.I),
     re.compile(r"\b\d+(?:[.,]\d+)*\s*(?:trillion|billion|million|thousand|hundred thousand)\b(?:\s+(?!(?:in|of|and|or"
                r"|the|to|on|at|for|with|by|from|is|are|was|were)\b)[a-z]+){0,2}", re.I),
-    re.compile(rf"{_ZHNUM}(?:\.\d+)?(?:万亿|亿|万|千)?(?:元|人民币|美元|%|个|家|人|项|件|部|条|种|名|户|次)"),
+    # not an ordinal ("第五条" is Article 5, not five articles)
+    re.compile(rf"(?<![第零〇一二两三四五六七八九十百千万\d]){_ZHNUM}(?:\.\d+)?(?:万亿|亿|万|千)?(?:元|人民币|美元|%|个|家|人|项|件|部|条|种|名|户|次)"),
     re.compile(r"\b\d+(?:[.,]\d+)*\b(?!\s*(?:January|February|March|April|May|June|July|August|September|October"
                r"|November|December))"
                r"(?:\s+(?!(?:and|or|of|the|in|on|to|at|for|with|by|from|is|are|was|were)\b)[a-z][a-z-]+){1,2}"),

@@ -81,6 +81,13 @@ def test_answer_spans(kind, sentence, expected):
     assert expected in found, found
 
 
+def test_an_article_ordinal_is_not_a_count():
+    sentence = "第五条 互联网用户公众账号信息服务提供者应当设立总编辑等信息内容安全负责人岗位。"
+    assert not spans("number", sentence)
+    count = "共有五条规定。"
+    assert [count[s:e] for s, e in spans("number", count)] == ["五条"]
+
+
 def test_no_money_in_a_sentence_without_one():
     assert not spans("number", "Violations will be punished by the relevant department according to law.", money=True)
     assert not spans("place", "the general secretary of the Communist Party of China")
@@ -146,6 +153,27 @@ def test_near_topic_questions_are_refused_in_the_askers_language(service):
     assert a.support == "none"
     assert a.answer.startswith("资料库中的文件")
     assert "the" not in a.answer
+
+
+def test_a_fact_of_a_neighbouring_year_or_country_is_not_the_answer(service):
+    """The library states the 2021 size of the digital economy and a 2019 dialogue with Germany:
+    neither answers for 2025 or for Thailand."""
+    a = service.ask("What size does the white paper expect China's digital economy to reach by 2025?")
+    assert a.refused, a.answer
+    assert a.support == "none"
+    a = service.ask("When did China sign its cybersecurity cooperation memorandum with Thailand?")
+    assert a.refused, a.answer
+    assert a.support == "none"
+    a = service.ask("2024年全国网络法治工作会议上，哪些地方的网信办作了交流发言？")  # 2024: in the item's 4th paragraph
+    assert not a.refused
+    assert "Shanxi" in a.answer.split("\n")[0]
+
+
+def test_a_document_named_in_the_other_language_answers(service):
+    a = service.ask("When did the rules on admonishment meetings with internet news services start to apply?")
+    assert not a.refused, a.refusal_reason
+    assert "2015年6月1日" in a.answer.split("\n")[0]
+    assert a.citations[0].document == "互联网新闻信息服务单位约谈工作规定"
 
 
 def test_answerable_figure_is_not_refused(service):

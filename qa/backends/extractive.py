@@ -69,6 +69,7 @@ PHRASE_BONUS = 0.1  # per pair of focus terms found next to each other, as in th
 LIST_WITHIN = 0.8  # a sentence of an enumeration is preferred for a list question down to this share
 SPAN_WITHIN = 0.45  # a sentence holding the asked kind of answer is read down to this share of the best score
 NEAR_BEST = 0.9  # a sentence this close to the best score may state the answer instead, if it holds more of the focus
+ENTITY_MIN_IDF = 3.0  # a capitalised word this rare in the library names one thing ("Thailand"; "China" is 0.7)
 SPAN_EXTRA = 4  # sentences holding the asked kind of answer added to the shortlist
 
 
@@ -448,6 +449,7 @@ class ExtractiveBackend:
                 (c for c in shortlist if not is_heading(c.text, c.source)), shortlist[0])
             return (top, None) if self.relevant(top) or top.score >= 0.3 else None
         asked = q.text.lower()
+        qualifiers = self._qualifiers(q, shortlist)
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
         # of the sentences near the best, the one holding most of the focus (then closest in meaning)
         by_focus = sorted(shortlist, key=lambda c: -(c.lexical + 0.5 * c.cosine))
@@ -455,7 +457,7 @@ class ExtractiveBackend:
             for c in by_focus:
                 if c.score < SPAN_WITHIN * best and not (self.relevant(c, q) and not self.relevant(c)):
                     continue
-                if not self.relevant(c, q):
+                if not self.relevant(c, q) or not self._qualified(c, qualifiers):
                     continue
                 found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
                 if kind == "number" and not q.money:
@@ -468,6 +470,38 @@ class ExtractiveBackend:
                 if found:
                     return c, self._nearest(found, c.text, q.focus)
         return None
+
+    def _qualifiers(self, q: Question, shortlist: list[Candidate]) -> tuple[set[str], set[str]]:
+        """What narrows the asked fact to one occasion: the years the question names ("the 2025
+        conference") and its rare proper names that the sources know ("… with Thailand"). A span
+        in a sentence without them is a neighbouring fact ("the 2024 conference", "… with Germany")."""
+        years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", q.text))
+        if q.language != "en":
+            return years, set()
+        library = self.retriever.documents() if self.retriever is not None else []
+        in_titles = {t for d in library for title in (d["title"], d.get("alt_title")) if title
+                     for t in tokenize(title)}
+        capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*", q.text)
+        names = {t for phrase in capitalised for t in tokenize(phrase)
+                 if t not in in_titles and self._idf(t) >= ENTITY_MIN_IDF}
+        known = set().union(*(set(tokenize(c.text)) for c in shortlist if not c.across)) if names else set()
+        return years, names & known
+
+    def _qualified(self, c: Candidate, qualifiers: tuple[set[str], set[str]]) -> bool:
+        """The sentence may be about the occasion asked: its document states the year asked for
+        ("the 2024 conference" is the news item that names 2024 in its fourth paragraph) and the
+        sentence names the proper names asked about (not checked across languages)."""
+        years, names = qualifiers
+        context = f"{c.source.document} {' '.join(c.source.path)} {c.text}"
+        if any(year not in context and year not in self._document_text(c.source.document) for year in years):
+            return False
+        return c.across or not names or names <= set(tokenize(c.text))
+
+    def _document_text(self, title: str) -> str:
+        if self.retriever is None:
+            return ""
+        snap = self.retriever.snapshot()
+        return " ".join(snap.article_text(a) for a, _ in snap.articles_of_document(title))
 
     @staticmethod
     def _counts_what_was_asked(q: Question, text: str, s: int, e: int) -> bool:
