@@ -3,6 +3,8 @@ citation check, near-topic refusals, summaries, comparisons and the asker's lang
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from netlaw import settings as _settings
@@ -101,6 +103,28 @@ SOURCES = [
            "On February 28, the CAC held a national conference on the rule of law on the Internet in Tianjin.",
            "c1", "en", "news", []),
 ]
+
+
+def test_a_long_sentence_in_the_other_language_is_cut_where_its_translation_answers():
+    from qa.backends.extractive import Candidate, ExtractiveBackend
+
+    text = ("In order to stimulate the healthy and orderly development of microblog information services, protect "
+            "the lawful rights and interests of citizens, legal persons and other organizations, and safeguard "
+            "national security and the public interest, on the basis of the “Cybersecurity Law of the People’s "
+            "Republic of China” and the “State Council Notice concerning Authorizing the Cyberspace Administration "
+            "of China to take Responsibility for Internet Information Content Work”, these Regulations are "
+            "formulated, and this sentence is long enough to be cut.")
+    source = Source(1, "m1", "Microblog Information Service Management Regulations", "Article 1", text, "c",
+                    "en", "regulation", ["Article 1"])
+    q = analyse("微博客信息服务管理规定是依据哪部法律制定的？")
+    library = SimpleNamespace(  # the title's words (in either language) say which document, not which clause
+        documents=lambda: [{"title": source.document, "alt_title": "微博客信息服务管理规定"}],
+        snapshot=lambda: SimpleNamespace(keyword=SimpleNamespace(idf=lambda term: 1.0)), embedder=None)
+    reader = ExtractiveBackend(S, library)
+    line, whole = reader._answer_line(q, Candidate(source, 0, text, 0.5, across=True), None)
+    assert not whole
+    assert "Cybersecurity Law" in line
+    assert not line.startswith("**In order to")
 
 
 def test_citation_check_keeps_lines_bold_bullets_short_spans_and_headings():

@@ -564,8 +564,8 @@ class ExtractiveBackend:
             m = _DEFINES.search(text)
             if m and len(text) - m.end() > 5:
                 return bold(text, _after(text, m.end()), len(text.rstrip(".。;；"))), True
-        if c.across:  # no shared words to pick a clause by: the sentence, whole or cut
-            clause = text if len(text) <= _ACROSS_LINE_MAX else clause_around(text, 0, 1)[0]
+        if c.across:  # no shared words: the sentence, whole or cut at the clause its translation matches
+            clause = text if len(text) <= _ACROSS_LINE_MAX else self._across_clause(q, c, text)
             return bold(clause, 0, len(clause.rstrip(" .。;；"))), clause == text
         clause, s2, e2 = self._best_clause(q, text, self._clause_weights(q, c.source))
         if clause != text and len(text) <= _SENTENCE_LINE_MAX:
@@ -573,6 +573,26 @@ class ExtractiveBackend:
             if offset >= 0:
                 return bold(text, offset + s2, offset + e2), True
         return bold(clause, s2, e2), clause == text
+
+    def _across_clause(self, q: Question, c: Candidate, text: str) -> str:
+        """The stretch of a long sentence in the other language (clauses in a row, at most
+        ``_ANSWER_LINE_MAX`` characters) whose dictionary translation holds most of the question's
+        focus ("依据哪部法律" → "on the basis of the “Cybersecurity Law …” and …"); the title's
+        words count less. The first clause when no stretch holds any."""
+        body = text.rstrip(" .。;；")
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；:：\s][^,，;；:：]*", body)]
+        library = self.retriever.documents() if self.retriever is not None else []
+        titles = [c.source.document] + [d.get("alt_title") or "" for d in library if d["title"] == c.source.document]
+        title_terms = {t for title in titles for t in tokenize(title)}
+        weights = {t: max(self._idf(t), 0.1) * (TITLE_WEIGHT if t in title_terms else 1.0) for t in q.focus}
+        bridge = Bridge.of(q.text, set(q.focus))
+        best, best_key = (0, 1), (0.0, 0)
+        for i, (a, _) in enumerate(pieces):
+            ends = [b for _, b in pieces[i:] if b - a <= _ANSWER_LINE_MAX] or [pieces[i][1]]
+            key = (bridge.share(body[a:ends[-1]], weights), -a)
+            if key > best_key:
+                best, best_key = (a, ends[-1]), key
+        return body[best[0]:best[1]] if best_key[0] > 0 else clause_around(text, 0, 1)[0]
 
     def _merge_runs(self, q: Question, text: str, s: int, e: int) -> tuple[int, int]:
         """Neighbouring answers joined ("Hangzhou, Beijing, and Guangzhou")."""
