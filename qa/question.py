@@ -185,6 +185,13 @@ KIND_WORDS = {
 }
 
 
+# "where" asked of a record or a publication: the answer is a file or a journal, not a place
+_NOT_A_PLACE = re.compile(r"(记录|记入|记载|登记|存档|归档|发表|刊登|刊载|公布|保存|留存)(在|到|于|进)?"
+                          r"(哪里|哪儿|什么地方)"
+                          r"|\bwhere (is|are|was|were|will|must|should) .{0,60}\b(recorded|entered|filed|archived"
+                          r"|published|printed|stored|kept|logged|noted|posted)\b", re.I)
+
+
 def _kind(text: str, zh: bool) -> str:
     if (_LIBRARY_ZH if zh else _LIBRARY_EN).search(text):
         return "library"
@@ -195,6 +202,8 @@ def _kind(text: str, zh: bool) -> str:
         if kind == "yesno" and article_labels_in(text):
             break  # "Does Article 9 …?": what the article says
         if pattern.search(text):
+            if kind == "place" and _NOT_A_PLACE.search(text):
+                continue  # "约谈情况记入哪里？": a record, a publication, not a city
             if kind == "number" and not zh and re.search(r"\bhow many\b", text, re.I) and re.search(
                     r"\bhow many (days|weeks|months|years|hours)\b", text, re.I):
                 return "duration"

@@ -45,6 +45,8 @@ S = _settings.Settings()
     ("《互联网用户公众账号信息服务管理规定》和《互联网新闻信息服务单位约谈工作规定》有什么区别？", "comparison"),
     ("平台是否可以泄露用户个人信息？", "yesno"),
     ("约谈的情形有哪些？", "list"),
+    ("约谈情况会记录到哪里？", "other"),  # a record's file, not a place
+    ("Where must the content records be kept?", "other"),
 ])
 def test_the_asked_kind_is_recognised(question, kind):
     assert analyse(question).kind == kind
@@ -198,6 +200,14 @@ def test_a_document_named_in_the_other_language_answers(service):
     assert not a.refused, a.refusal_reason
     assert "2015年6月1日" in a.answer.split("\n")[0]
     assert a.citations[0].document == "互联网新闻信息服务单位约谈工作规定"
+
+
+def test_a_signature_and_an_entry_into_force_are_read_from_the_decree_header(service):
+    a = service.ask("Who signed the Telephone User Real Identity Information Registration Regulations?")
+    assert "**Miao Wei**" in a.answer.split("\n")[0]
+    # the decree was signed on 16 July 2013 and takes effect on 1 September 2013
+    a = service.ask("When did the telephone user real identity registration regulations come into force?")
+    assert "**1 September 2013**" in a.answer.split("\n")[0]
 
 
 def test_answerable_figure_is_not_refused(service):

@@ -243,3 +243,8 @@ def test_an_extended_snapshot_equals_one_built_whole(all_chunks):
     assert len(first.chunks) == len(first.xl) // 2 == len(first.index_of) == 40  # unchanged
     assert np.array_equal(first.xl, windows[:80])
     assert np.array_equal(second.xl, windows[:90])  # third wrote past second's rows only
+
+
+def test_the_librarys_own_words_are_not_cut_into_characters():
+    assert "约谈" in tokenize("约谈情况记入互联网新闻信息服务单位日常考核和年检档案。")
+    assert "网信办" in tokenize("国家网信办负责互联网信息内容管理工作")

@@ -61,6 +61,10 @@ def _stem(word: str) -> str:
     return stemmer.stemWord(american(word))
 
 
+# Words of this library that jieba's dictionary lacks and would cut into characters ("约谈" → 约 / 谈,
+# so "约谈情况记入哪里？" shared no term with the admonishment rules)
+DOMAIN_WORDS = ("约谈", "网信办")
+
 _jieba_ready = False
 _jieba_lock = threading.Lock()
 
@@ -79,6 +83,8 @@ def jieba_tokenizer(cache_dir: Path | None = None):
                 cache_dir.mkdir(parents=True, exist_ok=True)
                 jieba.dt.tmp_dir = str(cache_dir)
             jieba.initialize()
+            for word in DOMAIN_WORDS:
+                jieba.add_word(word)
             _jieba_ready = True
     return jieba
 

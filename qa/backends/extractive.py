@@ -53,7 +53,8 @@ _EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effe
                      r"|生效", re.I)
 _PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman"
                            r"|spokes\w+|mayor|secretary|inspector|journalist"
-                           r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed))\b|哪位|谁", re.I)
+                           r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed|signed))\b"
+                           r"|哪位|谁|签发|签署", re.I)
 
 # How close to the question a sentence must be to carry an answer of the asked kind (tuned on the
 # tuning items): idf-weighted share of the focus terms it holds, or the embedding similarity.
@@ -252,7 +253,7 @@ class ExtractiveBackend:
             similarity = self.retriever.sentence_similarity(question, source.article_id) if across else []
             # across languages each sentence takes the window similarity of its first piece
             for i, (sentence, piece) in enumerate(sentences_with_pieces(source.text)):
-                header = i < 4 and len(sentence) < 40 and not re.search(r"[.。;；!?！？]$", sentence)
+                header = i < 6 and len(sentence) < 40 and not re.search(r"[.。;；!?！？]$", sentence)
                 if (len(sentence) < 12 and not (header and len(sentence) >= 4)) or _HEADING_ONLY.match(sentence):
                     continue
                 if across:
@@ -453,6 +454,8 @@ class ExtractiveBackend:
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
         # of the sentences near the best, the one holding most of the focus (then closest in meaning)
         by_focus = sorted(shortlist, key=lambda c: -(c.lexical + 0.5 * c.cosine))
+        if q.kind == "date" and _EFFECT_ASKED.search(q.text):  # the date a text takes effect, not its signing date
+            by_focus.sort(key=lambda c: not _EFFECT.search(c.text))
         for kind in kinds:  # a person's name when one is asked for, else any body
             for c in by_focus:
                 if c.score < SPAN_WITHIN * best and not (self.relevant(c, q) and not self.relevant(c)):
@@ -465,6 +468,10 @@ class ExtractiveBackend:
                 if kind == "date":  # not the year in a document number ("GF No. (2014)33")
                     numbers = spans("docnum", c.text, False)
                     found = [(s, e) for s, e in found if not any(s < e2 and s2 < e for s2, e2 in numbers)]
+                    if _EFFECT_ASKED.search(q.text):  # "… will take effect on 1 September 2013", "自…起施行"
+                        cues = list(_EFFECT.finditer(c.text))
+                        found = [(s, e) for s, e in found if any(0 <= s - m.end() <= 12 or 0 <= m.start() - e <= 3
+                                                                  for m in cues)] or found
                 if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
                     found = [(s, e) for s, e in found if re.match(rf"(the\s+)?[A-Z{HAN}]", c.text[s:e])] or found
                 if found:
