@@ -67,9 +67,10 @@ _EN = [
         r"|issued|held)\b|by whom|\bwhom\b"
         r"|which (authority|authorities|department|departments|body|bodies|organ|organs|ministry|ministries|agency"
         r"|agencies"
-        r"|office|institution|institutions|organi[sz]ation|organi[sz]ations|court|official|officials|person|people"
+        r"|office|offices|institution|institutions|organi[sz]ation|organi[sz]ations|court|courts|official|officials"
+        r"|person|people"
         r"|leader|leaders|party"
-        r"|deputy|deputies|director|directors|minister|ministers|head|heads|speaker|mayor|secretary|inspector)"
+        r"|deputy|deputies|director|directors|minister|ministers|head|heads|speaker|mayor|secretary|inspector)\b"
         r"|what (authority|department|body|organ|ministry|agency|office|institution|organi[sz]ation|court)"
         r"|(is|are) (responsible|in charge)", re.I)),
     ("number", re.compile(
@@ -82,8 +83,8 @@ _EN = [
     ("list", re.compile(
         r"\b(list|name (the|all)|enumerate)\b|what (are|were) the\b|which .{1,60} (are|were|does .{1,60} (list|name"
         r"|include))\b"
-        r"|what(?: \w+){0,2} (kinds|types|categories|sorts|forms|measures|principles|tasks|requirements|obligations"
-        r"|duties|conditions"
+        r"|(what|which)(?: \w+){0,2} (kinds|types|categories|sorts|forms|measures|principles|tasks|requirements"
+        r"|obligations|duties|conditions"
         r"|information|items|things|areas|fields|steps|goals|objectives|technologies|applications|rights|behaviou?rs"
         r"|acts|content)\b|what .{1,80} (include|includes|cover|covers)\b|what must\b", re.I)),
     ("yesno", re.compile(r"^\s*(is|are|can|could|may|must|does|do|did|shall|should|will|has|have|was|were|need)\b",

@@ -47,6 +47,8 @@ S = _settings.Settings()
     ("约谈的情形有哪些？", "list"),
     ("约谈情况会记录到哪里？", "other"),  # a record's file, not a place
     ("Where must the content records be kept?", "other"),
+    ("Which personal rights do they list?", "list"),  # not "which person"
+    ("Which offices set up the admonishment system?", "body"),
 ])
 def test_the_asked_kind_is_recognised(question, kind):
     assert analyse(question).kind == kind

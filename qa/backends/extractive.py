@@ -564,7 +564,8 @@ class ExtractiveBackend:
             enumeration = self._enumeration(c)
             if enumeration:
                 return self._bold_items(clean(enumeration)), True
-            m = ([None, *_ENUM_AFTER.finditer(text)])[-1]  # the last enumeration cue
+            # the last enumeration cue ("such as …"), else a definition's ("refers to … right to a name, …")
+            m = ([None, *_ENUM_AFTER.finditer(text)])[-1] or _DEFINES.search(text)
             if m is not None and len(text) - m.end() > 10:
                 return bold(text, _after(text, m.end()), len(text.rstrip(".。;；"))), True
         if q.kind == "definition":
