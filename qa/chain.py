@@ -208,7 +208,8 @@ class AnswerService:
                 q.kind, q.money, q.sides = asked.kind, asked.money, asked.sides or q.sides
             own = set(asked.focus)
             if own & set(q.focus):
-                q.carried, q.asked = set(q.focus) - own, state.question
+                q.carried = set(q.focus) - own
+            q.asked = state.question
         state.analysis = q
         return state
 
@@ -218,7 +219,8 @@ class AnswerService:
         focus = [d.doc_id for d in state.focus] or state.named
         if state.analysis is not None and state.named:
             state.analysis.named = {d["title"] for d in self.retriever.documents() if d["doc_id"] in state.named}
-        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None)
+        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
+                                     asked=state.question if state.focus else None)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits

@@ -212,6 +212,19 @@ def test_a_signature_and_an_entry_into_force_are_read_from_the_decree_header(ser
     assert "**1 September 2013**" in a.answer.split("\n")[0]
 
 
+def test_a_follow_up_is_answered_by_its_own_words_not_by_the_subject_it_carries(service):
+    first = service.ask("What did the 2024 national conference on the rule of law on the Internet review?")
+    history = [{"role": "user", "content": first.question, "standalone": first.standalone_question},
+               {"role": "assistant", "content": first.answer,
+                "citations": [{"document": c.document, "article": c.article} for c in first.citations]}]
+    # "Tianjin" is in the subject's title that the standalone question carries: it is still the answer
+    a = service.ask("Where was it held?", history=history)
+    assert "**Tianjin**" in a.answer.split("\n")[0], a.answer
+    # of the three officials named in one sentence, the one the follow-up's own words point to
+    a = service.ask("Who attended it from the Tianjin city government?", history=history)
+    assert "**Zhu Peng**" in a.answer.split("\n")[0], a.answer
+
+
 def test_answerable_figure_is_not_refused(service):
     a = service.ask("What was the scale of China's digital economy in 2021 according to the white paper?")
     assert not a.refused

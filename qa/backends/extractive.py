@@ -292,7 +292,7 @@ class ExtractiveBackend:
         if q is not None and q.wants_span:
             shortlist += [c for c in ordered[size:] if spans(q.kind, c.text, q.money)][:SPAN_EXTRA]
         # a follow-up's sentence is the one close to what was asked, not to the subject carried into it
-        asked = q.asked if q is not None and q.asked and question == q.text else question
+        asked = q.asked if q is not None and q.carried and question == q.text else question
         q_vec = np.asarray(self.embedder.embed_query(asked), dtype=np.float32)
         # a long sentence is embedded by its first 300 characters: the cost grows with the longest
         vectors = self.embedder.embed_cached([clean(c.text)[:300] for c in shortlist])
@@ -449,7 +449,10 @@ class ExtractiveBackend:
             top = max(near, key=lambda c: c.lexical + 0.5 * c.cosine) if near else next(
                 (c for c in shortlist if not is_heading(c.text, c.source)), shortlist[0])
             return (top, None) if self.relevant(top) or top.score >= 0.3 else None
-        asked = q.text.lower()
+        # a span the asker already named is not the answer ("Where was it held?" is not answered by the
+        # "Tianjin" its standalone form carries from the conversation's subject)
+        asked = self._without_titles(q.text).lower()
+        own = [t for t in q.focus if t not in q.carried] or q.focus
         qualifiers = self._qualifiers(q, shortlist)
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
         # of the sentences near the best, the one holding most of the focus (then closest in meaning)
@@ -475,8 +478,14 @@ class ExtractiveBackend:
                 if kind == "body":  # a named body ("the Cyberspace Administration of China") before a generic one
                     found = [(s, e) for s, e in found if re.match(rf"(the\s+)?[A-Z{HAN}]", c.text[s:e])] or found
                 if found:
-                    return c, self._nearest(found, c.text, q.focus)
+                    return c, self._nearest(found, c.text, own)
         return None
+
+    def _without_titles(self, text: str) -> str:
+        """The question without the "(Title)" a follow-up's standalone form appends."""
+        for d in self.retriever.documents() if self.retriever is not None else []:
+            text = text.replace(f"({d['title']})", "")
+        return text
 
     def _qualifiers(self, q: Question, shortlist: list[Candidate]) -> tuple[set[str], set[str]]:
         """What narrows the asked fact to one occasion: the years the question names ("the 2025
