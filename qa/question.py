@@ -125,8 +125,8 @@ _ARTICLE_ASK = re.compile(r"\b(say|says|state|states|provide|provides|stipulate|
                           r"|content|cover|covers|about|require|requires)\b|规定了什么|内容|说了什么|讲了什么"
                           r"|是什么", re.I)
 _MONEY = re.compile(r"\b(fine|fines|fined|fee|fees|cost|costs|charge|charges|price|pay|paid|penalty|penalties|money"
-                    r"|yuan|rmb|dollars?|tax|deposit|compensation)\b|罚款|罚金|费用|收费|价格|缴纳|付费|元|赔偿"
-                    r"|税", re.I)
+                    r"|yuan|rmb|dollars?|tax|deposit|compensation|budget|funding|funds)\b|罚款|罚金|费用|收费|价格|缴纳"
+                    r"|付费|元|赔偿|税|经费|资金|预算|拨款", re.I)
 _PART_SPLIT = re.compile(r",? and (?=(?:(?:since|for|in|on|by|until|from) )?(?:what|how|who|when|where|which|is|are"
                          r"|does|do|can|must)\b)|; "
                          r"|，(?=.{0,6}(?:多少|多久|何时|什么|哪|谁|是否))|以及(?=.{0,8}(?:多少|多久|何时|什么"

@@ -67,6 +67,7 @@ def test_focus_money_sides_parts_and_laws():
     assert [p.kind for p in q.parts] == ["duration", "number"]
     assert q.parts[1].money
     assert analyse("《网络安全法》规定的最高罚款金额是多少？").laws == ["网络安全法"]
+    assert analyse("八五普法规划为网络普法安排了多少经费？").money  # funds are a sum, not "one network"
     focus = analyse("When did the public account regulations take effect?").focus
     assert focus == ["public", "account", "take", "effect"]
 
