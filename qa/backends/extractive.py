@@ -51,6 +51,7 @@ _SENTENCE_LINE_MAX = 320  # a first line that is not a short answer: the whole s
 _EFFECT_ASKED = re.compile(r"\b(apply|applies|effect|effective|force|valid|enter|entered)\b|施行|实施|生效|适用", re.I)
 _EFFECT = re.compile(r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施"
                      r"|生效", re.I)
+_SIGNATURE = re.compile(r"^\s*(?:Minister|Director|Chairman|Premier|President|部长|主任|局长|主席|总理)\s*[:：]")
 _PERSON_ASKED = re.compile(r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman"
                            r"|spokes\w+|mayor|secretary|inspector|journalist"
                            r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed|signed))\b"
@@ -253,7 +254,8 @@ class ExtractiveBackend:
             similarity = self.retriever.sentence_similarity(question, source.article_id) if across else []
             # across languages each sentence takes the window similarity of its first piece
             for i, (sentence, piece) in enumerate(sentences_with_pieces(source.text)):
-                header = i < 6 and len(sentence) < 40 and not re.search(r"[.。;；!?！？]$", sentence)
+                header = ((i < 4 or bool(_SIGNATURE.match(sentence))) and len(sentence) < 40
+                          and not re.search(r"[.。;；!?！？]$", sentence))
                 if (len(sentence) < 12 and not (header and len(sentence) >= 4)) or _HEADING_ONLY.match(sentence):
                     continue
                 if across:
