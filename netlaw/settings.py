@@ -176,6 +176,8 @@ class RetrievalSettings(_Group):
     """rapidfuzz score for “the question names this document”"""
     document_match_min: float = 0.5
     """share of a named document's words its title must hold (summaries, comparisons)"""
+    named_document_weight: float = 0.5
+    """weight of the extra ranking of a named document's articles (a follow-up's uses ``focus_weight``)"""
     named_document_min: float = 0.5
     """rarity-weighted share of a title's terms a question must hold to name that document, whose
     articles then get the follow-ups' extra ranking (qa.documents.named_documents; 2.0 turns it off)"""

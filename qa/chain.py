@@ -220,7 +220,8 @@ class AnswerService:
         if state.analysis is not None and state.named:
             state.analysis.named = {d["title"] for d in self.retriever.documents() if d["doc_id"] in state.named}
         hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
-                                     asked=state.question if state.focus else None)
+                                     asked=state.question if state.focus else None,
+                                     focus_weight=None if state.focus else self.settings.named_document_weight)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits

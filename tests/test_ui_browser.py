@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 
@@ -143,11 +144,14 @@ def test_copy_gives_plain_text_and_markdown_and_exports_download(app, browser, t
     page.locator("#chat .copy-answer[data-format='text']").last.click()
     copied = page.evaluate("() => window.netlawCopied")
     assert "<" not in copied
-    assert "[1]" in copied
-    assert "\nSources:\n[1] Internet User Public Account Information Service Management Regulations, Article" in copied
+    marker = re.search(r"\[(\d)\]", copied)  # the answer's citation, numbered as the article was retrieved
+    assert marker
+    n = marker.group(1)
+    source = f"[{n}] Internet User Public Account Information Service Management Regulations, Article"
+    assert f"\nSources:\n{source}" in copied
     assert page.evaluate("() => navigator.clipboard.readText()") == copied
     page.locator("#chat .copy-answer[data-format='markdown']").last.click()
-    assert "**Sources**\n1. Internet User Public Account" in page.evaluate("() => window.netlawCopied")
+    assert f"**Sources**\n{n}. Internet User Public Account" in page.evaluate("() => window.netlawCopied")
 
     page.wait_for_selector("#export-links a[data-export='last answer-html']", timeout=30_000)
     for kind, expected in (("last answer-md", "# Netlaw Helpdesk — answer record\n"),
@@ -157,7 +161,7 @@ def test_copy_gives_plain_text_and_markdown_and_exports_download(app, browser, t
         text = open(download.value.path(), encoding="utf-8").read()
         assert expected in text
         assert "How long must public account platforms keep records" in text
-        assert "### [1] Internet User Public Account" in text or "<h3>[1] Internet User Public Account" in text
+        assert f"### [{n}] Internet User Public Account" in text or f"<h3>[{n}] Internet User Public Account" in text
     mallory = browser.new_page()  # no session: the export is refused (404 for anything not one's own)
     href = page.get_attribute("#export-links a[data-export='last answer-md']", "href")
     assert mallory.request.get(f"{url}/{href}").status in (401, 403, 404)

@@ -400,11 +400,13 @@ class HybridRetriever:
         return rankings
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
-               mode: str = "hybrid", focus: list[str] | None = None, asked: str | None = None) -> list[ArticleHit]:
+               mode: str = "hybrid", focus: list[str] | None = None, asked: str | None = None,
+               focus_weight: float | None = None) -> list[ArticleHit]:
         """Top-k articles. mode: hybrid | dense | keyword | xl. ``focus``: doc ids the conversation
         is about (a follow-up's documents), whose articles get an extra ranking of their own, by
         ``asked`` (the follow-up's own words, "关于网络谣言，它提出了什么机制？") when given: within the
-        subject's documents, the subject's title words no longer tell the articles apart."""
+        subject's documents, the subject's title words no longer tell the articles apart.
+        ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default)."""
         filters = filters or Filters()
         snap = self.snapshot()
         s = self.settings
@@ -439,9 +441,10 @@ class HybridRetriever:
             in_focus = self._mask(snap, filters) & np.isin(snap.doc_ids, list(focus))
             if in_focus.any():
                 own = asked or question
+                weight = s.focus_weight if focus_weight is None else focus_weight
                 focused = self.xl_rankings(snap, own, filters, n, in_focus)
-                rankings += [("focus", r, s.focus_weight) for _, r in focused]
-                rankings.append(("focus", self.keyword_ranking(snap, own, filters, n, in_focus), s.focus_weight))
+                rankings += [("focus", r, weight) for _, r in focused]
+                rankings.append(("focus", self.keyword_ranking(snap, own, filters, n, in_focus), weight))
         hits = self._fuse(snap, rankings, "zh" if zh else "en")
         direct = self._direct_lookup(snap, question, filters, focus) if mode == "hybrid" else None
         if direct is not None:
