@@ -51,13 +51,13 @@ def match_document(retriever: HybridRetriever, phrase: str, hits: list[ArticleHi
 
 
 @lru_cache(maxsize=8)
-def _title_index(titles: tuple[tuple[str, str], ...]) -> tuple[list[tuple[str, dict[str, float]]], float]:
+def _title_index(titles: tuple[tuple[str, str], ...]) -> list[tuple[str, dict[str, float]]]:
     """Each title's terms weighted by how rare they are among the library's titles (words every
-    title shares, "internet", "regulations", 管理, weigh little), and the number of titles."""
+    title shares, "internet", "regulations", 管理, weigh little)."""
     term_sets = [(doc_id, set(tokenize(title))) for doc_id, title in titles]
     df = Counter(term for _, terms in term_sets for term in terms)
     n = len(term_sets)
-    return [(doc_id, {t: math.log(1 + n / df[t]) for t in terms}) for doc_id, terms in term_sets if terms], n
+    return [(doc_id, {t: math.log(1 + n / df[t]) for t in terms}) for doc_id, terms in term_sets if terms]
 
 
 NAMED_MARGIN = 0.05  # a rival title this close: the question names neither (tried 0.1, 0.15 at share 0.3: worse)
@@ -68,9 +68,9 @@ def named_documents(question: str, documents: list[dict], min_share: float) -> l
     "the rules on admonishment meetings with internet news services"), with its version in the
     other language: the document whose title (either language) has the largest rarity-weighted
     share of its terms in the question, if that share reaches ``min_share`` and no other
-    document's comes within 0.05 of it. None when the question names no document, or several."""
+    document's comes within ``NAMED_MARGIN`` of it. None when the question names no document, or several."""
     titles = tuple((d["doc_id"], t) for d in documents for t in (d["title"], d.get("alt_title")) if t)
-    index, _ = _title_index(titles)
+    index = _title_index(titles)
     asked = set(tokenize(question))
     share: dict[str, float] = {}
     for doc_id, weights in index:

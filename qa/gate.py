@@ -75,7 +75,7 @@ def decide(question: str, hits: list, s, named: frozenset[str] = frozenset()) ->
     decision = GateDecision(False, None, cov, top.dense, top.keyword)
     if (top.language == "zh") != is_zh(question):
         # Only the multilingual model sees across languages: terms and MiniLM cannot judge,
-        # unless the question names the document by its title in the question's language.
+        # unless the question names the document (by its title in either language).
         if top.xl < s.gate_min_xl_cross and top.doc_id not in named and not names_document(question, top):
             decision.refused, decision.reason = True, "the closest articles are not about this question"
         return decision
