@@ -9,6 +9,7 @@ whose title (either language) holds most of the phrase's words; ties go to the b
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -63,6 +64,28 @@ def _title_index(titles: tuple[tuple[str, str], ...]) -> list[tuple[str, dict[st
 NAMED_MARGIN = 0.05  # a rival title this close: the question names neither (tried 0.1, 0.15 at share 0.3: worse)
 
 
+# A document named by its genre ("the white paper", "规划", "the strategy"): the question's words for
+# it, and the words of a title (or the document type) of that genre. It names the document when the
+# library holds exactly one of that genre (one text, in one or two languages).
+_GENRES = (
+    (re.compile(r"\bwhite paper\b|白皮书", re.I), None, "white paper"),
+    (re.compile(r"\b(?:the|this|that|five-year) plan\b|规划", re.I), re.compile(r"\bplan\b|规划", re.I), None),
+    (re.compile(r"\b(?:the|this|that) outline\b|纲要", re.I), re.compile(r"\boutline\b|纲要", re.I), None),
+    (re.compile(r"\b(?:the|this|that|national) strategy\b|战略", re.I), re.compile(r"\bstrategy\b|战略", re.I), None),
+)
+
+
+def _genre_named(question: str, documents: list[dict]) -> str | None:
+    for asked, title_words, doc_type in _GENRES:
+        if not asked.search(question):
+            continue
+        found = [d for d in documents if (doc_type and d.get("doc_type") == doc_type) or (
+            title_words and any(t and title_words.search(t) for t in (d["title"], d.get("alt_title"))))]
+        if len(found) == 1 or (len(found) == 2 and found[0]["title"] == found[1].get("alt_title")):
+            return found[0]["doc_id"]
+    return None
+
+
 def named_documents(question: str, documents: list[dict], min_share: float) -> list[str]:
     """The ids of the document a question names ("电信和互联网用户个人信息保护规定是第几号令？",
     "the rules on admonishment meetings with internet news services"), with its version in the
@@ -77,6 +100,9 @@ def named_documents(question: str, documents: list[dict], min_share: float) -> l
         value = sum(w for t, w in weights.items() if t in asked) / sum(weights.values())
         share[doc_id] = max(share.get(doc_id, 0.0), value)
     ranked = sorted(share.items(), key=lambda kv: -kv[1])
+    genre = _genre_named(question, documents)
+    if genre is not None and (not ranked or ranked[0][1] < min_share):
+        ranked = [(genre, 1.0)]
     if not ranked or ranked[0][1] < min_share:
         return []
     best = ranked[0][0]

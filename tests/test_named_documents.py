@@ -40,3 +40,16 @@ def test_two_documents_named_alike_name_neither():
     question = "What do the public account information service rules say?"
     assert named_documents(question, library, 0.3) == []
     assert named_documents(question, LIBRARY, 0.3) == ["pa-en", "pa-zh"]
+
+
+def test_a_genre_names_the_only_document_of_that_genre():
+    library = [*LIBRARY,
+               {"doc_id": "fyp", "title": "The Eighth Five-Year Plan for Publicity and Education of the Rule of Law",
+                "alt_title": "网信系统法治宣传教育第八个五年规划（2021－2025年）", "doc_type": "plan"},
+               {"doc_id": "wp", "title": "The Construction of China's Internet Rule of Law in the New Era",
+                "alt_title": "新时代的中国网络法治建设", "doc_type": "white paper"}]
+    assert named_documents("规划提到用哪些新技术推动智慧普法？", library, 0.5) == ["fyp"]
+    assert named_documents("According to the white paper, which courts were set up?", library, 0.5) == ["wp"]
+    assert named_documents("What does China plan to do about rumours?", library, 0.5) == []  # a verb
+    two_plans = [*library, {"doc_id": "plan2", "title": "Another Plan", "alt_title": None}]
+    assert named_documents("规划提到用哪些新技术推动智慧普法？", two_plans, 0.5) == []
