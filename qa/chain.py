@@ -215,10 +215,11 @@ class AnswerService:
 
     def _retrieve(self, state: AskState) -> AskState:
         started = time.perf_counter()
-        state.named = named_documents(state.standalone, self.retriever.documents(), self.settings.named_document_min)
+        library = self.retriever.documents()
+        state.named = named_documents(state.standalone, library, self.settings.named_document_min)
         focus = [d.doc_id for d in state.focus] or state.named
         if state.analysis is not None and state.named:
-            state.analysis.named = {d["title"] for d in self.retriever.documents() if d["doc_id"] in state.named}
+            state.analysis.named = {d["title"] for d in library if d["doc_id"] in state.named}
         hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
                                      asked=state.question if state.focus else None,
                                      focus_weight=None if state.focus else self.settings.named_document_weight)

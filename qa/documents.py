@@ -61,6 +61,22 @@ def _title_index(titles: tuple[tuple[str, str], ...]) -> list[tuple[str, dict[st
     return [(doc_id, {t: math.log(1 + n / df[t]) for t in terms}) for doc_id, terms in term_sets if terms]
 
 
+def _titles(documents: list[dict]) -> tuple[tuple[str, str], ...]:
+    return tuple((d["doc_id"], t) for d in documents for t in (d["title"], d.get("alt_title")) if t)
+
+
+def title_terms(documents: list[dict]) -> set[str]:
+    """Every term of the library's titles, both languages (tokenised once per library)."""
+    return {t for _, weights in _title_index(_titles(documents)) for t in weights}
+
+
+def with_versions(chosen: list[dict], documents: list[dict]) -> list[dict]:
+    """The chosen documents and their versions in the other language (a document whose title is
+    one's alternative title, or whose alternative title is one's title)."""
+    names = {t for d in chosen for t in (d["title"], d.get("alt_title")) if t}
+    return chosen + [d for d in documents if d not in chosen and (d["title"] in names or d.get("alt_title") in names)]
+
+
 NAMED_MARGIN = 0.05  # a rival title this close: the question names neither (tried 0.1, 0.15 at share 0.3: worse)
 
 
@@ -81,7 +97,8 @@ def _genre_named(question: str, documents: list[dict]) -> str | None:
             continue
         found = [d for d in documents if (doc_type and d.get("doc_type") == doc_type) or (
             title_words and any(t and title_words.search(t) for t in (d["title"], d.get("alt_title"))))]
-        if len(found) == 1 or (len(found) == 2 and found[0]["title"] == found[1].get("alt_title")):
+        one_text = {d["doc_id"] for d in with_versions(found[:1], documents)}  # in one or two languages
+        if found and {d["doc_id"] for d in found} <= one_text:
             return found[0]["doc_id"]
     return None
 
@@ -92,8 +109,7 @@ def named_documents(question: str, documents: list[dict], min_share: float) -> l
     other language: the document whose title (either language) has the largest rarity-weighted
     share of its terms in the question, if that share reaches ``min_share`` and no other
     document's comes within ``NAMED_MARGIN`` of it. None when the question names no document, or several."""
-    titles = tuple((d["doc_id"], t) for d in documents for t in (d["title"], d.get("alt_title")) if t)
-    index = _title_index(titles)
+    index = _title_index(_titles(documents))
     asked = set(tokenize(question))
     share: dict[str, float] = {}
     for doc_id, weights in index:
@@ -105,9 +121,7 @@ def named_documents(question: str, documents: list[dict], min_share: float) -> l
         ranked = [(genre, 1.0)]
     if not ranked or ranked[0][1] < min_share:
         return []
-    best = ranked[0][0]
-    names = {t for d in documents if d["doc_id"] == best for t in (d["title"], d.get("alt_title")) if t}
-    same = [d["doc_id"] for d in documents if d["title"] in names or d.get("alt_title") in names]
+    same = [d["doc_id"] for d in with_versions([d for d in documents if d["doc_id"] == ranked[0][0]], documents)]
     rivals = [v for doc_id, v in ranked[1:] if doc_id not in same]
     if rivals and rivals[0] >= ranked[0][1] - NAMED_MARGIN:
         return []

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netlaw.text.tokens import tokenize
+from qa.documents import with_versions
 from qa.records import FocusDocument, Turn, as_turns
 from qa.text import mentions_title
 
@@ -86,9 +87,7 @@ def conversation_focus(history: History, documents: list[dict]) -> list[FocusDoc
     titles = titles or cited
     wanted = set(titles)
     focus = [d for d in documents if d["title"] in wanted or (d.get("alt_title") and d["alt_title"] in wanted)]
-    # the other-language version of a focused document (its alt_title is the focused title)
-    names = {d["title"] for d in focus} | {d["alt_title"] for d in focus if d.get("alt_title")}
-    focus += [d for d in documents if d not in focus and (d["title"] in names or d.get("alt_title") in names)]
+    focus = with_versions(focus, documents)  # with the other-language version of each
     return [FocusDocument(doc_id=d["doc_id"], document=d["title"]) for d in focus]
 
 

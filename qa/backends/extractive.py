@@ -28,6 +28,7 @@ import numpy as np
 
 from netlaw.text.script import HAN, has_chinese, is_zh
 from netlaw.text.tokens import tokenize
+from qa.documents import title_terms
 from qa.question import Question, analyse
 from qa.records import Source
 from qa.spans import spans
@@ -456,16 +457,18 @@ class ExtractiveBackend:
         asked = self._without_titles(q.text).lower()
         own = [t for t in q.focus if t not in q.carried] or q.focus
         qualifiers = self._qualifiers(q, shortlist)
+        texts: dict[str, str] = {}  # document title → its whole text, read once for this question
         kinds = ["person", q.kind] if q.kind == "body" and _PERSON_ASKED.search(q.text) else [q.kind]
         # of the sentences near the best, the one holding most of the focus (then closest in meaning)
         by_focus = sorted(shortlist, key=lambda c: -(c.lexical + 0.5 * c.cosine))
-        if q.kind == "date" and _EFFECT_ASKED.search(q.text):  # the date a text takes effect, not its signing date
+        effect = q.kind == "date" and bool(_EFFECT_ASKED.search(q.text))
+        if effect:  # the date a text takes effect, not its signing date
             by_focus.sort(key=lambda c: not _EFFECT.search(c.text))
         for kind in kinds:  # a person's name when one is asked for, else any body
             for c in by_focus:
                 if c.score < SPAN_WITHIN * best and not (self.relevant(c, q) and not self.relevant(c)):
                     continue
-                if not self.relevant(c, q) or not self._qualified(c, qualifiers):
+                if not self.relevant(c, q) or not self._qualified(c, qualifiers, texts):
                     continue
                 found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
                 if kind == "number" and not q.money:
@@ -473,7 +476,7 @@ class ExtractiveBackend:
                 if kind == "date":  # not the year in a document number ("GF No. (2014)33")
                     numbers = spans("docnum", c.text, False)
                     found = [(s, e) for s, e in found if not any(s < e2 and s2 < e for s2, e2 in numbers)]
-                    if _EFFECT_ASKED.search(q.text):  # "… will take effect on 1 September 2013", "自…起施行"
+                    if effect:  # "… will take effect on 1 September 2013", "自…起施行"
                         cues = list(_EFFECT.finditer(c.text))
                         found = [(s, e) for s, e in found if any(0 <= s - m.end() <= 12 or 0 <= m.start() - e <= 3
                                                                   for m in cues)] or found
@@ -494,25 +497,27 @@ class ExtractiveBackend:
         conference") and its rare proper names that the sources know ("… with Thailand"). A span
         in a sentence without them is a neighbouring fact ("the 2024 conference", "… with Germany")."""
         years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", q.text))
-        if q.language != "en":
-            return years, set()
-        library = self.retriever.documents() if self.retriever is not None else []
-        in_titles = {t for d in library for title in (d["title"], d.get("alt_title")) if title
-                     for t in tokenize(title)}
         capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*", q.text)
+        if q.language != "en" or not capitalised:
+            return years, set()
+        in_titles = title_terms(self.retriever.documents() if self.retriever is not None else [])
         names = {t for phrase in capitalised for t in tokenize(phrase)
                  if t not in in_titles and self._idf(t) >= ENTITY_MIN_IDF}
         known = set().union(*(set(tokenize(c.text)) for c in shortlist if not c.across)) if names else set()
         return years, names & known
 
-    def _qualified(self, c: Candidate, qualifiers: tuple[set[str], set[str]]) -> bool:
+    def _qualified(self, c: Candidate, qualifiers: tuple[set[str], set[str]], texts: dict[str, str]) -> bool:
         """The sentence may be about the occasion asked: its document states the year asked for
         ("the 2024 conference" is the news item that names 2024 in its fourth paragraph) and the
         sentence names the proper names asked about (not checked across languages)."""
         years, names = qualifiers
         context = f"{c.source.document} {' '.join(c.source.path)} {c.text}"
-        if any(year not in context and year not in self._document_text(c.source.document) for year in years):
-            return False
+        missing = [year for year in years if year not in context]
+        if missing:
+            if c.source.document not in texts:
+                texts[c.source.document] = self._document_text(c.source.document)
+            if any(year not in texts[c.source.document] for year in missing):
+                return False
         return c.across or not names or names <= set(tokenize(c.text))
 
     def _document_text(self, title: str) -> str:
@@ -586,7 +591,8 @@ class ExtractiveBackend:
         if c.across:  # no shared words: the sentence, whole or cut at the clause its translation matches
             clause = text if len(text) <= _ACROSS_LINE_MAX else self._across_clause(q, c, text)
             return bold(clause, 0, len(clause.rstrip(" .。;；"))), clause == text
-        clause, s2, e2 = self._best_clause(q, text, self._clause_weights(q, c.source))
+        weights = self._clause_weights(q, set(tokenize(c.source.document)) | q.carried)
+        clause, s2, e2 = self._best_clause(q, text, weights)
         if clause != text and len(text) <= _SENTENCE_LINE_MAX:
             offset = text.find(clause)
             if offset >= 0:
@@ -602,8 +608,7 @@ class ExtractiveBackend:
         pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，;；:：\s][^,，;；:：]*", body)]
         library = self.retriever.documents() if self.retriever is not None else []
         titles = [c.source.document] + [d.get("alt_title") or "" for d in library if d["title"] == c.source.document]
-        title_terms = {t for title in titles for t in tokenize(title)}
-        weights = {t: max(self._idf(t), 0.1) * (TITLE_WEIGHT if t in title_terms else 1.0) for t in q.focus}
+        weights = self._clause_weights(q, {t for title in titles for t in tokenize(title)})
         bridge = Bridge.of(q.text, set(q.focus))
         best, best_key = (0, 1), (0.0, 0)
         for i, (a, _) in enumerate(pieces):
@@ -624,8 +629,8 @@ class ExtractiveBackend:
                 s = s2
         return s, e
 
-    def _clause_weights(self, q: Question, source: Source) -> dict[str, float]:
-        title = set(tokenize(source.document)) | q.carried
+    def _clause_weights(self, q: Question, title: set[str]) -> dict[str, float]:
+        """The focus terms' idf weights for picking a clause; the title's words (``title``) count less."""
         return {t: max(self._idf(t), 0.1) * (TITLE_WEIGHT if t in title else 1.0) for t in q.focus}
 
     @staticmethod
