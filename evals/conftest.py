@@ -114,9 +114,60 @@ def by_type(rows: list[dict]) -> dict:
         if any(not r["answerable"] for r in subset):
             entry["declined"] = sum(r.get("declined", r["refused"]) for r in subset) / len(subset)
         for key in ("hit@5", "mrr@10", "citation_recall", "citation_precision", "key_fact_recall",
-                    "first_line_key_fact_recall"):
+                    "first_line_key_fact_recall", "named_top_document"):
             values = [r[key] for r in subset if r.get(key) is not None]
             if values:
                 entry[key] = sum(values) / len(values)
         out[qtype] = entry
     return out
+
+
+# --- the second library: the bundled corpus plus real Chinese laws (evals/fixtures/laws) ----------------
+LAWS_DIR = Path(__file__).parent / "fixtures" / "laws"
+LAWS_GOLD = Path(__file__).parent / "gold_laws" / "laws.jsonl"
+
+
+def laws_files() -> list[Path]:
+    """The second library's documents: every law in evals/fixtures/laws (not its README)."""
+    return sorted(p for p in LAWS_DIR.glob("*.md") if p.name.lower() != "readme.md")
+
+
+@pytest.fixture(scope="session")
+def laws_settings(tmp_path_factory):
+    """A temporary store of the bundled corpus plus the laws, as a team that uploads its laws has."""
+    from ingest.pipeline import run_ingest
+
+    s = _settings.get_settings()
+    tmp = tmp_path_factory.mktemp("laws-store")
+    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
+                             "chroma_host": None})
+    print("\ningesting the bundled corpus and the laws into a temporary store…", file=sys.__stderr__)
+    run_ingest([s.corpus_dir, *laws_files()], s, progress=True)
+    return s
+
+
+@pytest.fixture(scope="session")
+def laws_evaluation(request, laws_settings):
+    """The laws gold set (evals/gold_laws) through the primary backend, on the second library."""
+    import json
+
+    from evals.report import write_laws_report
+    from evals.runner import aggregate, run_backend
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
+
+    backend = request.config.getoption("--backend")
+    items = [dict(json.loads(line), set="laws") for line in LAWS_GOLD.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    service = AnswerService(laws_settings, HybridRetriever(laws_settings))
+    service.ask("warm-up: 网络安全法什么时候施行？", backend=backend)
+    rows = run_backend(service, backend, items)
+    split = {name: [r for r in rows if r["split"] == name] for name in ("tune", "heldout")}
+    run = {"backend": backend, "rows": rows, "metrics": aggregate(rows),
+           "by_split": {name: aggregate(part) for name, part in split.items() if part},
+           "by_split_type": {name: by_type(part) for name, part in split.items() if part}}
+    path = write_laws_report(run)
+    print(f"\nsecond library report: {path}", file=sys.__stderr__)
+    for name, metrics in run["by_split"].items():
+        print(f"laws {backend} {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.__stderr__)
+    return run

@@ -119,3 +119,39 @@ def _plot(runs: dict[str, dict], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+LAWS_COLUMNS = ["hit@5", "mrr@10", "named_top_document", "key_fact_recall", "first_line_key_fact_recall",
+                "citation_precision", "false_refusal_rate", "near_topic_refusal"]
+
+
+def write_laws_report(run: dict) -> Path:
+    """The second library's figures (bundled corpus + real laws), per split and per question type,
+    into evals/reports/laws/laws.md and laws-results.jsonl (the main report's latest/ is replaced whole
+    by each run of it, so this one keeps a folder of its own)."""
+    latest = REPORTS / "laws"
+    latest.mkdir(parents=True, exist_ok=True)
+    with (latest / "laws-results.jsonl").open("w", encoding="utf-8") as handle:
+        for row in run["rows"]:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    lines = ["# Second library: the bundled corpus plus six real Chinese laws", "",
+             f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}, backend `{run['backend']}`, gold "
+             "`evals/gold_laws/laws.jsonl`, documents `evals/fixtures/laws/`.", ""]
+    for split, metrics in run["by_split"].items():
+        lines += [f"## {split}", "", "| type | n | " + " | ".join(LAWS_COLUMNS) + " |",
+                  "|---|---|" + "---|" * len(LAWS_COLUMNS)]
+        rows = [r for r in run["rows"] if r["split"] == split]
+        for qtype, t in run["by_split_type"][split].items():
+            subset = [r for r in rows if r["type"] == qtype]
+            answerable = [r for r in subset if r["answerable"]]
+            extra = {"false_refusal_rate": sum(r["refused"] for r in answerable) / len(answerable) if answerable
+                     else None, "near_topic_refusal": t.get("declined")}
+            lines.append(f"| {qtype} | {t['n']} | " + " | ".join(_fmt(t.get(c, extra.get(c))) for c in LAWS_COLUMNS)
+                         + " |")
+        lines.append(f"| **all** | {len(rows)} | " + " | ".join(_fmt(metrics.get(c)) for c in LAWS_COLUMNS) + " |")
+        lines.append("")
+    lines += ["## Items that failed, and why", ""]
+    lines += [f"- `{r['id']}` ({r['split']}, {r['type']}): {'; '.join(r['why'])} — {r['question'][:90]}"
+              for r in run["rows"] if r["why"]] or ["- none"]
+    (latest / "laws.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return latest / "laws.md"

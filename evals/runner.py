@@ -86,6 +86,8 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
                                                             item["must_include"]),
             "token_f1": m.token_f1("" if answer.refused else answer.answer, item["reference_answer"]),
         })
+    if item.get("named_document"):  # the document the question names should be the top retrieved one
+        row["named_top_document"] = float(bool(retrieved10) and retrieved10[0][0] == item["named_document"])
     row["why"] = reasons(row, item)
     return row
 
@@ -119,8 +121,13 @@ def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
         started = time.perf_counter()
         answer = service.ask(item["question"], history=history, backend=backend)
         seconds = time.perf_counter() - started
-        hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
-                                        focus=[d.doc_id for d in answer.focus] or None)
+        # the chain's own retrieval call, at depth 10 (a follow-up's documents, or the named ones)
+        followed = [d.doc_id for d in answer.focus]
+        named = [] if answer.kind == "comparison" else answer.named
+        hits = service.retriever.search(
+            answer.standalone_question or item["question"], k=10, focus=followed or named or None,
+            focus_weight=None if followed else service.settings.named_document_weight,
+            first=None if followed else named or None)
         rows.append(score_answer(item, answer, retrieved_keys(service.retriever, hits, item), seconds))
     return rows
 
@@ -191,8 +198,9 @@ def aggregate(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["answerable"]]
     out = {}
     for key in ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
-                "citation_coverage", "key_fact_recall", "first_line_key_fact_recall", "token_f1"):
-        values = [r[key] for r in ans
+                "citation_coverage", "key_fact_recall", "first_line_key_fact_recall", "token_f1",
+                "named_top_document"):
+        values = [r[key] for r in rows if r["answerable"] or key == "named_top_document"
                   if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
         if values:
             out[key] = sum(values) / len(values)

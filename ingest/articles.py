@@ -98,15 +98,17 @@ class _Builder:
 def _parse_articles(doc: Document, headings: list[Heading | None]) -> list[Article]:
     b = _Builder(doc)
     accepted = _accept_articles(headings)
-    chapter: str | None = None
+    # The open 编/章/节 headings by level: a chapter closes the previous chapter and its sections.
+    structure: dict[int, str] = {}
     for p, h, ok in zip(doc.paragraphs, headings, accepted, strict=False):
         if h is not None and h.kind == "chapter":
-            chapter = p
-            b.open(p, [p], "part", ("chapter", h.number))
+            structure = {level: text for level, text in structure.items() if level < h.level}
+            structure[h.level] = p
+            b.open(p, list(structure.values()), "part", ("chapter", h.level, h.number))
             continue
         if ok and h is not None and h.number is not None:  # an accepted article always has its number
             label = f"第{int_to_zh(h.number)}条" if b.zh else f"Article {h.number}"
-            b.open(label, ([chapter] if chapter else []) + [label], "article", ("article", h.number))
+            b.open(label, [*structure.values(), label], "article", ("article", h.number))
         b.add(p)
     b.flush()
     return b.units

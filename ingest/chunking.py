@@ -85,6 +85,7 @@ def chunk_article(doc: Document, article: Article, cap: int, enc_name: str = "cl
             issued=doc.issued,
             effective=doc.effective,
             alt_title=doc.alt_title,
+            names=tuple(doc.names),
         )
         for i, part in enumerate(parts, start=1)
     ]

@@ -12,6 +12,7 @@ import re
 
 from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
+from ingest.names import document_names, genre
 from ingest.records import Document
 from ingest.titles import other_language_title
 from netlaw.text.script import is_zh
@@ -113,7 +114,8 @@ def classify_type(title: str, paragraphs: list[str]) -> str:
         return "white paper"
     for doc_type, pattern in _TYPE_RULES:
         if pattern.search(title):
-            return doc_type
+            # A statute ("中华人民共和国网络安全法", "… Law") is a law, not a regulation under one.
+            return "law" if doc_type == "regulation" and genre(title) == "law" else doc_type
     if re.search(r"\bspeech at\b|讲话", " ".join(paragraphs[:2]), re.I):
         return "speech"
     return "commentary"
@@ -217,8 +219,9 @@ def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str
     doc_type = classify_type(title, body)
     if doc_type == "commentary" and alt_title:
         doc_type = classify_type(alt_title, body)
+    alt_title = alt_title or other_language_title(title, language)
     return Document(
         title=title, source=source, ordinal=ordinal, paragraphs=body, language=language,
-        doc_type=doc_type, issued=issued, effective=effective,
-        alt_title=alt_title or other_language_title(title, language),
+        doc_type=doc_type, issued=issued, effective=effective, alt_title=alt_title,
+        names=document_names(title, alt_title),
     )

@@ -26,8 +26,10 @@ _ARTICLE_ZH = re.compile(rf"^第([{_ZH_NUM}\d]+)条(?:[\s:：]+|$)(.*)$", re.DOT
 # The same without a space; accepted only when the numbering fits exactly.
 _ARTICLE_ZH_TIGHT = re.compile(rf"^第([{_ZH_NUM}\d]+)条(?![规的之所中第款至、和或及项])(.+)$", re.DOTALL)
 _CHAPTER = re.compile(
-    rf"^(?:Chapter\s+(\d{{1,2}}|[IVXL]+)\b[:.：]?|第([{_ZH_NUM}\d]+)[章节])\s*(.*)$", re.IGNORECASE
+    rf"^(?:(Chapter|Section)\s+(\d{{1,2}}|[IVXL]+)\b[:.：]?|第([{_ZH_NUM}\d]+)([编章节]))\s*(.*)$", re.IGNORECASE
 )
+# A law's structure above its articles: 编 (part), 章 (chapter), 节 (section), outermost first.
+_LEVELS = {"编": 0, "章": 1, "节": 2, "chapter": 1, "section": 2}
 _WORD_NUMS = "|".join(w.capitalize() for w in WORDS + ORDINALS)
 _PART = re.compile(
     r"^(?:(\d{1,2})\s*[.、．](?!\d)|([IVXL]{1,5})\s*[,.、，．]|(" + _WORD_NUMS + r")\s*[,、，]"
@@ -46,6 +48,7 @@ class Heading:
     title: str  # the heading's own words ("Guiding ideology"), may be ""
     inline: bool  # True when body text follows the heading in the same paragraph
     tight: bool = False  # 第N条 written without a space: needs exact numbering
+    level: int = 1  # chapter headings only: 0 编 (part of a code), 1 章 (chapter), 2 节 (section)
 
 
 def _title_of(rest: str) -> tuple[str, bool]:
@@ -75,9 +78,10 @@ def classify(paragraph: str) -> Heading | None:
     if m := _ARTICLE_ZH_TIGHT.match(text):
         return Heading("article", to_int(m.group(1)), "", True, tight=True)
     if m := _CHAPTER.match(text):
-        rest = m.group(3).strip()
+        rest = m.group(5).strip()
         if len(rest) <= 80 and not _SENTENCE_END.search(rest):
-            return Heading("chapter", to_int(m.group(1) or m.group(2)), rest, False)
+            unit = (m.group(1) or m.group(4)).lower()
+            return Heading("chapter", to_int(m.group(2) or m.group(3)), rest, False, level=_LEVELS[unit])
     if m := _ITEM.match(text):
         number = to_int(m.group(1))
         title, inline = _title_of(m.group(2))

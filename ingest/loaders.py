@@ -110,6 +110,7 @@ def _html_to_text(html: str) -> str:
 
 
 def _markdown_to_text(md: str) -> str:
+    md = re.sub(r"<!--.*?-->", "", md, flags=re.DOTALL)  # comments (a collection's "INFO END" marker)
     md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.MULTILINE)
     md = re.sub(r"(\*\*|__)(.+?)\1", r"\2", md)
     return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", md)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Document:
     effective: str | None = None
     alt_title: str | None = None  # e.g. the English title of a Chinese original
     parallel_of: int | None = None  # ordinal of the same document in the other language
+    names: list[str] = field(default_factory=list)  # short title, abbreviations, renderings (ingest.names)
 
     @property
     def doc_id(self) -> str:

@@ -216,18 +216,28 @@ class AnswerService:
     def _retrieve(self, state: AskState) -> AskState:
         started = time.perf_counter()
         library = self.retriever.documents()
-        state.named = named_documents(state.standalone, library, self.settings.named_document_min)
-        focus = [d.doc_id for d in state.focus] or state.named
+        s = self.settings
+        state.named = named_documents(state.standalone, library, s.named_document_min, self.retriever.name_vectors,
+                                      s.named_similarity_min, s.named_similarity_margin)
+        # a comparison reads each side's documents itself: one named side must not crowd out the other
+        named = [] if self._compares(state) else state.named
+        focus = [d.doc_id for d in state.focus] or named
         if state.analysis is not None and state.named:
             state.analysis.named = {d["title"] for d in library if d["doc_id"] in state.named}
         hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
                                      asked=state.question if state.focus else None,
-                                     focus_weight=None if state.focus else self.settings.named_document_weight)
+                                     focus_weight=None if state.focus else s.named_document_weight,
+                                     first=named if not state.focus else None)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
         state.hits, state.retrieve_ms = hits, (time.perf_counter() - started) * 1000
         return state
+
+    @staticmethod
+    def _compares(state: AskState) -> bool:
+        """A comparison reads each side's documents itself (``qa.documents.document_hits``)."""
+        return state.analysis is not None and state.analysis.kind == "comparison"
 
     def _gate(self, state: AskState) -> AskState:
         state.gate = decide(state.standalone, state.hits, self.settings, frozenset(state.named))
@@ -273,7 +283,8 @@ class AnswerService:
         return Answer(
             id=state.id, question=state.question, answer="", refused=False, backend=state.backend,
             standalone_question=state.standalone if state.standalone != state.question else None,
-            language=state.language, focus=state.focus, kind=state.analysis.kind if state.analysis else None,
+            language=state.language, focus=state.focus, named=list(state.named),
+            kind=state.analysis.kind if state.analysis else None,
             timings=Timings(retrieve_ms=round(state.retrieve_ms, 1)),
             retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
                                  score=round(h.score, 6), dense=round(h.dense, 4), keyword=round(h.keyword, 4),

@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
+from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
 from vectorstore.hybrid import ArticleHit, HybridRetriever
 
@@ -62,7 +64,13 @@ def _title_index(titles: tuple[tuple[str, str], ...]) -> list[tuple[str, dict[st
 
 
 def _titles(documents: list[dict]) -> tuple[tuple[str, str], ...]:
-    return tuple((d["doc_id"], t) for d in documents for t in (d["title"], d.get("alt_title")) if t)
+    """Every title a document is known by: both languages, and of its other names the short
+    title and the English renderings (abbreviations and acronyms only match as written)."""
+    return tuple((d["doc_id"], t) for d in documents for t in (d["title"], d.get("alt_title"), *_spelled_out(d)) if t)
+
+
+def _spelled_out(doc: dict) -> list[str]:
+    return [n for n in doc.get("names", []) if not n.isupper() and (not has_chinese(n) or len(n) >= 5)]
 
 
 def title_terms(documents: list[dict]) -> set[str]:
@@ -103,12 +111,38 @@ def _genre_named(question: str, documents: list[dict]) -> str | None:
     return None
 
 
-def named_documents(question: str, documents: list[dict], min_share: float) -> list[str]:
-    """The ids of the document a question names ("电信和互联网用户个人信息保护规定是第几号令？",
-    "the rules on admonishment meetings with internet news services"), with its version in the
-    other language: the document whose title (either language) has the largest rarity-weighted
-    share of its terms in the question, if that share reaches ``min_share`` and no other
-    document's comes within ``NAMED_MARGIN`` of it. None when the question names no document, or several."""
+def named_documents(question: str, documents: list[dict], min_share: float, vectors: Vectors | None = None,
+                    min_similarity: float = 2.0, margin: float = 0.0) -> list[str]:
+    """The ids of the document a question names, with its versions in the other language.
+    In order: a name written out ("网安法", "《数据安全法》", "the DSL"; ``qa.names.written_names``);
+    a title's terms ("电信和互联网用户个人信息保护规定是第几号令？", "the rules on admonishment meetings
+    with internet news services"): the document whose title (either language) has the largest
+    rarity-weighted share of its terms in the question, if that share reaches ``min_share`` and no
+    other document's comes within ``NAMED_MARGIN`` of it; an English name phrase ("the Cybersecurity
+    Law") close in e5 to a document's English name (``qa.names.phrase_named``, with ``vectors``).
+    None when the question names no document, or several."""
+    def works(ids: list[str]) -> list[str]:
+        chosen = [d for d in documents if d["doc_id"] in ids]
+        return [d["doc_id"] for d in with_versions(chosen, documents)]
+
+    written = written_names(question, documents)
+    if written:
+        return works(written)
+    found = _share_named(question, documents, min_share)
+    if found is None or vectors is None:
+        return found or []
+    if found:
+        return found
+
+    def same_work(a: str, b: str) -> bool:
+        return b in works([a])
+
+    return works(phrase_named(question, documents, vectors, min_similarity, margin, same_work))
+
+
+def _share_named(question: str, documents: list[dict], min_share: float) -> list[str] | None:
+    """The named document by title terms; [] when no title reaches ``min_share``, None when two
+    works' titles do within ``NAMED_MARGIN`` (the question names several, or it cannot tell)."""
     index = _title_index(_titles(documents))
     asked = set(tokenize(question))
     share: dict[str, float] = {}
@@ -124,7 +158,7 @@ def named_documents(question: str, documents: list[dict], min_share: float) -> l
     same = [d["doc_id"] for d in with_versions([d for d in documents if d["doc_id"] == ranked[0][0]], documents)]
     rivals = [v for doc_id, v in ranked[1:] if doc_id not in same]
     if rivals and rivals[0] >= ranked[0][1] - NAMED_MARGIN:
-        return []
+        return None
     return same
 
 

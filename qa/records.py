@@ -153,6 +153,7 @@ class Answer:
     refusal_reason: str | None = None
     suggestions: list[Suggestion] = field(default_factory=list)  # "you may want to read" on a refusal
     focus: list[FocusDocument] = field(default_factory=list)  # a follow-up's documents
+    named: list[str] = field(default_factory=list)  # ids of the documents the question names
     # how well the documents answer: "direct" (the asked answer is stated), "partial" (part of the
     # question is answered, the rest is marked as not stated), "none" (refused)
     support: Support = "none"

@@ -28,7 +28,9 @@ _ANAPHORA_EN = re.compile(
     re.IGNORECASE)
 _CONNECTIVE_EN = re.compile(r"^\s*(and|also|but|so|then|what about|how about|and what|what else|anything else)\b",
                             re.IGNORECASE)
-_ANAPHORA_ZH = re.compile(r"(它们|它|他们|她们|其|该|这些|那些|此|上述|这个|那个|这条|那条)")
+# "本法" / "本办法" (this law) in a follow-up is the law the conversation is about
+_ANAPHORA_ZH = re.compile(
+    r"(它们|它|他们|她们|其|该|这些|那些|此|上述|这个|那个|这条|那条|本(?:法|条例|办法|规定|细则|决定))")
 _CONNECTIVE_ZH = re.compile(r"^\s*(那么|那|还有|另外|而且|并且|此外|那它)")
 # turns as records, or in their JSON shape (the API's, the UI's and the gold set's history)
 History = Sequence[Turn | Mapping[str, Any]]

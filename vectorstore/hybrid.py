@@ -401,12 +401,14 @@ class HybridRetriever:
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                mode: str = "hybrid", focus: list[str] | None = None, asked: str | None = None,
-               focus_weight: float | None = None) -> list[ArticleHit]:
+               focus_weight: float | None = None, first: list[str] | None = None) -> list[ArticleHit]:
         """Top-k articles. mode: hybrid | dense | keyword | xl. ``focus``: doc ids the conversation
         is about (a follow-up's documents), whose articles get an extra ranking of their own, by
         ``asked`` (the follow-up's own words, "关于网络谣言，它提出了什么机制？") when given: within the
         subject's documents, the subject's title words no longer tell the articles apart.
-        ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default)."""
+        ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default).
+        ``first``: doc ids the question names, whose own best articles take the first
+        ``named_document_slots`` places, before any document that only mentions them."""
         filters = filters or Filters()
         snap = self.snapshot()
         s = self.settings
@@ -446,14 +448,52 @@ class HybridRetriever:
                 rankings += [("focus", r, weight) for _, r in focused]
                 rankings.append(("focus", self.keyword_ranking(snap, own, filters, n, in_focus), weight))
         hits = self._fuse(snap, rankings, "zh" if zh else "en")
+        if mode == "hybrid":
+            hits = self._structure_first(snap, question, hits, filters, first or focus, k)
         direct = self._direct_lookup(snap, question, filters, focus) if mode == "hybrid" else None
         if direct is not None:
             hits = [h for h in hits if h.article_id != direct.article_id]
             hits.insert(0, direct)
+        if first and mode == "hybrid" and s.named_document_slots > 0:
+            hits = self._named_first(question, hits, filters, first, k)
         hits = hits[:k]
         for rank, hit in enumerate(hits, start=1):
             hit.rank = rank
         return hits
+
+    def _structure_first(self, snap: Snapshot, question: str, hits: list[ArticleHit], filters: Filters,
+                         documents: list[str] | None, k: int) -> list[ArticleHit]:
+        """A question naming a chapter or section ("网络安全法第四章", "chapter 4 of the Cybersecurity Law")
+        is answered from it: its first article, then its articles closest to the question (e5), in
+        the named documents when the question names any, else in every document with that unit."""
+        from netlaw.text.references import heading_ref, structure_refs_in
+
+        refs = structure_refs_in(question)
+        if not refs:
+            return hits
+        allowed = self._mask(snap, filters)
+        if documents:
+            allowed &= np.isin(snap.doc_ids, list(documents))
+        inside = np.array([bool(allowed[i]) and all(ref in {heading_ref(h) for h in chunk.path[:-1]} for ref in refs)
+                           for i, chunk in enumerate(snap.chunks)], dtype=bool)
+        if not inside.any():
+            return hits
+        opening = min((snap.chunks[i] for i in np.flatnonzero(inside)), key=lambda c: (c.doc_id, c.position))
+        chosen = [opening.article_id]
+        for _, ranking in self.xl_rankings(snap, question, filters, k, inside):
+            chosen += [snap.chunks[snap.index_of[cid]].article_id for cid, _ in ranking]
+        chosen = list(dict.fromkeys(chosen))[: self.settings.named_document_slots]
+        own = [h for a in chosen if (h := self._hit(snap, a, 1.0, 0.0, 0.0, None)) is not None]
+        return own + [h for h in hits if h.article_id not in set(chosen)]
+
+    def _named_first(self, question: str, hits: list[ArticleHit], filters: Filters, first: list[str],
+                     k: int) -> list[ArticleHit]:
+        if filters.documents and not set(filters.documents) & set(first):
+            return hits  # the user's own document filter excludes what the question names
+        own = self.search(question, k=min(k, self.settings.named_document_slots),
+                          filters=Filters(documents=first, language=filters.language, doc_type=filters.doc_type))
+        taken = {h.article_id for h in own}
+        return own + [h for h in hits if h.article_id not in taken]
 
     def _fuse(self, snap: Snapshot, rankings: list[tuple[str, list[tuple[str, float]], float]],
               language: str | None = None) -> list[ArticleHit]:
@@ -583,6 +623,13 @@ class HybridRetriever:
             return None
         return self._hit(snap, article_id, 0.0, 0.0, 0.0, None)
 
+    def name_vectors(self, names: list[str]) -> np.ndarray:
+        """e5 vectors of short names and phrases (document names, a question's name for one), as
+        queries on both sides: comparing a name with a name, not a question with a passage."""
+        if not names:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self.xl_embedder.embed_query(n) for n in names])
+
     def documents(self) -> list[dict]:
         snap = self.snapshot()
         if snap.document_list is None:
@@ -599,5 +646,5 @@ class HybridRetriever:
         for doc_id, c in snap.documents.items():
             out.append({"doc_id": doc_id, "title": c.document, "alt_title": c.alt_title, "doc_type": c.doc_type,
                         "language": c.language, "issued": c.issued, "effective": c.effective,
-                        "source": c.source, "articles": counts.get(doc_id, 0)})
+                        "source": c.source, "articles": counts.get(doc_id, 0), "names": list(c.names)})
         return out

@@ -28,6 +28,7 @@ class Chunk:
     issued: str | None = None
     effective: str | None = None
     alt_title: str | None = None
+    names: tuple[str, ...] = ()  # the document's other names (short title, abbreviations, renderings)
 
     @property
     def embed_text(self) -> str:
@@ -71,6 +72,7 @@ class Chunk:
             "issued": self.issued or "",
             "effective": self.effective or "",
             "alt_title": self.alt_title or "",
+            "names": json.dumps(list(self.names), ensure_ascii=False) if self.names else "",
         }
         return {k: v for k, v in meta.items() if v != ""}
 
@@ -95,12 +97,14 @@ class Chunk:
             issued=meta.get("issued") or None,
             effective=meta.get("effective") or None,
             alt_title=meta.get("alt_title") or None,
+            names=tuple(json.loads(meta.get("names") or "[]")),
         )
 
     def to_json(self) -> dict:
         """The dry-run / export form (one JSON object per chunk)."""
         out = asdict(self)
         out["path"] = list(self.path)
+        out["names"] = list(self.names)
         out["article"] = self.part_label if self.n_parts > 1 else self.article
         out["article_label"] = self.article
         return out

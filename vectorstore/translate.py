@@ -60,6 +60,32 @@ def _dictionary():
         return zh_en, dict(en_zh)
 
 
+@lru_cache(maxsize=4096)
+def word_glosses(word: str, verbs_marked: bool = False) -> list[str]:
+    """A Chinese word's short English glosses over all its dictionary entries, in order, without
+    grammar notes ("安全" → safe, secure, safety, security); [] when unknown. A verb's "to" is
+    dropped unless ``verbs_marked``."""
+    out: list[str] = []
+    for entry in _entries_by_word().get(word, []):
+        for gloss in entry:
+            if _SKIP.search(gloss.strip()):
+                continue
+            gloss = _NOTE.sub(" ", gloss).strip()
+            if not verbs_marked:
+                gloss = re.sub(r"^to ", "", gloss)
+            if gloss and len(gloss.split()) <= 3 + verbs_marked:
+                out.append(gloss)
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def _entries_by_word() -> dict[str, list[list[str]]]:
+    by_word: dict[str, list[list[str]]] = defaultdict(list)
+    for entry in cedict_entries():
+        by_word[entry["simplified"]].append(entry["definitions"])
+    return dict(by_word)
+
+
 def zh_to_en(question: str, max_glosses: int = 2) -> str:
     """English glosses of the question's Chinese words (numbers kept), as one string."""
     zh_en, _ = _dictionary()

@@ -367,7 +367,9 @@ class ExtractiveBackend:
         # a date, a figure, a name may be in any retrieved article, as may a follow-up's new topic
         # (its subject's words weighed on retrieval): all are read (the rank still counts)
         every = q.wants_span or bool(q.carried)
-        shortlist = self.ranked(question, sources, q.focus, q=q, per_source=len(sources) if every else 3)
+        # a question naming a library document is read in that document's articles when any was retrieved
+        readable = [s for s in sources if {s.document, s.parallel.document if s.parallel else ""} & q.named] or sources
+        shortlist = self.ranked(question, readable, q.focus, q=q, per_source=len(readable) if every else 3)
         if not shortlist:
             reading.reason = "no sentence of the sources"
             return reading
@@ -379,7 +381,7 @@ class ExtractiveBackend:
         for part in parts:
             # each part of a two-part question is read in all the sources: the retrieval served both parts
             found = self._evidence(part, shortlist if part is q
-                                   else self.ranked(part.text, sources, part.focus, per_source=len(sources), q=part)
+                                   else self.ranked(part.text, readable, part.focus, per_source=len(readable), q=part)
                                    or shortlist)
             if found is None and (part.wants_span or part is q):
                 reading.missing.append(part.text)
@@ -409,8 +411,8 @@ class ExtractiveBackend:
             found = [source.document, source.parallel.document if source.parallel else ""]
             return found + [alt.get(t, "") for t in found]
 
-        if q.named:  # the question names a document by its title: that document's sentences answer first
-            shortlist = [c for c in shortlist if set(names(c.source)) & q.named] or shortlist
+        if q.named:  # the question names a library document (by any of its names): its sentences answer
+            return [c for c in shortlist if set(names(c.source)) & q.named] or shortlist
         generic = {"law", "act", "regul", "code", "peopl", "republ", "china", "chines", "prc"}
         for law in q.laws:
             words = {t for t in tokenize(law) if t not in generic} or set(tokenize(law))
