@@ -86,6 +86,8 @@ def chunk_article(doc: Document, article: Article, cap: int, enc_name: str = "cl
             effective=doc.effective,
             alt_title=doc.alt_title,
             names=tuple(doc.names),
+            version=doc.version,
+            work=doc.work,
         )
         for i, part in enumerate(parts, start=1)
     ]

@@ -14,6 +14,7 @@ from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
 from ingest.names import document_names, genre
 from ingest.records import Document
+from ingest.versions import version_date, work_key
 from ingest.titles import other_language_title
 from netlaw.text.script import is_zh
 
@@ -223,5 +224,6 @@ def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str
     return Document(
         title=title, source=source, ordinal=ordinal, paragraphs=body, language=language,
         doc_type=doc_type, issued=issued, effective=effective, alt_title=alt_title,
-        names=document_names(title, alt_title),
+        names=document_names(title, alt_title), version=version_date(source, body),
+        work=work_key(title, language),
     )

@@ -20,6 +20,8 @@ class Document:
     alt_title: str | None = None  # e.g. the English title of a Chinese original
     parallel_of: int | None = None  # ordinal of the same document in the other language
     names: list[str] = field(default_factory=list)  # short title, abbreviations, renderings (ingest.names)
+    version: str | None = None  # the date of this text of the work (ingest.versions)
+    work: str = ""  # what the versions of one work share (ingest.versions.work_key)
 
     @property
     def doc_id(self) -> str:

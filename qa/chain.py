@@ -19,20 +19,22 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from netlaw import settings as _settings
+from netlaw.text.references import article_labels_in
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
 from qa.catalogue import catalogue_answer, documents_on, library_topic
-from qa.documents import document_hits, named_documents
+from qa.documents import change_hits, document_hits, named_documents, version_pair, work_versions
 from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
 from qa.records import Answer, FocusDocument, Retrieved, Source, Suggestion, Timings, Turn, as_turns
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
+from qa.versions import asked_as_of, asks_changes, resolve
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
 from vectorstore.hybrid import ArticleHit, Filters, HybridRetriever
@@ -224,6 +226,12 @@ class AnswerService:
         focus = [d.doc_id for d in state.focus] or named
         if state.analysis is not None and state.named:
             state.analysis.named = {d["title"] for d in library if d["doc_id"] in state.named}
+        subject = [d.doc_id for d in state.focus] or state.named
+        versions = work_versions(library, subject)
+        asked = asked_as_of(state.question) if versions else None
+        day = resolve(asked, versions) if asked else None
+        if day:  # "2020年版…", "before the 2024 amendment": the version in force on that day answers
+            state.filters = replace(state.filters or Filters(), as_of=day)
         hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
                                      asked=state.question if state.focus else None,
                                      focus_weight=None if state.focus else s.named_document_weight,
@@ -231,6 +239,11 @@ class AnswerService:
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
+        if q is not None and versions and asks_changes(state.question):
+            pair = version_pair(library, subject, state.filters.as_of if state.filters else None)
+            changed = change_hits(self.retriever, *pair, article_labels_in(state.question)) if pair else []
+            if changed:  # "What changed in Article 9?": each changed article, in the later and earlier text
+                hits, q.kind = changed, "changes"
         state.hits, state.retrieve_ms = hits, (time.perf_counter() - started) * 1000
         return state
 
@@ -284,6 +297,7 @@ class AnswerService:
             id=state.id, question=state.question, answer="", refused=False, backend=state.backend,
             standalone_question=state.standalone if state.standalone != state.question else None,
             language=state.language, focus=state.focus, named=list(state.named),
+            as_of=state.filters.as_of if state.filters else None,
             kind=state.analysis.kind if state.analysis else None,
             timings=Timings(retrieve_ms=round(state.retrieve_ms, 1)),
             retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
@@ -386,8 +400,8 @@ def reader_overrides_gate(q: Question | None, reading: Reading, s: _settings.Set
     near-topic question (the asked fact is not there) is refused by the reader itself (support "none")."""
     if q is None or reading.support == "none":
         return False
-    if q.kind in ("summary", "comparison"):
-        return True  # the documents were matched by name
+    if q.kind in ("summary", "comparison", "changes"):
+        return True  # the documents (or versions) were matched by name
     if q.wants_span and (reading.strength >= s.gate_override_min_lexical
                          or reading.closeness >= s.gate_override_min_cosine_span):
         return True

@@ -13,10 +13,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from netlaw.text.references import article_labels_in
 from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
 from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
+from qa.versions import changed_articles
 from vectorstore.hybrid import ArticleHit, HybridRetriever
 
 SUMMARY_ARTICLES = 12  # a summary reads the first 11 articles and the last one of a longer document
@@ -207,3 +209,67 @@ def document_hits(retriever: HybridRetriever, q: Question, hits: list[ArticleHit
     for i, hit in enumerate(out, start=1):
         hit.rank = i
     return out
+
+
+def version_pair(library: list[dict], doc_ids: list[str], as_of: str | None) -> tuple[dict, dict] | None:
+    """(earlier, later) versions of the work the question is about: the version in force on ``as_of``
+    (today) and the one before it; None when the library holds one version of it."""
+    from vectorstore.versions import in_force, versions_by_work
+
+    by_id = {d["doc_id"]: d for d in library}
+    works = {by_id[d]["work"] for d in doc_ids if d in by_id and by_id[d].get("work")}
+    versioned = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in library)
+    for work in works:
+        found = versioned.get(work)
+        if not found:
+            continue
+        later = in_force(found, as_of)
+        at = found.index(later)
+        if at == 0:  # the asked day's version is the first held: compare it with the next one
+            later, at = found[1], 1
+        return by_id[found[at - 1][1]], by_id[later[1]]
+    return None
+
+
+def change_hits(retriever: HybridRetriever, earlier: dict, later: dict, labels: list[str],
+                limit: int = 6) -> list[ArticleHit]:
+    """The articles that differ between two versions, each as (later, earlier) hits, in the later
+    version's order; only the articles ``labels`` names when it names any. Ranked 1..n."""
+    snap = retriever.snapshot()
+    old = {label: snap.article_text(a) for a, label in _articles(snap, earlier["doc_id"])}
+    new = {label: snap.article_text(a) for a, label in _articles(snap, later["doc_id"])}
+    # articles only: a preamble's history lines differ in every amendment and say nothing of it
+    changed = [c for c in changed_articles(old, new) if article_labels_in(c)]
+    if labels:
+        changed = [c for c in changed if any(c == p or c.startswith(p + " ") for p in labels)] or [
+            p for p in labels if p in old or p in new]
+    out: list[ArticleHit] = []
+    for label in changed[: limit // 2]:
+        for doc in (later, earlier):
+            article_id = snap.article_by_label(doc["doc_id"], label)
+            hit = retriever.article(article_id) if article_id else None
+            if hit is not None:
+                out.append(hit)
+    for i, hit in enumerate(out, start=1):
+        hit.rank = i
+    return out
+
+
+def _articles(snap, doc_id: str) -> list[tuple[str, str]]:
+    ids = sorted((a for a in snap.articles if snap.first_chunk(a).doc_id == doc_id),
+                 key=lambda a: snap.first_chunk(a).position)
+    return [(a, snap.first_chunk(a).article) for a in ids]
+
+
+def work_versions(library: list[dict], doc_ids: list[str]) -> list[str]:
+    """The version dates (oldest first) of the work these documents belong to, when the library
+    holds it in several versions; [] otherwise."""
+    from vectorstore.versions import versions_by_work
+
+    by_id = {d["doc_id"]: d for d in library}
+    versioned = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in library)
+    for doc_id in doc_ids:
+        found = versioned.get((by_id.get(doc_id) or {}).get("work") or "")
+        if found:
+            return [v for v, _ in found]
+    return []

@@ -25,7 +25,7 @@ from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
 
 KINDS = ("date", "duration", "number", "place", "body", "docnum", "list", "definition", "yesno", "article",
-         "summary", "comparison", "library", "other")
+         "summary", "comparison", "changes", "library", "other")
 
 # Words that say what kind of answer is wanted, not what it is about: left out of the focus.
 _QUESTION_WORDS = frozenset(tokenize(
@@ -177,12 +177,13 @@ KIND_WORDS = {
            "docnum": "a document number", "list": "a list (keep every item)", "definition": "a definition",
            "yesno": "yes or no, with the provision that says so", "article": "what the article says",
            "summary": "a summary of the document", "comparison": "a comparison of the documents",
-           "library": "the documents the library holds",
+           "changes": "what changed between two versions", "library": "the documents the library holds",
            "other": "the answer"},
     "zh": {"date": "日期或时间", "duration": "期限（多长时间）", "number": "数字", "money": "金额",
            "place": "地点", "body": "机构、部门或人员", "docnum": "文号", "list": "清单（列出全部各项）",
            "definition": "定义", "yesno": "是或否，以及相应规定", "article": "该条的内容",
-           "summary": "文件概要", "comparison": "文件之间的比较", "library": "资料库收录的文件", "other": "答案"},
+           "summary": "文件概要", "comparison": "文件之间的比较", "changes": "两个版本之间的修改",
+           "library": "资料库收录的文件", "other": "答案"},
 }
 
 

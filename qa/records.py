@@ -52,6 +52,21 @@ class Parallel:
     chunk_id: str
 
 
+def location(article: str, path: list[str]) -> str:
+    """The article with the numbers of the 编/章/节 above it ("第二章 第一节 第十三条"); headings that
+    are not numbered structure (a plan's part titles) are left to the viewer's outline."""
+    from netlaw.text.references import heading_ref
+
+    numbered = [h.split()[0] for h in path[:-1] if heading_ref(h) is not None and h.split()]
+    return " ".join([*numbered, article])
+
+
+def cited_as(document: str, article: str, path: list[str], version: str | None) -> str:
+    """A citation as a reader writes it: document, its version when several are held, location."""
+    title = f"{document} (version of {version})" if version else document
+    return f"{title}, {location(article, path)}"
+
+
 @dataclass
 class Source:
     """A retrieved article offered to the answer backend as ``[marker]``."""
@@ -66,10 +81,11 @@ class Source:
     doc_type: str
     path: list[str]
     parallel: Parallel | None = None  # the same article in the other language, if the library has it
+    version: str | None = None  # the date of its text, when the library holds several versions of it
 
     @property
     def label(self) -> str:
-        return f"{self.document}, {self.article}"
+        return cited_as(self.document, self.article, self.path, self.version)
 
 
 @dataclass
@@ -82,6 +98,13 @@ class Citation:
     article_id: str
     parallel: Parallel | None = None
     sentences: list[str] = field(default_factory=list)  # the answer sentences that cite it
+    path: list[str] = field(default_factory=list)  # 编/章/节 headings down to the article
+    version: str | None = None  # the date of the cited text, when the library holds several versions
+
+    @property
+    def label(self) -> str:
+        """How the citation reads: "…保护法 (version of 2024-04-26), 第二章 第九条"."""
+        return cited_as(self.document, self.article, self.path, self.version)
 
 
 @dataclass
@@ -159,10 +182,13 @@ class Answer:
     support: Support = "none"
     kind: str | None = None  # the asked kind (qa.question.KINDS)
     not_stated: list[str] = field(default_factory=list)  # parts of the question the documents do not answer
+    as_of: str | None = None  # the day whose versions answered (asked, or given to the API); None: today
 
     def to_json(self) -> dict:
         """The answer object (API, audit log, UI state): plain JSON types, ``timings`` without an
-        absent ``first_token_ms``."""
+        absent ``first_token_ms``; each citation with its ``label`` as a reader writes it."""
         out = asdict(self)
         out["timings"] = self.timings.to_json()
+        for cited, citation in zip(out["citations"], self.citations, strict=True):
+            cited["label"] = citation.label
         return out

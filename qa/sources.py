@@ -31,6 +31,6 @@ def build_sources(hits, language: str, lookup) -> list[Source]:
             marker=len(sources) + 1, article_id=primary.article_id, document=primary.document,
             article=primary.article, text=primary.text, chunk_id=primary.best_chunk_id,
             language=primary.language, doc_type=primary.doc_type, path=list(primary.path),
-            parallel=_parallel(other),
+            parallel=_parallel(other), version=primary.version,
         ))
     return sources

@@ -81,7 +81,8 @@ class CitationChecker:
         A number or date in the claim that the source does not contain means no support:
         a model that writes "1 September 2013" must have read it in the cited article."""
         s = self.settings
-        texts = [f"{src.document} {' '.join(src.path)} {src.text}" for src in sources]
+        # the version's date is the source's own ("第九条 (version of 2024-04-26): …")
+        texts = [f"{src.document} {src.version or ''} {' '.join(src.path)} {src.text}" for src in sources]
         numbers = set(_NUMBER.findall(claim))
         has_numbers = [numbers <= set(_NUMBER.findall(t)) for t in texts]
         lexical = [lexical_support(claim, t) if ok else 0.0 for t, ok in zip(texts, has_numbers, strict=True)]
@@ -148,6 +149,7 @@ class CitationChecker:
                 src = by_marker[m]
                 cite = citations.setdefault(m, Citation(marker=m, document=src.document, article=src.article,
                                                         text=src.text, chunk_id=src.chunk_id,
-                                                        article_id=src.article_id, parallel=src.parallel))
+                                                        article_id=src.article_id, parallel=src.parallel,
+                                                        path=list(src.path), version=src.version))
                 cite.sentences.append(_BOLD.sub("", claim))
         return Verified(answer, [citations[m] for m in sorted(citations)], dropped, invented, kept)

@@ -11,7 +11,7 @@ import copy
 import logging
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from vectorstore.keyword import (
 )
 from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
+from vectorstore.versions import superseded, versions_by_work
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class ArticleHit:
     direct: bool = False  # found by an article reference in the question
     xl: float = 0.0  # best multilingual (e5) cosine similarity of the article's chunks
     chunk_ids: list[str] = field(default_factory=list)
+    version: str | None = None  # the date of its document's text, when the library holds several versions
 
     @property
     def label(self) -> str:
@@ -80,9 +82,14 @@ class Filters:
     documents: list[str] | None = None  # titles or doc ids
     language: str | None = None
     doc_type: str | None = None
+    as_of: str | None = None  # the day whose versions are in force (ISO date, year or year-month); None: today
+    all_versions: bool = False  # every version of a work, not only the one in force
+    exclude: list[str] | None = None  # doc ids left out (the retriever sets it: versions not in force)
 
     def where(self) -> dict | None:
         clauses: list[dict] = []
+        if self.exclude:
+            clauses.append({"doc_id": {"$nin": self.exclude}})
         if self.documents:
             clauses.append({"$or": [{"document": {"$in": self.documents}}, {"doc_id": {"$in": self.documents}}]})
         if self.language:
@@ -94,7 +101,8 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def allows(self, chunk: Chunk) -> bool:
-        return ((not self.documents or chunk.document in self.documents or chunk.doc_id in self.documents)
+        return ((not self.exclude or chunk.doc_id not in self.exclude)
+                and (not self.documents or chunk.document in self.documents or chunk.doc_id in self.documents)
                 and (not self.language or chunk.language == self.language)
                 and (not self.doc_type or chunk.doc_type == self.doc_type))
 
@@ -130,6 +138,7 @@ class Snapshot:
         self.index_of: dict[str, int] = {}
         self.articles: dict[str, list[int]] = {}  # article id -> its chunks' indexes, in part order
         self.documents: dict[str, Chunk] = {}
+        self._versioned: dict[str, list[tuple[str, str]]] | None = None
         self._text_keys: set[tuple] = set()
         self.canonical = np.zeros(0, dtype=bool)
         self._index_from(0)
@@ -219,6 +228,16 @@ class Snapshot:
                         seen.add(key)
                         out.append((chunk_id, score))
         return out
+
+    def versioned_works(self) -> dict[str, list[tuple[str, str]]]:
+        """work → [(version, doc_id)], oldest first, for the works held in several versions."""
+        if self._versioned is None:
+            self._versioned = versions_by_work(self.document_versions())
+        return self._versioned
+
+    def document_versions(self) -> list[tuple[str, str, str | None]]:
+        """(doc_id, work, version) of every document, for ``vectorstore.versions``."""
+        return [(doc_id, c.work, c.version) for doc_id, c in self.documents.items()]
 
     def article_text(self, article_id: str) -> str:
         return "\n".join(self.chunks[i].text for i in self.articles[article_id])
@@ -409,8 +428,8 @@ class HybridRetriever:
         ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default).
         ``first``: doc ids the question names, whose own best articles take the first
         ``named_document_slots`` places, before any document that only mentions them."""
-        filters = filters or Filters()
         snap = self.snapshot()
+        filters = self.in_force(snap, filters or Filters())
         s = self.settings
         if s.spelling_correction:
             question = snap.spelling.correct(question)
@@ -486,12 +505,19 @@ class HybridRetriever:
         own = [h for a in chosen if (h := self._hit(snap, a, 1.0, 0.0, 0.0, None)) is not None]
         return own + [h for h in hits if h.article_id not in set(chosen)]
 
+    def in_force(self, snap: Snapshot, filters: Filters) -> Filters:
+        """The filters with the versions not in force on ``filters.as_of`` (today) left out."""
+        if filters.all_versions or filters.exclude is not None:
+            return filters
+        gone = superseded(snap.document_versions(), filters.as_of)
+        return replace(filters, exclude=sorted(gone)) if gone else filters
+
     def _named_first(self, question: str, hits: list[ArticleHit], filters: Filters, first: list[str],
                      k: int) -> list[ArticleHit]:
         if filters.documents and not set(filters.documents) & set(first):
             return hits  # the user's own document filter excludes what the question names
         own = self.search(question, k=min(k, self.settings.named_document_slots),
-                          filters=Filters(documents=first, language=filters.language, doc_type=filters.doc_type))
+                          filters=replace(filters, documents=first))
         taken = {h.article_id for h in own}
         return own + [h for h in hits if h.article_id not in taken]
 
@@ -555,6 +581,7 @@ class HybridRetriever:
             source=first.source, parallel_id=first.parallel_id, issued=first.issued,
             effective=first.effective, alt_title=first.alt_title, direct=direct,
             chunk_ids=[snap.chunks[i].chunk_id for i in snap.articles[article_id]],
+            version=first.version if first.work in snap.versioned_works() else None,
         )
 
     # --- "What does Article 12 of the public account regulations say?" -----------------
@@ -646,5 +673,6 @@ class HybridRetriever:
         for doc_id, c in snap.documents.items():
             out.append({"doc_id": doc_id, "title": c.document, "alt_title": c.alt_title, "doc_type": c.doc_type,
                         "language": c.language, "issued": c.issued, "effective": c.effective,
-                        "source": c.source, "articles": counts.get(doc_id, 0), "names": list(c.names)})
+                        "source": c.source, "articles": counts.get(doc_id, 0), "names": list(c.names),
+                        "version": c.version, "work": c.work})
         return out

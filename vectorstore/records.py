@@ -29,6 +29,8 @@ class Chunk:
     effective: str | None = None
     alt_title: str | None = None
     names: tuple[str, ...] = ()  # the document's other names (short title, abbreviations, renderings)
+    version: str | None = None  # the date of this text of its work (ingest.versions)
+    work: str = ""  # what the versions of one work share
 
     @property
     def embed_text(self) -> str:
@@ -73,6 +75,8 @@ class Chunk:
             "effective": self.effective or "",
             "alt_title": self.alt_title or "",
             "names": json.dumps(list(self.names), ensure_ascii=False) if self.names else "",
+            "version": self.version or "",
+            "work": self.work,
         }
         return {k: v for k, v in meta.items() if v != ""}
 
@@ -98,6 +102,8 @@ class Chunk:
             effective=meta.get("effective") or None,
             alt_title=meta.get("alt_title") or None,
             names=tuple(json.loads(meta.get("names") or "[]")),
+            version=meta.get("version") or None,
+            work=meta.get("work") or "",
         )
 
     def to_json(self) -> dict:

@@ -364,6 +364,8 @@ class ExtractiveBackend:
             return self._summary(reading, sources)
         if q.kind == "comparison" and len({s.document for s in sources}) >= 2:
             return self._comparison(reading, sources)
+        if q.kind == "changes":
+            return self._changes(reading, sources)
         # a date, a figure, a name may be in any retrieved article, as may a follow-up's new topic
         # (its subject's words weighed on retrieval): all are read (the rank still counts)
         every = q.wants_span or bool(q.carried)
@@ -801,6 +803,22 @@ class ExtractiveBackend:
         reading.lines = [first_line]
         reading.lines += outline[:10] + (outline[-1:] if len(outline) > 10 else [])
         reading.support = "direct"
+        return reading
+
+    @staticmethod
+    def _changes(reading: Reading, sources: list[Source]) -> Reading:
+        """What changed between two versions: each changed article's later and earlier text, each cited
+        to its own version. ``sources`` come in pairs (later, earlier) from ``qa.documents.change_hits``."""
+        zh = reading.question.language == "zh"
+        lines: list[str] = []
+        for s in sources:
+            when = (f"{s.version}版" if zh else f"version of {s.version}") if s.version else ""
+            text = " ".join(clean(t) for t in split_sentences(s.text)) or s.text
+            lines.append(cite(f"**{s.article}** ({when}): {text}" if when else f"**{s.article}**: {text}", s.marker))
+        if not lines:
+            reading.reason = "no article differs between the versions"
+            return reading
+        reading.lines, reading.support = lines, "direct"
         return reading
 
     @staticmethod

@@ -52,7 +52,8 @@ def test_the_answer_records_are_typed_and_their_json_keeps_its_shape(unit_servic
     assert set(record["retrieved"][0]) == {"rank", "document", "article", "text", "score", "dense", "keyword",
                                            "chunk_id", "article_id", "direct"}
     assert set(record["citations"][0]) == {"marker", "document", "article", "text", "chunk_id", "article_id",
-                                           "parallel", "sentences"}
+                                           "parallel", "sentences", "path", "version", "label"}
+    assert record["citations"][0]["label"] == f"{PA}, Article 18"  # one version: no version named
     assert set(record["citations"][0]["parallel"]) == {"article_id", "document", "article", "text", "language",
                                                        "chunk_id"}
 
