@@ -14,8 +14,8 @@ from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
 from ingest.names import document_names, genre
 from ingest.records import Document
-from ingest.versions import version_date, work_key
 from ingest.titles import other_language_title
+from ingest.versions import version_date, work_key
 from netlaw.text.script import is_zh
 
 _TERMINAL = re.compile(r"[.。;；!?！？:：,，]$")

@@ -34,9 +34,9 @@ from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
 from qa.records import Answer, FocusDocument, Retrieved, Source, Suggestion, Timings, Turn, as_turns
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
-from qa.versions import asked_as_of, asks_changes, resolve
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
+from qa.versions import asked_as_of, asks_changes, resolve
 from vectorstore.hybrid import ArticleHit, Filters, HybridRetriever
 
 if TYPE_CHECKING:

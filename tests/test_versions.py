@@ -12,7 +12,8 @@ from vectorstore.versions import in_force, superseded, versions_by_work
 HEAD_2024 = [
     "1991年9月4日 第七届全国人民代表大会常务委员会第二十一次会议通过",
     "2020年10月17日 第十三届全国人民代表大会常务委员会第二十二次会议第二次修订",
-    "2024年4月26日 第十四届全国人民代表大会常务委员会第九次会议《关于修改〈中华人民共和国未成年人保护法〉的决定》第二次修正）",
+    "2024年4月26日 第十四届全国人民代表大会常务委员会第九次会议"
+    "《关于修改〈中华人民共和国未成年人保护法〉的决定》第二次修正）",
     "第一章 总则",
     "第一条 为了保护未成年人身心健康，制定本法。",
     "第二条 本法自2021年6月1日起施行。",
@@ -29,11 +30,13 @@ def test_the_history_lines_date_the_version():
 def test_a_date_in_the_file_name_dates_a_version_without_history():
     assert date_in_name("互联网信息服务管理办法(2011-01-08).md") == "2011-01-08"
     assert date_in_name("000_3e63832fe931117c.txt") is None
-    assert version_date("x/办法(2011-01-08).md", ["2000年9月25日 中华人民共和国国务院令第292号公布", "第一条 …"]) == "2011-01-08"
+    head = ["2000年9月25日 中华人民共和国国务院令第292号公布", "第一条 …"]
+    assert version_date("x/办法(2011-01-08).md", head) == "2011-01-08"
 
 
 def test_versions_of_one_work_share_a_key_in_one_language():
-    assert work_key("中华人民共和国未成年人保护法", "zh") == work_key("中华人民共和国未成年人保护法（2024年修正）", "zh")
+    title = "中华人民共和国未成年人保护法"
+    assert work_key(title, "zh") == work_key(f"{title}（2024年修正）", "zh")
     assert work_key("Data Security Law", "en") != work_key("Data Security Law", "zh")
 
 
