@@ -114,7 +114,7 @@ def by_type(rows: list[dict]) -> dict:
         if any(not r["answerable"] for r in subset):
             entry["declined"] = sum(r.get("declined", r["refused"]) for r in subset) / len(subset)
         for key in ("hit@5", "mrr@10", "citation_recall", "citation_precision", "key_fact_recall",
-                    "first_line_key_fact_recall", "named_top_document"):
+                    "first_line_key_fact_recall", "named_top_document", "version_right"):
             values = [r[key] for r in subset if r.get(key) is not None]
             if values:
                 entry[key] = sum(values) / len(values)
@@ -124,7 +124,7 @@ def by_type(rows: list[dict]) -> dict:
 
 # --- the second library: the bundled corpus plus real Chinese laws (evals/fixtures/laws) ----------------
 LAWS_DIR = Path(__file__).parent / "fixtures" / "laws"
-LAWS_GOLD = Path(__file__).parent / "gold_laws" / "laws.jsonl"
+LAWS_GOLD = Path(__file__).parent / "gold_laws"  # laws.jsonl (questions), versions.jsonl (versions of a law)
 
 
 def laws_files() -> list[Path]:
@@ -157,8 +157,8 @@ def laws_evaluation(request, laws_settings):
     from vectorstore.hybrid import HybridRetriever
 
     backend = request.config.getoption("--backend")
-    items = [dict(json.loads(line), set="laws") for line in LAWS_GOLD.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
+    items = [dict(json.loads(line), set=path.stem) for path in sorted(LAWS_GOLD.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     service = AnswerService(laws_settings, HybridRetriever(laws_settings))
     service.ask("warm-up: 网络安全法什么时候施行？", backend=backend)
     rows = run_backend(service, backend, items)

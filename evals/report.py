@@ -122,7 +122,7 @@ def _plot(runs: dict[str, dict], path: Path) -> None:
 
 
 LAWS_COLUMNS = ["hit@5", "mrr@10", "named_top_document", "key_fact_recall", "first_line_key_fact_recall",
-                "citation_precision", "false_refusal_rate", "near_topic_refusal"]
+                "citation_precision", "version_right", "false_refusal_rate", "near_topic_refusal"]
 
 
 def write_laws_report(run: dict) -> Path:

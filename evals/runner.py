@@ -86,6 +86,10 @@ def score_answer(item: dict, answer, retrieved10: list[tuple[str, str]], seconds
                                                             item["must_include"]),
             "token_f1": m.token_f1("" if answer.refused else answer.answer, item["reference_answer"]),
         })
+    if item.get("gold_versions"):  # the versions the citations of the work must name, no more, no less
+        documents = {g["document"] for g in item["gold_articles"]}
+        versions = {c.version for c in answer.citations if c.document in documents}
+        row["version_right"] = float(not answer.refused and versions == set(item["gold_versions"]))
     if item.get("named_document"):  # the document the question names should be the top retrieved one
         row["named_top_document"] = float(bool(retrieved10) and retrieved10[0][0] == item["named_document"])
     row["why"] = reasons(row, item)
@@ -199,7 +203,7 @@ def aggregate(rows: list[dict]) -> dict:
     out = {}
     for key in ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
                 "citation_coverage", "key_fact_recall", "first_line_key_fact_recall", "token_f1",
-                "named_top_document"):
+                "named_top_document", "version_right"):
         values = [r[key] for r in rows if r["answerable"] or key == "named_top_document"
                   if r.get(key) is not None and not (key.startswith("citation_coverage") and r["refused"])]
         if values:

@@ -13,6 +13,14 @@ from netlaw import settings as _settings
 from qa.backends import BACKENDS
 
 
+def _day(text: str) -> str:
+    """An --as-of day: YYYY-MM-DD, YYYY-MM or YYYY."""
+    import re
+
+    if not re.fullmatch(r"(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?", text):
+        raise argparse.ArgumentTypeError(f"not a day: {text!r} (YYYY-MM-DD, YYYY-MM or YYYY)")
+    return text
+
 def build_parser() -> argparse.ArgumentParser:
     s = _settings.get_settings()
     parser = argparse.ArgumentParser(prog="python -m qa", description="Ask the Netlaw library a question.")
@@ -25,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--history", type=Path, help='JSON file: [{"role": "user"|"assistant", "content": ...}, ...]')
     ask.add_argument("--questions-file", type=Path, help='batch input: JSONL lines {"id", "question"}')
     ask.add_argument("--output", type=Path, help="batch output JSONL (default: stdout)")
+    ask.add_argument("--as-of", dest="as_of", type=_day, default=None,
+                     help="answer from the versions of each law in force on this day (YYYY-MM-DD, YYYY-MM or "
+                          "YYYY; default: today)")
     return parser
 
 
@@ -43,7 +54,7 @@ def print_answer(answer) -> None:
     if answer.citations:
         print("\n来源：" if answer.language == "zh" else "\nSources:")
         for c in answer.citations:
-            print(f"  [{c.marker}] {c.document}, {c.article}")
+            print(f"  [{c.marker}] {c.label}")
             print(textwrap.indent(textwrap.shorten(c.text, 240, placeholder=" …"), "      "))
             if c.parallel:
                 print(f"      parallel: {c.parallel.document}, {c.parallel.article}")
@@ -56,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from qa.chain import AnswerService
     from vectorstore.chroma import StoreError
+    from vectorstore.hybrid import Filters
 
     try:
         service = AnswerService()
@@ -67,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for row in tqdm(rows, desc=f"answering ({args.backend})", unit="question"):
                     answer = service.ask(row["question"], backend=args.backend, k=args.k, id=row.get("id"),
-                                         history=row.get("history"))
+                                         history=row.get("history"),
+                                         filters=Filters(as_of=row.get("as_of") or args.as_of))
                     out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
                     out.flush()
             finally:
@@ -78,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             print("error: give a question, or --questions-file", file=sys.stderr)
             return 2
         history = json.loads(args.history.read_text(encoding="utf-8")) if args.history else None
-        answer = service.ask(args.question, history=history, backend=args.backend, k=args.k)
+        answer = service.ask(args.question, history=history, backend=args.backend, k=args.k,
+                             filters=Filters(as_of=args.as_of))
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
