@@ -12,6 +12,7 @@ from tqdm import tqdm
 from evals import metrics as m
 from netlaw.stats import percentile
 from qa.text import split_sentences
+from vectorstore.hybrid import Filters
 
 GOLD_DIR = Path(__file__).parent / "gold"
 
@@ -125,13 +126,9 @@ def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
         started = time.perf_counter()
         answer = service.ask(item["question"], history=history, backend=backend)
         seconds = time.perf_counter() - started
-        # the chain's own retrieval call, at depth 10 (a follow-up's documents, or the named ones)
-        followed = [d.doc_id for d in answer.focus]
-        named = [] if answer.kind == "comparison" else answer.named
-        hits = service.retriever.search(
-            answer.standalone_question or item["question"], k=10, focus=followed or named or None,
-            focus_weight=None if followed else service.settings.named_document_weight,
-            first=None if followed else named or None)
+        # the chain's own retrieval (its plan: focus, named documents first, versions), at depth 10
+        hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
+                                        filters=Filters(as_of=answer.plan.as_of), **answer.plan.search_args())
         rows.append(score_answer(item, answer, retrieved_keys(service.retriever, hits, item), seconds))
     return rows
 

@@ -172,6 +172,9 @@ class RetrievalSettings(_Group):
     """correct English words found neither in the library nor in CC-CEDICT's glosses"""
     focus_weight: float = 1.0
     """follow-ups: weight of the extra ranking restricted to the conversation's documents"""
+    primary_weight: float = 0.0
+    """a question asking what is required ("must", "应当"): weight of the extra ranking restricted to the
+    instruments themselves (laws, regulations, measures), so they outrank news and papers about them"""
     title_match_min: float = 60.0
     """rapidfuzz score for “the question names this document”"""
     document_match_min: float = 0.5

@@ -29,10 +29,18 @@ from netlaw.text.references import article_labels_in
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
 from qa.catalogue import catalogue_answer, documents_on, library_topic
-from qa.documents import change_hits, document_hits, named_documents, version_pair, work_versions
+from qa.documents import (
+    PRIMARY_TYPES,
+    asks_requirement,
+    change_hits,
+    document_hits,
+    named_documents,
+    version_pair,
+    work_versions,
+)
 from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
 from qa.question import Question, analyse
-from qa.records import Answer, FocusDocument, Retrieved, Source, Suggestion, Timings, Turn, as_turns
+from qa.records import Answer, FocusDocument, RetrievalPlan, Retrieved, Source, Suggestion, Timings, Turn, as_turns
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
@@ -89,6 +97,7 @@ class AskState:
     hits: list[ArticleHit] = field(default_factory=list)
     retrieve_ms: float = 0.0
     gate: GateDecision | None = None
+    plan: RetrievalPlan = field(default_factory=RetrievalPlan)
 
     def emit(self, text: str) -> None:
         if self.on_token is not None:
@@ -232,10 +241,12 @@ class AnswerService:
         day = resolve(asked, versions) if asked else None
         if day:  # "2020年版…", "before the 2024 amendment": the version in force on that day answers
             state.filters = replace(state.filters or Filters(), as_of=day)
-        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, focus=focus or None,
-                                     asked=state.question if state.focus else None,
-                                     focus_weight=None if state.focus else s.named_document_weight,
-                                     first=named if not state.focus else None)
+        state.plan = RetrievalPlan(
+            focus=focus, focus_weight=None if state.focus else s.named_document_weight,
+            first=named if not state.focus else [], as_of=day,
+            prefer=list(PRIMARY_TYPES) if not named and asks_requirement(state.standalone) else [])
+        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters,
+                                     asked=state.question if state.focus else None, **state.plan.search_args())
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
@@ -297,7 +308,7 @@ class AnswerService:
             id=state.id, question=state.question, answer="", refused=False, backend=state.backend,
             standalone_question=state.standalone if state.standalone != state.question else None,
             language=state.language, focus=state.focus, named=list(state.named),
-            as_of=state.filters.as_of if state.filters else None,
+            as_of=state.filters.as_of if state.filters else None, plan=state.plan,
             kind=state.analysis.kind if state.analysis else None,
             timings=Timings(retrieve_ms=round(state.retrieve_ms, 1)),
             retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,

@@ -21,6 +21,19 @@ from qa.question import Question, focus_terms
 from qa.versions import changed_articles
 from vectorstore.hybrid import ArticleHit, HybridRetriever
 
+# The instruments themselves, as against news, papers, plans and speeches that discuss them.
+PRIMARY_TYPES = ("law", "regulation", "measures")
+# A question asking what is required, allowed or forbidden ("must", "shall", "应当", "不得").
+_REQUIREMENT = re.compile(
+    r"\b(?:must|shall|required?|requires|requirements?|obliged|obligations?|duties|duty|allowed|permitted|prohibited|"
+    r"forbidden|may not|liable|liability|penalt(?:y|ies)|fines?)\b|应当|必须|要求|义务|不得|禁止|责任|处罚|罚款", re.I)
+
+
+def asks_requirement(question: str) -> bool:
+    """The question asks what an instrument requires: its own articles should outrank commentary."""
+    return bool(_REQUIREMENT.search(question))
+
+
 SUMMARY_ARTICLES = 12  # a summary reads the first 11 articles and the last one of a longer document
 
 

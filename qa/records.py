@@ -156,6 +156,24 @@ class Timings:
         return out
 
 
+@dataclass
+class RetrievalPlan:
+    """How the chain searched, besides the question and k: a follow-up's or the named documents
+    (``focus``, with ``focus_weight``), the documents whose own articles come ``first``, the document
+    types ``prefer``red for a question about requirements, and the day whose versions are in force."""
+
+    focus: list[str] = field(default_factory=list)
+    focus_weight: float | None = None
+    first: list[str] = field(default_factory=list)
+    prefer: list[str] = field(default_factory=list)
+    as_of: str | None = None
+
+    def search_args(self) -> dict[str, Any]:
+        """Keyword arguments of ``HybridRetriever.search`` (without ``filters``, the caller's own)."""
+        return {"focus": self.focus or None, "focus_weight": self.focus_weight, "first": self.first or None,
+                "prefer": self.prefer or None}
+
+
 Support = Literal["direct", "partial", "none"]
 
 
@@ -183,6 +201,7 @@ class Answer:
     kind: str | None = None  # the asked kind (qa.question.KINDS)
     not_stated: list[str] = field(default_factory=list)  # parts of the question the documents do not answer
     as_of: str | None = None  # the day whose versions answered (asked, or given to the API); None: today
+    plan: RetrievalPlan = field(default_factory=RetrievalPlan)  # how the articles were searched
 
     def to_json(self) -> dict:
         """The answer object (API, audit log, UI state): plain JSON types, ``timings`` without an

@@ -132,6 +132,7 @@ class Snapshot:
         self._xl_buffer, self._xl_rows = (self.xl, self.xl_owner), [len(self.xl)]
         self.language = np.array([c.language for c in chunks])
         self.doc_ids = np.array([c.doc_id for c in chunks])
+        self.doc_types = np.array([c.doc_type for c in chunks])
         self.spelling = spelling or SpellingCorrector(english_texts(chunks))
         self.keyword: KeywordIndex | AppendedKeywordIndex = keyword if keyword is not None else KeywordIndex(tokenised)
         self._tokenised = tokenised
@@ -172,12 +173,13 @@ class Snapshot:
         own, in time proportional to them: the keyword matrix, the spelling words and the
         indexes are kept, the multilingual vectors go into spare rows of their buffer."""
         out = copy.copy(self)
-        out.gen, out.manifest, out.document_list = gen, manifest, None
+        out.gen, out.manifest, out.document_list, out._versioned = gen, manifest, None, None
         out.chunks, out._tokenised = self.chunks + chunks, self._tokenised + tokenised
         out.keyword = keyword or with_appended(self.keyword, tokenised)
         out.spelling = self.spelling.extended(english_texts(chunks))
         out.language = np.concatenate([self.language, np.array([c.language for c in chunks], dtype=str)])
         out.doc_ids = np.concatenate([self.doc_ids, np.array([c.doc_id for c in chunks], dtype=str)])
+        out.doc_types = np.concatenate([self.doc_types, np.array([c.doc_type for c in chunks], dtype=str)])
         out.index_of, out.articles, out.documents = dict(self.index_of), dict(self.articles), dict(self.documents)
         out._text_keys = set(self._text_keys)
         out._index_from(len(self.chunks))
@@ -420,14 +422,17 @@ class HybridRetriever:
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                mode: str = "hybrid", focus: list[str] | None = None, asked: str | None = None,
-               focus_weight: float | None = None, first: list[str] | None = None) -> list[ArticleHit]:
+               focus_weight: float | None = None, first: list[str] | None = None,
+               prefer: list[str] | None = None) -> list[ArticleHit]:
         """Top-k articles. mode: hybrid | dense | keyword | xl. ``focus``: doc ids the conversation
         is about (a follow-up's documents), whose articles get an extra ranking of their own, by
         ``asked`` (the follow-up's own words, "关于网络谣言，它提出了什么机制？") when given: within the
         subject's documents, the subject's title words no longer tell the articles apart.
         ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default).
         ``first``: doc ids the question names, whose own best articles take the first
-        ``named_document_slots`` places, before any document that only mentions them."""
+        ``named_document_slots`` places, before any document that only mentions them.
+        ``prefer``: document types whose articles get an extra ranking (``primary_weight``): the
+        instruments, for a question that asks what they require."""
         snap = self.snapshot()
         filters = self.in_force(snap, filters or Filters())
         s = self.settings
@@ -466,6 +471,11 @@ class HybridRetriever:
                 focused = self.xl_rankings(snap, own, filters, n, in_focus)
                 rankings += [("focus", r, weight) for _, r in focused]
                 rankings.append(("focus", self.keyword_ranking(snap, own, filters, n, in_focus), weight))
+        if prefer and mode == "hybrid" and s.primary_weight > 0:
+            preferred = self._mask(snap, filters) & np.isin(snap.doc_types, list(prefer))
+            if preferred.any():
+                rankings += [("prefer", r, s.primary_weight) for _, r in self.xl_rankings(snap, question, filters, n,
+                                                                                         preferred)]
         hits = self._fuse(snap, rankings, "zh" if zh else "en")
         if mode == "hybrid":
             hits = self._structure_first(snap, question, hits, filters, first or focus, k)
