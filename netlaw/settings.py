@@ -5,8 +5,8 @@ prefix ``NETLAW_`` or from a ``.env`` file in the project root, e.g.
 ``NETLAW_STORE_DIR=/srv/netlaw/store`` or ``NETLAW_CHROMA_URL=http://127.0.0.1:8000``.
 
 The fields are grouped by what they configure (``PathSettings``, ``StoreSettings``,
-``RetrievalSettings``, ``GateSettings``, ``BackendSettings``, ``ServingSettings``); ``Settings``
-combines the groups, so a field keeps its flat name (``s.store_dir``) and its environment
+``RetrievalSettings``, ``GateSettings``, ``ReaderSettings``, ``BackendSettings``, ``ServingSettings``);
+``Settings`` combines the groups, so a field keeps its flat name (``s.store_dir``) and its environment
 variable (``NETLAW_STORE_DIR``). Every data path derives from ``data_dir`` unless it is set itself:
 ``NETLAW_DATA_DIR=/srv/netlaw`` puts the corpus, store, caches, uploads, feedback and audit log
 under ``/srv/netlaw``.
@@ -236,6 +236,68 @@ class GateSettings(_Group):
     """citation check: claim–source cosine (either suffices)"""
 
 
+class ReaderSettings(_Group):
+    """How the reader (``qa.reading``) scores sentences and decides that one states the asked answer.
+    Tuned on the tune split of the gold sets; see docs/reader.md for the figures on held-out items."""
+
+    reader_min_lexical: float = 0.25
+    """idf-weighted share of the focus terms a sentence holds to be about the question"""
+    reader_min_cosine: float = 0.45
+    """... or its embedding similarity to the question (either suffices)"""
+    reader_top_min_lexical: float = 0.15
+    """reader_min_lexical for a sentence of the article retrieval ranked first"""
+    reader_top_min_cosine: float = 0.35
+    """reader_min_cosine for a sentence of the article retrieval ranked first"""
+    reader_min_across: float = 0.35
+    """a sentence in the other language than the question: closeness it needs (e5, scaled 0–1)"""
+    reader_e5_unrelated: float = 0.75
+    """e5 similarity of unrelated text: closeness 0 across languages"""
+    reader_e5_span: float = 0.15
+    """e5 similarity above reader_e5_unrelated that is closeness 1 (a close match)"""
+    reader_across_sentences: int = 6
+    """sentences in the other language compared with the question one by one (e5)"""
+    reader_across_dictionary: float = 1.0
+    """a sentence's dictionary-translated focus share counts this much across languages"""
+    reader_carried_weight: float = 0.1
+    """a follow-up's focus term carried from the conversation's subject counts this much"""
+    reader_title_weight: float = 0.3
+    """a focus term that is also in the source's document title counts this much"""
+    reader_phrase_bonus: float = 0.1
+    """per pair of focus terms found next to each other, as in the question"""
+    reader_weight_cosine: float = 0.5
+    """sentence score: weight of the embedding similarity"""
+    reader_weight_lexical: float = 0.35
+    """sentence score: weight of the focus-term share"""
+    reader_weight_rank: float = 0.15
+    """sentence score: weight of 1 / the source's rank"""
+    reader_shortlist: int = 12
+    """sentences embedded and scored in full"""
+    reader_span_extra: int = 4
+    """sentences holding the asked kind of answer added to the shortlist"""
+    reader_list_within: float = 0.8
+    """a sentence of an enumeration answers a list question down to this share of the best score"""
+    reader_span_within: float = 0.45
+    """a sentence holding the asked kind of answer is read down to this share of the best score"""
+    reader_near_best: float = 0.9
+    """a sentence this close to the best score may state the answer instead, if it holds more of the focus"""
+    reader_definition_within: float = 0.7
+    """a defining sentence answers a definition question down to this share of the best score"""
+    reader_quote_within: float = 0.85
+    """supporting quotes: sentences down to this share of the best score"""
+    reader_min_score: float = 0.3
+    """a sentence scoring this much is about the question even below the relevance thresholds"""
+    reader_named_law_across: float = 0.6
+    """a question about a law the library only mentions: a sentence in the other language (which cannot
+    name it in the question's words) may answer it from this closeness"""
+    reader_law_word_min_idf: float = 1.5
+    """the words of a law's name that tell it from others are those at least this rare in the library (not
+    "law" or the country's name, which most titles share)"""
+    reader_entity_min_idf: float = 3.0
+    """a capitalised question word this rare in the library names one thing the answer must mention"""
+    reader_scorer: Literal["hand", "learned"] = "hand"
+    """how sentences are scored: the hand weights above, or the logistic model of qa/reading/model.json"""
+
+
 class BackendSettings(_Group):
     """The answer backends."""
 
@@ -313,7 +375,8 @@ class ServingSettings(_Group):
     """largest API request body"""
 
 
-class Settings(ServingSettings, BackendSettings, GateSettings, RetrievalSettings, StoreSettings, PathSettings):
+class Settings(ServingSettings, BackendSettings, ReaderSettings, GateSettings, RetrievalSettings, StoreSettings,
+               PathSettings):
     """All the groups as one flat object (fields listed from ``PathSettings`` on)."""
 
     model_config = SettingsConfigDict(

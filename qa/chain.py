@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
@@ -38,17 +38,26 @@ from qa.documents import (
     version_pair,
     work_versions,
 )
-from qa.gate import REFUSAL, GateDecision, decide, looks_like_injection
-from qa.question import Question, analyse
-from qa.records import Answer, FocusDocument, RetrievalPlan, Retrieved, Source, Suggestion, Timings, Turn, as_turns
+from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
+from qa.reading.question import Question
+from qa.reading.reader import GeneralReader, Reader, Reading, overrides_gate
+from qa.records import (
+    Answer,
+    Citation,
+    FocusDocument,
+    RetrievalPlan,
+    Retrieved,
+    Source,
+    Suggestion,
+    Timings,
+    Turn,
+    as_turns,
+)
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
 from qa.versions import asked_as_of, asks_changes, resolve
 from vectorstore.hybrid import ArticleHit, Filters, HybridRetriever
-
-if TYPE_CHECKING:
-    from qa.backends.extractive import ExtractiveBackend, Reading
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +117,15 @@ class AnswerService:
     """Holds the retriever, the citation checker and the backends (each loaded once)."""
 
     def __init__(self, s: _settings.Settings | None = None, retriever: HybridRetriever | None = None,
-                 backends: Mapping[str, Backend] | None = None):
+                 backends: Mapping[str, Backend] | None = None, reader: Reader | None = None):
         """``backends``: backends built elsewhere, by name (a shared model, a test double); the others
-        are built from the registry when first asked for."""
+        are built from the registry when first asked for. ``reader``: what analyses the question,
+        gates, reads the sources and says whether they answer, for every backend (default: the
+        general reader, ``qa.reading``)."""
         self.settings = s or _settings.get_settings()
         self.retriever = retriever or HybridRetriever(self.settings)
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
+        self.reader: Reader = reader or GeneralReader(self.settings, self.retriever)
         self._backends: dict[str, Backend] = dict(backends or {})
         self._lock = threading.Lock()
         steps: Runnable[AskState, AskState] = (
@@ -137,11 +149,6 @@ class AnswerService:
                 except Exception as exc:  # e.g. the model file or package is missing
                     raise BackendError(f"the {name} backend cannot start ({exc})") from exc
             return self._backends[name]
-
-    @property
-    def reader(self) -> ExtractiveBackend:
-        """The extractive backend, which also reads the sources for every backend (what is asked, is it stated)."""
-        return cast("ExtractiveBackend", self.backend("extractive"))
 
     # --- public -------------------------------------------------------------------------
     def ask(self, question: str, history: Iterable[Turn | Mapping[str, Any]] | None = None,
@@ -212,9 +219,9 @@ class AnswerService:
                 standalone = self.retriever.snapshot().spelling.correct(standalone)
             except Exception:  # an empty store: nothing to correct with
                 pass
-        q = analyse(standalone)
+        q = self.reader.analyse(standalone)
         if state.standalone != state.question:
-            asked = analyse(state.question)
+            asked = self.reader.analyse(state.question)
             if asked.kind != "other":
                 q.kind, q.money, q.sides = asked.kind, asked.money, asked.sides or q.sides
             own = set(asked.focus)
@@ -264,7 +271,7 @@ class AnswerService:
         return state.analysis is not None and state.analysis.kind == "comparison"
 
     def _gate(self, state: AskState) -> AskState:
-        state.gate = decide(state.standalone, state.hits, self.settings, frozenset(state.named))
+        state.gate = self.reader.gate(state.standalone, state.hits, frozenset(state.named))
         return state
 
     def _invalid(self, state: AskState) -> Answer:
@@ -326,8 +333,8 @@ class AnswerService:
         if not sources:
             return sources, None
         reading = self.reader.read(state.standalone, sources, state.analysis)
-        if gate.refused and not self._overrides_gate(state.analysis, reading):
-            return sources, None
+        if gate.refused and not self.reader.answers(state.analysis, reading, gate):
+            return sources, None  # the gate's refusal stands: the reader's finding does not overturn it
         return sources, reading
 
     def _refuse(self, state: AskState, answer: Answer, reading: Reading | None) -> Answer:
@@ -369,8 +376,9 @@ class AnswerService:
 
     @staticmethod
     def _fill(answer: Answer, checked: Verified, sources: list[Source], reading: Reading) -> None:
-        """The checked text and its citations; a refusal when nothing could be said with a citation."""
-        answer.answer, answer.citations = checked.text, checked.citations
+        """The checked text and its citations, numbered [1], [2]… in order of first appearance (not by
+        retrieval rank); a refusal when nothing could be said with a citation."""
+        answer.answer, answer.citations = in_order_of_appearance(checked.text, checked.citations)
         answer.support = "partial" if reading.support == "partial" else "direct"  # "none" was refused before
         if reading.missing and checked.kept:
             answer.not_stated = [MESSAGES["not_stated"][answer.language].format(part=p) for p in reading.missing]
@@ -379,9 +387,6 @@ class AnswerService:
             answer.refused, answer.answer, answer.support = True, REFUSAL[answer.language], "none"
             answer.refusal_reason = "no sentence of the sources answers the question"
             answer.suggestions = [Suggestion(s.document, s.article, s.article_id) for s in sources[:3]]
-
-    def _overrides_gate(self, q: Question | None, reading: Reading) -> bool:
-        return reader_overrides_gate(q, reading, self.settings)
 
     def _generate(self, name: str, state: AskState, sources: list[Source], reading: Reading,
                   emit: TokenSink) -> tuple[str, str | None]:
@@ -403,18 +408,30 @@ class AnswerService:
             return text, notice
 
 
-def reader_overrides_gate(q: Question | None, reading: Reading, s: _settings.Settings) -> bool:
-    """The gate found the evidence weak, but the reader found the asked kind of answer about the
-    question's focus in one sentence (or the question names the documents it asks to summarise):
-    see the ``gate_override_*`` settings. A span of the asked kind (a duration, a date, a body…) in a
-    sentence close in meaning is such an answer even when a paraphrase shares none of its words; a
-    near-topic question (the asked fact is not there) is refused by the reader itself (support "none")."""
-    if q is None or reading.support == "none":
-        return False
-    if q.kind in ("summary", "comparison", "changes"):
-        return True  # the documents (or versions) were matched by name
-    if q.wants_span and (reading.strength >= s.gate_override_min_lexical
-                         or reading.closeness >= s.gate_override_min_cosine_span):
-        return True
-    # a paraphrase: few words shared, but one sentence is close in meaning and shares some
-    return reading.closeness >= s.gate_override_min_cosine and reading.strength >= s.gate_override_min_shared
+reader_overrides_gate = overrides_gate  # the name callers used: the rule lives in qa.reading.reader
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def in_order_of_appearance(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Citation markers renumbered so that the first one in the text is [1], the next new one [2]…;
+    the citations (same records, new ``marker``) in that order."""
+    order: dict[int, int] = {}
+    for m in _MARKER.finditer(text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    by_marker = {c.marker: c for c in citations}
+    for c in citations:  # a citation the text does not show keeps a number after the others
+        order.setdefault(c.marker, len(order) + 1)
+
+    def new(m: re.Match) -> str:
+        old = int(m.group(1))
+        return f"[{order[old]}]" if old in by_marker else m.group(0)
+
+    renumbered = _MARKER.sub(new, text)
+    out = []
+    for old, number in sorted(order.items(), key=lambda kv: kv[1]):
+        if old in by_marker:
+            by_marker[old].marker = number
+            out.append(by_marker[old])
+    return renumbered, out

@@ -111,7 +111,8 @@ SOURCES = [
 
 
 def test_a_long_sentence_in_the_other_language_is_cut_where_its_translation_answers():
-    from qa.backends.extractive import Candidate, ExtractiveBackend
+    from qa.reading.base import Candidate
+    from qa.reading.reader import GeneralReader
 
     text = ("In order to stimulate the healthy and orderly development of microblog information services, protect "
             "the lawful rights and interests of citizens, legal persons and other organizations, and safeguard "
@@ -125,7 +126,7 @@ def test_a_long_sentence_in_the_other_language_is_cut_where_its_translation_answ
     library = SimpleNamespace(  # the title's words (in either language) say which document, not which clause
         documents=lambda: [{"title": source.document, "alt_title": "微博客信息服务管理规定"}],
         snapshot=lambda: SimpleNamespace(keyword=SimpleNamespace(idf=lambda term: 1.0)), embedder=None)
-    reader = ExtractiveBackend(S, library)
+    reader = GeneralReader(S, library)
     line, whole = reader._answer_line(q, Candidate(source, 0, text, 0.5, across=True), None)
     assert not whole
     assert "Cybersecurity Law" in line

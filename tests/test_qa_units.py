@@ -209,9 +209,9 @@ def test_follow_up_rewrites_never_nest():
 def test_reader_overturns_a_weak_evidence_refusal_with_an_answer_of_the_asked_kind():
     """A paraphrase sharing no words with the sentence that holds a span of the asked kind, close in
     meaning, is answered; a question whose asked fact is not there (support "none") is not."""
-    from qa.backends.extractive import Reading
-    from qa.chain import reader_overrides_gate
     from qa.question import analyse
+    from qa.reading.base import Reading
+    from qa.reading.reader import overrides_gate as reader_overrides_gate
 
     q = analyse("For how long do platforms have to hold on to what account holders publish?")
     assert q.kind == "duration"

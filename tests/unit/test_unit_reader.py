@@ -5,6 +5,7 @@ from __future__ import annotations
 from qa.backends.extractive import ExtractiveBackend
 from qa.gate import decide
 from qa.question import analyse
+from qa.reading.reader import GeneralReader
 from qa.sources import build_sources
 
 
@@ -22,17 +23,19 @@ def test_the_reader_finds_the_asked_date_in_the_sources(unit_settings, unit_retr
     question = "When did the public account regulations take effect?"
     sources = build_sources(unit_retriever.search(question), "en", unit_retriever.article)
     assert [s.marker for s in sources] == list(range(1, len(sources) + 1))
-    reader = ExtractiveBackend(unit_settings, unit_retriever)
+    reader = GeneralReader(unit_settings, unit_retriever)
     reading = reader.read(question, sources, analyse(question))
     assert reading.support == "direct"
     assert reading.lines[0] == "These Regulations will take effect on **8 October 2017** [1]."
-    assert "".join(reader.stream(question, sources, "en", reading=reading)) == reading.text
+    backend = ExtractiveBackend(unit_settings, unit_retriever)
+    assert "".join(backend.stream(question, sources, "en", reading=reading)) == reading.text
+    assert "".join(backend.stream(question, sources, "en")) == reading.text  # it reads itself when not given one
 
 
 def test_the_reader_says_what_no_source_states(unit_settings, unit_retriever):
     question = "What is the fine for violating the public account regulations?"
     sources = build_sources(unit_retriever.search(question), "en", unit_retriever.article)
-    reading = ExtractiveBackend(unit_settings, unit_retriever).read(question, sources)
+    reading = GeneralReader(unit_settings, unit_retriever).read(question, sources)
     assert reading.support == "none"
     assert reading.reason == "no sentence of the sources states a sum of money about the question"
 
