@@ -88,6 +88,8 @@ def chunk_article(doc: Document, article: Article, cap: int, enc_name: str = "cl
             names=tuple(doc.names),
             version=doc.version,
             work=doc.work,
+            adopted=doc.adopted,
+            promulgated=doc.promulgated,
         )
         for i, part in enumerate(parts, start=1)
     ]

@@ -15,7 +15,7 @@ from ingest.headings import classify
 from ingest.names import document_names, genre
 from ingest.records import Document
 from ingest.titles import other_language_title
-from ingest.versions import version_date, work_key
+from ingest.versions import history_dates, issuer_type, version_date, work_key
 from netlaw.text.script import is_zh
 
 _TERMINAL = re.compile(r"[.。;；!?！？:：,，]$")
@@ -221,9 +221,12 @@ def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str
     if doc_type == "commentary" and alt_title:
         doc_type = classify_type(alt_title, body)
     alt_title = alt_title or other_language_title(title, language)
+    if doc_type == "regulation":  # the decree that promulgated it says which kind of instrument it is
+        doc_type = issuer_type(body) or doc_type
+    adopted, promulgated = history_dates(body)
     return Document(
         title=title, source=source, ordinal=ordinal, paragraphs=body, language=language,
         doc_type=doc_type, issued=issued, effective=effective, alt_title=alt_title,
         names=document_names(title, alt_title), version=version_date(source, body),
-        work=work_key(title, language),
+        work=work_key(title, language), adopted=adopted, promulgated=promulgated,
     )

@@ -21,6 +21,8 @@ class Document:
     parallel_of: int | None = None  # ordinal of the same document in the other language
     names: list[str] = field(default_factory=list)  # short title, abbreviations, renderings (ingest.names)
     version: str | None = None  # the date of this text of the work (ingest.versions)
+    adopted: str | None = None  # history line "… 通过" (a law's adoption)
+    promulgated: str | None = None  # history line "… 公布" (a decree's promulgation)
     work: str = ""  # what the versions of one work share (ingest.versions.work_key)
 
     @property

@@ -39,6 +39,34 @@ def history(paragraphs: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+_ADOPTED = re.compile(r"通过|adopted", re.I)
+_PROMULGATED = re.compile(r"公布|发布|颁布|promulgated|issued", re.I)
+# Who promulgated it: the State Council's decree makes an administrative regulation, a ministry's,
+# commission's or administration's decree a departmental rule.
+_STATE_COUNCIL = re.compile(r"国务院令|国务院第\d+号令|State Council (?:Decree|Order)", re.I)
+_DEPARTMENT = re.compile(r"(?:部|委员会|总局|局|署|办公室|办)令|(?:Ministry|Commission|Administration|Office)[\w ,]*"
+                         r"(?:Decree|Order)\s+No", re.I)
+
+
+def history_dates(paragraphs: list[str]) -> tuple[str | None, str | None]:
+    """(adopted, promulgated): the first history line saying 通过 / 公布 (unknown stays None)."""
+    lines = history(paragraphs)
+    adopted = next((d for d, line in lines if _ADOPTED.search(line)), None)
+    promulgated = next((d for d, line in lines if _PROMULGATED.search(line)), None)
+    return adopted, promulgated
+
+
+def issuer_type(paragraphs: list[str]) -> str | None:
+    """"administrative regulation" or "departmental rule" when the document's head names the decree
+    that promulgated it; None otherwise."""
+    head = " ".join(paragraphs[:HISTORY_LINES])
+    if _STATE_COUNCIL.search(head):
+        return "administrative regulation"
+    if _DEPARTMENT.search(head):
+        return "departmental rule"
+    return None
+
+
 def date_in_name(source: str) -> str | None:
     """A date written in a file's name ("未成年人保护法(2024-04-26).md" → 2024-04-26)."""
     m = _NAME_DATE.search(PurePath(source).stem)

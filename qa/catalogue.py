@@ -18,13 +18,15 @@ Document = Mapping[str, Any]
 # The data says a document is partial only in its title ("… (2020-2025) [Excerpts]", "（节选）").
 _EXCERPT = re.compile(r"[\[(（【]\s*(excerpts?|extracts?|节选|摘录|摘编)\s*[\])）】]", re.I)
 
-TYPE_ORDER = ("law", "regulation", "measures", "opinion", "notice", "plan", "white paper", "speech", "commentary",
+TYPE_ORDER = ("law", "administrative regulation", "departmental rule", "regulation", "measures", "opinion", "notice", "plan", "white paper", "speech", "commentary",
               "news")
 TYPE_NAMES = {
-    "en": {"law": "Laws", "regulation": "Regulations", "measures": "Measures", "opinion": "Opinions",
+    "en": {"law": "Laws", "administrative regulation": "Administrative regulations",
+           "departmental rule": "Departmental rules", "regulation": "Regulations", "measures": "Measures", "opinion": "Opinions",
            "notice": "Notices", "plan": "Plans and outlines", "white paper": "White papers", "speech": "Speeches",
            "commentary": "Commentaries", "news": "News"},
-    "zh": {"law": "法律", "regulation": "法规与规章", "measures": "办法", "opinion": "意见", "notice": "通知",
+    "zh": {"law": "法律", "administrative regulation": "行政法规", "departmental rule": "部门规章",
+           "regulation": "法规与规章", "measures": "办法", "opinion": "意见", "notice": "通知",
            "plan": "规划与纲要", "white paper": "白皮书", "speech": "讲话", "commentary": "评论与解读", "news": "新闻"},
 }
 LANGUAGE_NAMES = {"en": {"en": "English", "zh": "Chinese"}, "zh": {"en": "英文", "zh": "中文"}}

@@ -22,7 +22,7 @@ from qa.versions import changed_articles
 from vectorstore.hybrid import ArticleHit, HybridRetriever
 
 # The instruments themselves, as against news, papers, plans and speeches that discuss them.
-PRIMARY_TYPES = ("law", "regulation", "measures")
+PRIMARY_TYPES = ("law", "administrative regulation", "departmental rule", "regulation", "measures")
 # A question asking what is required, allowed or forbidden ("must", "shall", "应当", "不得").
 _REQUIREMENT = re.compile(
     r"\b(?:must|shall|required?|requires|requirements?|obliged|obligations?|duties|duty|allowed|permitted|prohibited|"

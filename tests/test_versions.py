@@ -84,3 +84,15 @@ def test_questions_about_changes_and_the_articles_that_changed():
     new = {"第八条": "甲。", "第九条": "各级人民政府应当重视和加强未成年人保护工作。", "第十条": "乙 。"}
     assert changed_articles(old, new) == ["第九条"]  # spacing alone is no change
     assert changed_articles(old, {**new, "第十一条": "丙。"}) == ["第九条", "第十一条"]
+
+
+def test_the_head_of_a_law_gives_its_kind_and_dates():
+    from ingest.versions import history_dates, issuer_type
+
+    assert history_dates(HEAD_2024) == ("1991-09-04", None)
+    decree = ["2000年9月25日 中华人民共和国国务院令第292号公布", "第一条 为了规范互联网信息服务活动，制定本办法。"]
+    assert history_dates(decree) == (None, "2000-09-25")
+    assert issuer_type(decree) == "administrative regulation"
+    assert issuer_type(["(Ministry of Industry and Information Technology Decree No. 25)", "Article 1 …"]) == (
+        "departmental rule")
+    assert issuer_type(HEAD_2024) is None  # a law: adopted by the congress, no decree

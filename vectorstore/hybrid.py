@@ -675,14 +675,20 @@ class HybridRetriever:
 
     @staticmethod
     def _documents(snap: Snapshot) -> list[dict]:
+        from netlaw.text.references import article_labels_in
+
         counts: dict[str, int] = {}
+        numbered: dict[str, int] = {}  # a law's count is of its 第N条 / Article N, not its preamble
         for ids in snap.articles.values():
-            doc_id = snap.chunks[ids[0]].doc_id
-            counts[doc_id] = counts.get(doc_id, 0) + 1
+            chunk = snap.chunks[ids[0]]
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+            if chunk.article in article_labels_in(chunk.article):
+                numbered[chunk.doc_id] = numbered.get(chunk.doc_id, 0) + 1
         out = []
         for doc_id, c in snap.documents.items():
             out.append({"doc_id": doc_id, "title": c.document, "alt_title": c.alt_title, "doc_type": c.doc_type,
                         "language": c.language, "issued": c.issued, "effective": c.effective,
-                        "source": c.source, "articles": counts.get(doc_id, 0), "names": list(c.names),
-                        "version": c.version, "work": c.work})
+                        "source": c.source, "articles": numbered.get(doc_id) or counts.get(doc_id, 0),
+                        "names": list(c.names), "version": c.version, "work": c.work, "adopted": c.adopted,
+                        "promulgated": c.promulgated})
         return out

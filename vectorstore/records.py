@@ -31,6 +31,8 @@ class Chunk:
     names: tuple[str, ...] = ()  # the document's other names (short title, abbreviations, renderings)
     version: str | None = None  # the date of this text of its work (ingest.versions)
     work: str = ""  # what the versions of one work share
+    adopted: str | None = None  # the law's adoption (history line "… 通过")
+    promulgated: str | None = None  # the decree's promulgation (history line "… 公布")
 
     @property
     def embed_text(self) -> str:
@@ -77,6 +79,8 @@ class Chunk:
             "names": json.dumps(list(self.names), ensure_ascii=False) if self.names else "",
             "version": self.version or "",
             "work": self.work,
+            "adopted": self.adopted or "",
+            "promulgated": self.promulgated or "",
         }
         return {k: v for k, v in meta.items() if v != ""}
 
@@ -104,6 +108,8 @@ class Chunk:
             names=tuple(json.loads(meta.get("names") or "[]")),
             version=meta.get("version") or None,
             work=meta.get("work") or "",
+            adopted=meta.get("adopted") or None,
+            promulgated=meta.get("promulgated") or None,
         )
 
     def to_json(self) -> dict:
