@@ -75,6 +75,9 @@ class AskRequest(BaseModel):
     backend: BackendName | None = None
     k: int | None = Field(default=None, ge=1, le=20)
     documents: list[Text] | None = Field(default=None, max_length=50)
+    as_of: str | None = Field(default=None, pattern=r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$",
+                              description="answer from the version of each law in force on this day "
+                                          "(YYYY-MM-DD, YYYY-MM or YYYY; default: today)")
 
 
 class FeedbackIn(BaseModel):
@@ -163,8 +166,9 @@ class Api:
 
     @staticmethod
     def ask_kwargs(body: AskRequest) -> dict:
+        filters = Filters(documents=body.documents, as_of=body.as_of) if body.documents or body.as_of else None
         return {"history": [t.model_dump() for t in body.history], "backend": body.backend, "k": body.k,
-                "filters": Filters(documents=body.documents) if body.documents else None}
+                "filters": filters}
 
 
 def build_api(app: FastAPI, service: Any, feedback: Any, audit: Any, settings: Any) -> None:
