@@ -69,13 +69,16 @@ class TurnIn(BaseModel):
     citations: list[dict] | None = None
 
 
+DAY_PATTERN = r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"  # YYYY[-MM[-DD]]
+
+
 class AskRequest(BaseModel):
     question: Text = Field(max_length=100_000, description="the question; over NETLAW_MAX_QUESTION_CHARS is 422")
     history: list[TurnIn] = Field(default_factory=list, max_length=50)
     backend: BackendName | None = None
     k: int | None = Field(default=None, ge=1, le=20)
     documents: list[Text] | None = Field(default=None, max_length=50)
-    as_of: str | None = Field(default=None, pattern=r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$",
+    as_of: str | None = Field(default=None, pattern=DAY_PATTERN,
                               description="answer from the version of each law in force on this day "
                                           "(YYYY-MM-DD, YYYY-MM or YYYY; default: today)")
 
