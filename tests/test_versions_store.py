@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.api import Api, AskRequest
 from benchmarks.servers import make_settings
+from service.api import Api, AskRequest
 
 LAWS = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "laws"
 OLD, NEW = "2020-10-17", "2024-04-26"
