@@ -18,11 +18,12 @@ Document = Mapping[str, Any]
 # The data says a document is partial only in its title ("… (2020-2025) [Excerpts]", "（节选）").
 _EXCERPT = re.compile(r"[\[(（【]\s*(excerpts?|extracts?|节选|摘录|摘编)\s*[\])）】]", re.I)
 
-TYPE_ORDER = ("law", "administrative regulation", "departmental rule", "regulation", "measures", "opinion", "notice", "plan", "white paper", "speech", "commentary",
-              "news")
+TYPE_ORDER = ("law", "administrative regulation", "departmental rule", "regulation", "measures", "opinion", "notice",
+              "plan", "white paper", "speech", "commentary", "news")
 TYPE_NAMES = {
     "en": {"law": "Laws", "administrative regulation": "Administrative regulations",
-           "departmental rule": "Departmental rules", "regulation": "Regulations", "measures": "Measures", "opinion": "Opinions",
+           "departmental rule": "Departmental rules", "regulation": "Regulations", "measures": "Measures",
+           "opinion": "Opinions",
            "notice": "Notices", "plan": "Plans and outlines", "white paper": "White papers", "speech": "Speeches",
            "commentary": "Commentaries", "news": "News"},
     "zh": {"law": "法律", "administrative regulation": "行政法规", "departmental rule": "部门规章",

@@ -7,9 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from qa.catalogue import HOW_TO_ASK, LANGUAGE_NAMES, by_type, catalogue_markdown, count_words, is_excerpt
+from vectorstore.versions import in_force, versions_by_work
 
 # The internal file name (``source``) is not a column: it is shown with the article (details line).
-LIBRARY_COLUMNS = ["Title", "Type", "Date", "Language", "Articles"]
+LIBRARY_COLUMNS = ["Title", "Type", "Date", "Language", "Articles", "Versions"]
+TYPE_WORDS_ZH = {"law": "法律", "administrative regulation": "行政法规", "departmental rule": "部门规章",
+                 "regulation": "法规", "measures": "办法", "opinion": "意见", "notice": "通知", "plan": "规划",
+                 "white paper": "白皮书", "speech": "讲话", "commentary": "解读", "news": "新闻"}
 OVERVIEW = {
     "en": {"heading": "### What the library holds", "empty": "The library is empty: an administrator can add "
                                                                "documents in the Library tab.",
@@ -31,13 +35,41 @@ class Library:
     def titles(self) -> list[str]:
         return sorted({d["title"] for d in self.documents()})
 
-    def rows(self) -> list[list]:
-        """The library table (``LIBRARY_COLUMNS``), by type then title; "excerpt" beside the article
-        count of a document that holds only some of its articles."""
-        return [[d["title"], d["doc_type"], d["issued"] or d["effective"] or "",
-                 LANGUAGE_NAMES["en"].get(d["language"], d["language"]),
-                 f"{d['articles']} (excerpt)" if is_excerpt(d) else str(d["articles"])]
-                for _, docs in by_type(self.documents()) for d in docs]
+    def rows(self, language: str = "en") -> list[list]:
+        """The library table (``LIBRARY_COLUMNS``), by type then title, one row per work: the version
+        in force, with every version's date in the last column ("2020-10-17, 2024-04-26 (in force)").
+        The date is the effective date (empty when the document does not state it, never guessed);
+        "excerpt" beside the article count of a document that holds only some of its articles."""
+        documents = self.documents()
+        versions = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in documents)
+        in_force_ids = {in_force(found)[1]: work for work, found in versions.items()}
+        shown = [d for d in documents if d.get("work") not in versions or d["doc_id"] in in_force_ids]
+
+        def versions_cell(d: dict) -> str:
+            found = versions.get(d.get("work") or "")
+            if not found:
+                return ""
+            now = " (现行)" if language == "zh" else " (in force)"
+            return ", ".join(v + (now if doc_id == d["doc_id"] else "") for v, doc_id in found)
+
+        return [[d["title"], TYPE_WORDS_ZH.get(d["doc_type"], d["doc_type"]) if language == "zh" else d["doc_type"],
+                 d.get("effective") or "", LANGUAGE_NAMES[language].get(d["language"], d["language"]),
+                 f"{d['articles']} (excerpt)" if is_excerpt(d) else str(d["articles"]), versions_cell(d)]
+                for _, docs in by_type(shown) for d in docs]
+
+    def versions_of(self, article: dict) -> list[dict]:
+        """The same article (by label) in the other versions of its work, oldest first; [] when the
+        library holds one version."""
+        documents = self.documents()
+        own = next((d for d in documents if d["doc_id"] == article.get("doc_id")), None)
+        if own is None:
+            return []
+        found = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in documents)
+        out = []
+        for _, doc_id in found.get(own.get("work") or "", []):
+            if doc_id != own["doc_id"] and (other := self.article_by_label(doc_id, article["article"])) is not None:
+                out.append(other)
+        return out
 
     def overview_markdown(self, language: str = "en") -> str:
         """The landing page's account of the library: how many documents in which languages, the
@@ -66,8 +98,15 @@ class Library:
         return ", ".join(bits)
 
     def articles_of(self, title: str) -> list[tuple[str, str]]:
-        """(label, article id) of each article of the document titled ``title``, in document order."""
-        return [(label, article_id) for article_id, label in self.retriever.snapshot().articles_of_document(title)]
+        """(label, article id) of each article of the document titled ``title``, in document order; of
+        the version in force when the library holds several."""
+        documents = [d for d in self.documents() if d["title"] == title]
+        versions = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in documents)
+        current = {in_force(found)[1] for found in versions.values()}
+        superseded = {d["doc_id"] for d in documents if d.get("work") in versions and d["doc_id"] not in current}
+        snap = self.retriever.snapshot()
+        return [(label, article_id) for article_id, label in snap.articles_of_document(title)
+                if snap.first_chunk(article_id).doc_id not in superseded]
 
     def article(self, article_id: str) -> dict | None:
         """The article (``ArticleHit.to_json()``), or None when the library no longer holds it."""

@@ -164,6 +164,35 @@ def article_html(article: dict, claims: list[str] | None = None, parallel: dict 
             f'<div class="path">{path}</div><div class="cols">{main}{side}</div></div>')
 
 
+def versions_html(article: dict, others: list[dict]) -> str:
+    """An article beside its text in the work's other versions (``Library.versions_of``), oldest
+    first, each column naming its version; words removed from the earlier text are struck through
+    and words added in the later one marked (``difflib`` over characters)."""
+    columns = sorted([*others, article], key=lambda a: a.get("version") or "")
+    cells = []
+    for i, current in enumerate(columns):
+        text = current["text"]
+        if i == 0:
+            following = columns[1]["text"] if len(columns) > 1 else text
+            body = _diff_side(text, following, "del")
+        else:
+            body = _diff_side(text, columns[i - 1]["text"], "ins")
+        label = f"{escape_html(current['article'])} — version of {escape_html(current.get('version') or '?')}"
+        cells.append(f'<div class="col version"><div class="label">{label}</div><div class="text">{body}</div></div>')
+    return f'<div class="versions"><h4>Versions</h4><div class="cols">{"".join(cells)}</div></div>'
+
+
+def _diff_side(text: str, other: str, tag: str) -> str:
+    """``text`` escaped, with the characters it does not share with ``other`` inside <tag>."""
+    import difflib
+
+    out = []
+    for op, a0, a1, _, _ in difflib.SequenceMatcher(None, text, other, autojunk=False).get_opcodes():
+        piece = escape_html(text[a0:a1])
+        out.append(piece if op == "equal" or not piece else f"<{tag}>{piece}</{tag}>")
+    return "".join(out)
+
+
 def _dates(article: dict) -> str:
     bits = []
     if article.get("issued"):

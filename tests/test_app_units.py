@@ -215,7 +215,7 @@ def test_library_table_and_outline_html():
     from service.library import LIBRARY_COLUMNS
     from service.render import library_table_html, outline_html
 
-    table = library_table_html([["<Kite> Rules", "regulation", "2020-01-01", "English", "3 (excerpt)"]],
+    table = library_table_html([["<Kite> Rules", "regulation", "2020-01-01", "English", "3 (excerpt)", ""]],
                                LIBRARY_COLUMNS)
     assert '<tr class="library-row" data-doc="&lt;Kite&gt; Rules"' in table
     assert '<td data-label="Articles">3 (excerpt)</td>' in table
@@ -276,7 +276,8 @@ def test_library_and_admin_handlers(tmp_path):
     from ui.session import Caller
 
     desk, _ = helpdesk(tmp_path)
-    assert desk.library.table() == [["Kite Rules", "regulation", "2020-01-01", "English", "1"]]
+    # the Date column is the effective date: an issue date is not shown as one (issue 25)
+    assert desk.library.table() == [["Kite Rules", "regulation", "", "English", "1", ""]]
     assert 'data-doc="Kite Rules"' in desk.library.table_html()
     assert desk.library.library.details("Kite Rules") == f"Source file: kites.txt, SHA-256 {'ab' * 32}"
     assert desk.library.library.details("Gone") == ""
@@ -407,9 +408,10 @@ def test_library_rows_and_overview_say_excerpt_and_hide_file_names():
              "issued": None, "effective": "2020-01-01", "source": "kites.txt", "articles": 1}]
     library = Library(SimpleNamespace(documents=lambda: [dict(d) for d in docs]))
     assert "Source" not in LIBRARY_COLUMNS
-    assert library.rows() == [["Kite Rules", "regulation", "2020-01-01", "English", "1"],
-                              ["Outline (2020-2025) [Excerpts]", "plan", "", "English", "9 (excerpt)"],
-                              ["纲要（节选）", "plan", "2020-12-07", "Chinese", "9 (excerpt)"]]
+    # the Date column is the effective date; an issue date is not one (unknown stays empty)
+    assert library.rows() == [["Kite Rules", "regulation", "2020-01-01", "English", "1", ""],
+                              ["Outline (2020-2025) [Excerpts]", "plan", "", "English", "9 (excerpt)", ""],
+                              ["纲要（节选）", "plan", "", "Chinese", "9 (excerpt)", ""]]
     assert not any(".txt" in str(cell) for row in library.rows() for cell in row)
     text = library.overview_markdown()
     assert text.index("**Regulations** (1)") < text.index("**Plans and outlines** (2)")

@@ -69,3 +69,24 @@ def test_the_library_lists_the_versions_of_one_work(service):
     assert sorted(d["version"] for d in documents) == [OLD, NEW]
     assert len({d["work"] for d in documents}) == 1
     assert all(d["doc_type"] == "law" and d["adopted"] == "1991-09-04" for d in documents)
+
+
+def test_the_library_table_shows_a_work_once_and_the_viewer_its_versions_side_by_side(service):
+    from service.library import Library
+    from service.render import versions_html
+
+    library = Library(service.retriever)
+    rows = library.rows()
+    assert len(rows) == 1
+    assert rows[0][-1] == f"{OLD}, {NEW} (in force)"
+    assert rows[0][2] == "2021-06-01"  # the effective date the law states
+    outline = library.articles_of(rows[0][0])
+    ninth = library.article(dict(outline)["第九条"])
+    assert ninth["version"] == NEW  # the outline opens the text in force
+    others = library.versions_of(ninth)
+    assert [a["version"] for a in others] == [OLD]
+    html = versions_html(ninth, others)
+    assert html.index(f"version of {OLD}") < html.index(f"version of {NEW}")
+    assert "<del>" in html
+    assert "<ins>" in html
+    assert "协调机制" in html

@@ -63,8 +63,8 @@ def test_the_landing_page_and_the_table_show_what_the_library_holds(unit_retriev
     assert f"- **{PA}** — in force 2017-10-08 · English · 18 articles" in catalogue
     rows = {row[0]: row for row in library.rows()}
     assert len(LIBRARY_COLUMNS) == len(rows[PA])
-    assert rows[OUTLINE][1:] == ["plan", "", "English", "9 (excerpt)"]
-    assert rows[PA_ZH][1:] == ["regulation", "2017-10-08", "Chinese", "18"]
+    assert rows[OUTLINE][1:] == ["plan", "", "English", "9 (excerpt)", ""]
+    assert rows[PA_ZH][1:] == ["regulation", "2017-10-08", "Chinese", "18", ""]
     assert not any(".txt" in str(cell) for row in rows.values() for cell in row)
 
 
