@@ -144,11 +144,14 @@ def highlight(text: str, claims: list[str]) -> str:
     return "<br>".join(out)
 
 
-def article_html(article: dict, claims: list[str] | None = None, parallel: dict | None = None) -> str:
+def article_html(article: dict, claims: list[str] | None = None, parallel: dict | None = None,
+                 versions: list[dict] | None = None) -> str:
     """The source viewer: title, type, date, label, path, the article (used sentences marked) and
-    the parallel original beside it."""
+    the parallel original beside it; below, the article in its work's other ``versions`` side by side
+    with the differences marked (``versions_html``)."""
+    version = f"version of {article['version']}" if article.get("version") else ""
     meta = " · ".join(escape_html(x) for x in (article.get("doc_type"), article.get("language"),
-                                          _dates(article)) if x)
+                                          _dates(article), version) if x)
     path = " › ".join(escape_html(p) for p in article.get("path") or [])
     if (article.get("path") or []) == [article["article"]]:
         path = ""  # the label says it all
@@ -160,8 +163,9 @@ def article_html(article: dict, claims: list[str] | None = None, parallel: dict 
                 f'{escape_html(parallel["article"])}</div>'
                 f'<div class="text">{escape_html(parallel["text"])}</div></div>')
     close = '<button type="button" class="viewer-close" title="Close the article" aria-label="Close">✕</button>'
+    below = versions_html(article, versions) if versions else ""
     return (f'<div class="viewer">{close}<h3>{escape_html(article["document"])}</h3><div class="meta">{meta}</div>'
-            f'<div class="path">{path}</div><div class="cols">{main}{side}</div></div>')
+            f'<div class="path">{path}</div><div class="cols">{main}{side}</div>{below}</div>')
 
 
 def versions_html(article: dict, others: list[dict]) -> str:

@@ -122,7 +122,8 @@ class ChatPage:
         an unknown chip changes nothing."""
         if (target or "").startswith("article:"):
             found = self.library.article(target[len("article:"):])
-            return article_html(found, [], self.library.parallel_of(found)) if found else update()
+            return (article_html(found, [], self.library.parallel_of(found), self.library.versions_of(found))
+                    if found else update())
         try:
             index, marker = (int(x) for x in (target or "").split(":"))
             record = answers[index]
@@ -134,7 +135,7 @@ class ChatPage:
         article = self.library.article(cite["article_id"])
         if article is None:
             return "<p>This article is no longer in the library.</p>"
-        return article_html(article, cite.get("sentences"), cite.get("parallel"))
+        return article_html(article, cite.get("sentences"), cite.get("parallel"), self.library.versions_of(article))
 
     def rate(self, message_index: int, liked: bool | str | None, answers: list[dict],
              caller: Caller) -> tuple[int | None, str]:

@@ -51,7 +51,7 @@ class LibraryPage:
         article = self.library.article(article_id) if article_id else None
         if article is None:
             return ""
-        return article_html(article, [], self.library.parallel_of(article))
+        return article_html(article, [], self.library.parallel_of(article), self.library.versions_of(article))
 
     # --- layout ----------------------------------------------------------------------------------
     def build(self) -> None:
