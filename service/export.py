@@ -30,6 +30,11 @@ class CitedArticle:
     date: str = ""  # issued or effective date, when the document states one
     source: str = ""  # the ingested file
     sha256: str = ""  # of the ingested file, from the store's manifest
+    label: str = ""  # the citation as a reader writes it (version, 章/节 location), when the answer has it
+
+    @property
+    def cited_as(self) -> str:
+        return self.label or f"{self.document}, {self.article}"
 
 
 Describe = Callable[[dict], dict]  # citation JSON -> {"date", "source", "sha256"} (any may be missing)
@@ -40,13 +45,14 @@ def cited_articles(answer: dict, describe: Describe | None = None) -> list[Cited
     for c in answer.get("citations", []):
         extra = (describe(c) if describe else None) or {}
         out.append(CitedArticle(int(c["marker"]), c["document"], c["article"], c.get("text", ""),
-                                extra.get("date", ""), extra.get("source", ""), extra.get("sha256", "")))
+                                extra.get("date", ""), extra.get("source", ""), extra.get("sha256", ""),
+                                c.get("label") or ""))
     return out
 
 
 def _source(a: CitedArticle) -> str:
     """"Document, Article N (date)": a source as the copied text lists it."""
-    return f"{a.document}, {a.article}" + (f" ({a.date})" if a.date else "")
+    return a.cited_as + (f" ({a.date})" if a.date else "")
 
 
 def plain_text(answer: dict, describe: Describe | None = None) -> str:
@@ -75,7 +81,7 @@ def record_markdown(answers: Sequence[dict], describe: Describe | None = None) -
         parts += [f"## {n}. {answer.get('question', '')}", "", _meta_line(answer), "",
                   answer.get("answer", "").strip(), ""]
         for a in cited_articles(answer, describe):
-            parts += [f"### [{a.marker}] {a.document}, {a.article}", "", *_provenance(a), "",
+            parts += [f"### [{a.marker}] {a.cited_as}", "", *_provenance(a), "",
                       *(f"> {line}" if line else ">" for line in a.text.splitlines()), ""]
     return "\n".join(parts)
 

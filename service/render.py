@@ -102,8 +102,10 @@ def _answer_body(answer: dict, answer_index: int, copies: dict[str, str] | None)
     body = "".join(chips(p, answer_index) if _MARKERS.fullmatch(p) else answer_text_html(p) for p in pieces)
     parts.append(f'<div class="answer">{body}</div>')
     if answer.get("citations"):
-        items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} {escape_html(c['document'])}, "
-                        f"{escape_html(c['article'])}</li>" for c in answer["citations"])
+        # the citation as a reader writes it: its version when several are held, its 章/节 location
+        items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index)} "
+                        f"{escape_html(c.get('label') or c['document'] + ', ' + c['article'])}</li>"
+                        for c in answer["citations"])
         parts.append(f'<ul class="sources">{items}</ul>')
     if copies:
         parts.append(copy_buttons(copies))
