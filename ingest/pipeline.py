@@ -30,8 +30,9 @@ from filelock import FileLock, Timeout
 from ingest.loaders import SUPPORTED, Limits, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
 from netlaw import settings as _settings
+from netlaw.text.script import has_chinese
 from vectorstore.chroma import StoreError
-from vectorstore.multilingual import embed_windows
+from vectorstore.multilingual import embed_windows, get_multilingual_embedder
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -272,6 +273,10 @@ def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestR
     started = time.perf_counter()
     vectors, report.embedded = embed_unique(chunks, progress)
     xl_vectors = embed_windows(chunks, progress)
+    # the documents' English names, for matching a question's name for a law (qa.names), embedded now
+    # rather than on the first question that names one
+    names = {n for c in chunks for n in (c.document, c.alt_title, *c.names) if n and not has_chinese(n)}
+    get_multilingual_embedder().embed_queries(sorted(names))
     report.seconds["embed"] = time.perf_counter() - started
 
     started = time.perf_counter()

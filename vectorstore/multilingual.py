@@ -122,6 +122,24 @@ class MultilingualEmbedder:
             out[i] = cached[k]
         return out
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of short texts (a document's names, a question's name for one), batched and
+        kept in the vector cache: the library's names are embedded once, not on every question."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        keys = [VectorCache.key("query", t) for t in texts]
+        cached = self.cache.get(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
+        for start in range(0, len(missing), 8):
+            batch = missing[start : start + 8]
+            with self._lock:
+                vectors = np.asarray(self.model.query(batch), dtype=np.float32).reshape(len(batch), -1)
+            part = {VectorCache.key("query", t): v for t, v in zip(batch, vectors, strict=True)}
+            cached.update(part)
+            self.cache.put(part)
+        for i, k in enumerate(keys):
+            out[i] = cached[k]
+        return out
+
     def embed_query(self, text: str) -> np.ndarray:
         vector = self._queries.get(text)
         if vector is None:
