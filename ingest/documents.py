@@ -14,7 +14,7 @@ from ingest.clean import DOCUMENT_BREAK
 from ingest.headings import classify
 from ingest.names import document_names, genre
 from ingest.records import Document
-from ingest.titles import other_language_title
+from ingest.titles import TitleTable
 from ingest.versions import history_dates, issuer_type, version_date, work_key
 from netlaw.text.script import is_zh
 
@@ -183,7 +183,9 @@ def _segments(paragraphs: list[str]) -> list[tuple[str | None, list[str]]]:
     return [(t, ps) for t, ps in segments if ps or t]
 
 
-def split_documents(paragraphs: list[str], source: str) -> list[Document]:
+def split_documents(paragraphs: list[str], source: str, titles: TitleTable | None = None) -> list[Document]:
+    """The documents of one cleaned file; ``titles``: official titles in the other language of the
+    documents its folder holds in one language (``ingest.titles``)."""
     documents: list[Document] = []
     for title, body in _segments(paragraphs):
         if title is None:
@@ -201,26 +203,27 @@ def split_documents(paragraphs: list[str], source: str) -> list[Document]:
         if split is None and all(is_zh(p) for p in body) and not is_zh(title):
             # A Chinese original under an English post title.
             zh_title, body = _zh_title(body, title)
-            documents.append(_make(zh_title, body, source, len(documents), alt_title=english_title))
+            documents.append(_make(zh_title, body, source, len(documents), english_title, titles))
             continue
         if split is None:
-            documents.append(_make(title, body, source, len(documents)))
+            documents.append(_make(title, body, source, len(documents), None, titles))
             continue
         zh_title, zh_body = _zh_title(body[split:], title)
-        en = _make(title, body[:split], source, len(documents), alt_title=zh_title)
-        zh = _make(zh_title, zh_body, source, len(documents) + 1, alt_title=english_title)
+        en = _make(title, body[:split], source, len(documents), zh_title, titles)
+        zh = _make(zh_title, zh_body, source, len(documents) + 1, english_title, titles)
         en.parallel_of, zh.parallel_of = zh.ordinal, en.ordinal
         documents.extend([en, zh])
     return [d for d in documents if d.paragraphs]
 
 
-def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str | None = None) -> Document:
+def _make(title: str, body: list[str], source: str, ordinal: int, alt_title: str | None = None,
+          titles: TitleTable | None = None) -> Document:
     issued, effective = extract_dates(body)
     language = "zh" if sum(is_zh(p) for p in body) > len(body) / 2 else "en"
     doc_type = classify_type(title, body)
     if doc_type == "commentary" and alt_title:
         doc_type = classify_type(alt_title, body)
-    alt_title = alt_title or other_language_title(title, language)
+    alt_title = alt_title or (titles.other(title) if titles else None)
     if doc_type == "regulation":  # the decree that promulgated it says which kind of instrument it is
         doc_type = issuer_type(body) or doc_type
     adopted, promulgated = history_dates(body)

@@ -8,6 +8,7 @@ import pytest
 
 from benchmarks.servers import CORPUS, make_settings
 from ingest.parse import ParsedFile, parse_text
+from ingest.titles import titles_beside
 from netlaw import settings as _settings
 
 
@@ -18,7 +19,7 @@ def corpus_files() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def parsed_corpus(corpus_files) -> dict[str, ParsedFile]:
-    return {f.name: parse_text(f.read_text(encoding="utf-8"), f.name) for f in corpus_files}
+    return {f.name: parse_text(f.read_text(encoding="utf-8"), f.name, titles=titles_beside(f)) for f in corpus_files}
 
 
 @pytest.fixture(scope="session")

@@ -72,10 +72,17 @@ def test_at_least_twenty_documents_with_their_titles(parsed_corpus):
     assert len(titles) == len(set(titles))
 
 
+def by_title(docs):
+    return {d.title: d for d in docs}
+
+
 def test_every_document_type_and_both_languages(parsed_corpus):
     docs = [d for p in parsed_corpus.values() for d in p.documents]
-    assert {d.doc_type for d in docs} == {"regulation", "plan", "opinion", "white paper", "notice",
-                                          "speech", "news", "commentary"}
+    assert {d.doc_type for d in docs} == {"regulation", "departmental rule", "plan", "opinion", "white paper",
+                                          "notice", "speech", "news", "commentary"}
+    # a ministry's decree (MIIT Decree No. 25) makes a departmental rule
+    assert by_title(docs)["Telephone User Real Identity Information Registration Regulations"].doc_type == (
+        "departmental rule")
     assert {d.language for d in docs} == {"en", "zh"}
     by = {d.title: d for d in docs}
     assert by["The Construction of China's Internet Rule of Law in the New Era"].doc_type == "white paper"

@@ -3,7 +3,8 @@ titles, conversation focus — pure pieces, no store — and the real retriever 
 
 from __future__ import annotations
 
-from ingest.titles import other_language_title
+from benchmarks.servers import CORPUS
+from ingest.titles import parse_sidecar, titles_beside
 from qa.rewrite import conversation_focus, rule_rewrite
 from vectorstore.spelling import SpellingCorrector
 from vectorstore.translate import en_to_zh, zh_to_en
@@ -30,14 +31,16 @@ def test_dictionary_translation_both_ways():
     assert "新闻" in en_to_zh("internet news service")
 
 
-def test_bilingual_titles():
-    title = other_language_title("Microblog Information Service Management Regulations", "en")
-    assert title == "微博客信息服务管理规定"
-    assert other_language_title("Explaining the “Telephone User Real Identity Information Registration "
-                                "Regulations”", "en") == "解读《电话用户真实身份信息登记规定》"
-    title = other_language_title("互联网用户账号名称管理规定", "zh")
-    assert title == "Internet User Account Name Management Regulations"
-    assert other_language_title("Some unknown page", "en") is None
+def test_bilingual_titles_come_from_the_librarys_titles_file():
+    titles = titles_beside(CORPUS / "000_3e63832fe931117c.txt")
+    assert titles.other("Microblog Information Service Management Regulations") == "微博客信息服务管理规定"
+    assert titles.other("Explaining the “Telephone User Real Identity Information Registration "
+                        "Regulations”") == "解读《电话用户真实身份信息登记规定》"
+    assert titles.other("互联网用户账号名称管理规定") == "Internet User Account Name Management Regulations"
+    assert titles.other("Some unknown page") is None
+    assert not titles_beside(CORPUS.parent / "elsewhere" / "x.txt")  # no titles.tsv there: no titles
+    parsed = parse_sidecar("# comment\nA Rules\t甲规定\nno tab here\n")
+    assert parsed.pairs == {"A Rules": "甲规定"}
 
 
 DOCS = [{"doc_id": "pa-en", "title": "Internet User Public Account Information Service Management Regulations",
