@@ -158,7 +158,9 @@ class Snapshot:
             touched.add(chunk.article_id)
             self.documents.setdefault(chunk.doc_id, chunk)
             # The same text from several copies of a file ranks once: only the first copy is "canonical".
-            key = (chunk.document, chunk.article, chunk.part, chunk.text)
+            # Two versions of a law share most articles word for word: each version keeps its own, since
+            # only one of them is in force on a given day.
+            key = (chunk.document, chunk.version, chunk.article, chunk.part, chunk.text)
             if key not in self._text_keys:
                 self._text_keys.add(key)
                 canonical[i - start] = True
@@ -564,7 +566,7 @@ class HybridRetriever:
             if other and other in snap.articles and language and snap.first_chunk(key).language != language:
                 article_id = other  # the version in the question's language
             first = snap.first_chunk(article_id)
-            dedup = (first.document, first.article, hash(snap.article_text(article_id)))
+            dedup = (first.document, first.version, first.article, hash(snap.article_text(article_id)))
             if dedup in seen:
                 continue  # the same article from another copy of the same file
             seen.add(dedup)
