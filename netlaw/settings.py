@@ -8,8 +8,9 @@ The fields are grouped by what they configure (``PathSettings``, ``StoreSettings
 ``RetrievalSettings``, ``GateSettings``, ``ReaderSettings``, ``BackendSettings``, ``ServingSettings``);
 ``Settings`` combines the groups, so a field keeps its flat name (``s.store_dir``) and its environment
 variable (``NETLAW_STORE_DIR``). Every data path derives from ``data_dir`` unless it is set itself:
-``NETLAW_DATA_DIR=/srv/netlaw`` puts the corpus, store, caches, uploads, feedback and audit log
-under ``/srv/netlaw``.
+``NETLAW_DATA_DIR=/srv/netlaw`` puts the store, caches, uploads, feedback and audit log under
+``/srv/netlaw``. The bundled corpus is not data but part of the code: ``corpus_dir`` stays
+``<project>/data/corpus`` whatever ``data_dir`` is (set ``NETLAW_CORPUS_DIR`` itself to move it).
 
 Importing this module also switches every library we use to offline mode: the
 product never downloads a model, a tokenizer or a data set at run time.
@@ -43,9 +44,9 @@ BackendName = Literal["extractive", "local", "openai"]
 """The answer backends; ``qa.backends`` builds them, everything that lists them derives from here."""
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"  # ships with the code; never moved by data_dir
 # Each data path, relative to data_dir, used when the path is not set itself.
 DATA_PATHS: dict[str, str] = {
-    "corpus_dir": "corpus",
     "store_dir": "store",
     "cache_dir": "cache",
     "vector_cache": "vector-cache.sqlite",
@@ -66,8 +67,8 @@ class PathSettings(_Group):
 
     data_dir: Path = DEFAULT_DATA_DIR
     """the folder every other data path defaults to"""
-    corpus_dir: Path = DEFAULT_DATA_DIR / "corpus"
-    """the bundled corpus (default ingest source)"""
+    corpus_dir: Path = BUNDLED_CORPUS
+    """the bundled corpus (default ingest source); ships with the code, so data_dir does not move it"""
     store_dir: Path = DEFAULT_DATA_DIR / "store"
     """the embedded Chroma store"""
     cache_dir: Path = DEFAULT_DATA_DIR / "cache"
@@ -294,8 +295,34 @@ class ReaderSettings(_Group):
     "law" or the country's name, which most titles share)"""
     reader_entity_min_idf: float = 3.0
     """a capitalised question word this rare in the library names one thing the answer must mention"""
-    reader_scorer: Literal["hand", "learned"] = "hand"
-    """how sentences are scored: the hand weights above, or the logistic model of qa/reading/model.json"""
+    reader_scorer: Literal["hand", "e5", "learned"] = "learned"
+    """how shortlisted sentences are ranked: "hand" (reader_weight_*), "e5" (reader_e5_weight_*: e5
+    question–sentence similarity in both languages as the main signal) or "learned" (reader_learned_*: a
+    logistic regression over the same features, fitted on the tune items); see docs/reader.md"""
+    reader_e5_weight_e5: float = 0.5
+    """scorer "e5": weight of the e5 similarity (scaled like reader_e5_unrelated / reader_e5_span)"""
+    reader_e5_weight_lexical: float = 0.3
+    """scorer "e5": weight of the focus-term share"""
+    reader_e5_weight_kind: float = 0.1
+    """scorer "e5": weight of holding an answer of the asked kind (a date, a figure, a name…)"""
+    reader_e5_weight_rank: float = 0.1
+    """scorer "e5": weight of 1 / the source's rank"""
+    reader_learned_e5: float = 1.224
+    """scorer "learned": coefficient of the scaled e5 similarity"""
+    reader_learned_lexical: float = 2.134
+    """scorer "learned": coefficient of the focus-term share"""
+    reader_learned_kind: float = 2.528
+    """scorer "learned": coefficient of holding an answer of the asked kind"""
+    reader_learned_rank: float = 2.898
+    """scorer "learned": coefficient of 1 / the source's rank"""
+    reader_learned_cosine: float = 0.045
+    """scorer "learned": coefficient of the same-language embedding similarity (MiniLM)"""
+    reader_learned_header: float = -0.455
+    """scorer "learned": coefficient of being a header line"""
+    reader_learned_across: float = 0.457
+    """scorer "learned": coefficient of being in the other language than the question"""
+    reader_learned_bias: float = -4.574
+    """scorer "learned": intercept (the score is the logistic probability)"""
 
 
 class BackendSettings(_Group):

@@ -38,6 +38,7 @@ from qa.documents import (
     version_pair,
     work_versions,
 )
+from qa.names import without_names
 from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
 from qa.reading.question import Question
 from qa.reading.reader import GeneralReader, Reader, Reading, overrides_gate
@@ -244,16 +245,19 @@ class AnswerService:
             state.analysis.named = {d["title"] for d in library if d["doc_id"] in state.named}
         subject = [d.doc_id for d in state.focus] or state.named
         versions = work_versions(library, subject)
-        asked = asked_as_of(state.question) if versions else None
-        day = resolve(asked, versions) if asked else None
+        version_asked = asked_as_of(state.question) if versions else None
+        day = resolve(version_asked, versions) if version_asked else None
         if day:  # "2020年版…", "before the 2024 amendment": the version in force on that day answers
             state.filters = replace(state.filters or Filters(), as_of=day)
         state.plan = RetrievalPlan(
             focus=focus, focus_weight=None if state.focus else s.named_document_weight,
             first=named if not state.focus else [], as_of=day,
             prefer=list(PRIMARY_TYPES) if not named and asks_requirement(state.standalone) else [])
-        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters,
-                                     asked=state.question if state.focus else None, **state.plan.search_args())
+        # a follow-up's own words rank its subject's articles; a named document's are ranked without its name
+        asked = state.question if state.focus else without_names(state.standalone, [
+            d for d in library if d["doc_id"] in named]) if named else None
+        state.plan.asked = asked
+        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, **state.plan.search_args())
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits

@@ -79,6 +79,21 @@ def _doc_genre(doc: dict) -> str | None:
     return next((g for n in (doc["title"], doc.get("alt_title")) if n and (g := genre(n))), None)
 
 
+def without_names(question: str, documents: list[dict]) -> str:
+    """The question without the names it gives these documents ("网络安全法", "the Cybersecurity Law",
+    "the DSL"): within a named document its name says nothing about which article answers, and every
+    article's text is read under the document's title, so the name would favour the title-heavy ones."""
+    text = question
+    names = sorted({n for d in documents for n in _all_names(d)}, key=len, reverse=True)
+    for name in names:
+        if has_chinese(name) or name.isupper():
+            text = text.replace(f"《{name}》", " ").replace(name, " ")
+    for phrase in name_phrases(text):
+        text = text.replace(phrase, " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) >= 4 else question
+
+
 def written_names(question: str, documents: list[dict]) -> list[str]:
     """Ids of the documents whose longest Chinese name, or an acronym, is written in the question."""
     text = re.sub(r"[《》〈〉“”\"]", "", question)

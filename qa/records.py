@@ -167,11 +167,12 @@ class RetrievalPlan:
     first: list[str] = field(default_factory=list)
     prefer: list[str] = field(default_factory=list)
     as_of: str | None = None
+    asked: str | None = None  # the words that rank within the focus: a follow-up's own, a question without names
 
     def search_args(self) -> dict[str, Any]:
         """Keyword arguments of ``HybridRetriever.search`` (without ``filters``, the caller's own)."""
         return {"focus": self.focus or None, "focus_weight": self.focus_weight, "first": self.first or None,
-                "prefer": self.prefer or None}
+                "prefer": self.prefer or None, "asked": self.asked}
 
 
 Support = Literal["direct", "partial", "none"]

@@ -432,7 +432,8 @@ class HybridRetriever:
         subject's documents, the subject's title words no longer tell the articles apart.
         ``focus_weight``: the weight of those rankings (``focus_weight`` setting by default).
         ``first``: doc ids the question names, whose own best articles take the first
-        ``named_document_slots`` places, before any document that only mentions them.
+        ``named_document_slots`` places, before any document that only mentions them (ranked by
+        ``asked`` when given: the question without the documents' names).
         ``prefer``: document types whose articles get an extra ranking (``primary_weight``): the
         instruments, for a question that asks what they require."""
         snap = self.snapshot()
@@ -486,7 +487,7 @@ class HybridRetriever:
             hits = [h for h in hits if h.article_id != direct.article_id]
             hits.insert(0, direct)
         if first and mode == "hybrid" and s.named_document_slots > 0:
-            hits = self._named_first(question, hits, filters, first, k)
+            hits = self._named_first(asked or question, hits, filters, first, k)
         hits = hits[:k]
         for rank, hit in enumerate(hits, start=1):
             hit.rank = rank
@@ -559,7 +560,7 @@ class HybridRetriever:
                 rank += 1
                 fused[key] = fused.get(key, 0.0) + weight / (k_rrf + rank)
         hits = []
-        seen: set[tuple[str, str, int]] = set()
+        seen: set[tuple[str, str | None, str, int]] = set()
         for key, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             article_id = key
             other = snap.first_chunk(key).parallel_id

@@ -27,6 +27,7 @@ class Candidate:
     cosine: float = 0.0
     score: float = 0.0
     across: bool = False  # the sentence is in the other language than the question
+    e5: float | None = None  # e5 question–sentence similarity (scorers "e5" and "learned")
     header: bool = False  # a header line (a number, a date, a "Role: Name" line): about the document it heads
 
 
@@ -75,6 +76,7 @@ class Reading:
     sources: list[Source] = field(default_factory=list)
     strength: float = 0.0  # focus-term share (lexical) of the sentence that holds the answer
     closeness: float = 0.0  # its embedding similarity to the question (0 across languages)
+    confidence: float = 0.0  # the learned scorer's probability that the sentence states the answer (0 otherwise)
 
     @property
     def text(self) -> str:

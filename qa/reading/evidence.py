@@ -12,11 +12,16 @@ from netlaw.text.script import HAN, is_zh
 from netlaw.text.tokens import tokenize
 from qa.documents import title_terms
 from qa.reading.base import Candidate, Reading, is_heading, same_title
-from qa.reading.patterns import DEFINES, EFFECT, EFFECT_ASKED, PERSON_ASKED
+from qa.reading.patterns import DEFINES, EFFECT, EFFECT_ASKED, ISSUER_ASKED, PERSON_ASKED
 from qa.reading.question import Question
 from qa.reading.scoring import Scoring
 from qa.reading.spans import spans
 from qa.records import Source
+
+# what a header line ("No. 25", "15 October 2014", "Role: Name", a law's history line) can answer: the
+# document's own number and signatory; its dates and issuer when the question asks when or by whom it was
+# issued, amended or takes effect; never a question about what the document provides
+HEADER_KINDS = ("docnum", "person")
 
 
 class Evidence(Scoring):
@@ -76,7 +81,8 @@ class Evidence(Scoring):
                     return c, None
             # of the sentences near the best, the one holding most of the focus (a heading names the
             # topic, the sentence under it answers)
-            near = [c for c in shortlist if c.score >= st.reader_near_best * best and not is_heading(c.text, c.source)]
+            near = [c for c in shortlist if c.score >= st.reader_near_best * best and not is_heading(c.text, c.source)
+                    and not c.header]
             top = max(near, key=lambda c: c.lexical + 0.5 * c.cosine) if near else next(
                 (c for c in shortlist if not is_heading(c.text, c.source)), shortlist[0])
             return (top, None) if self.relevant(top) or top.score >= st.reader_min_score else None
@@ -98,6 +104,9 @@ class Evidence(Scoring):
                     continue
                 if not self.relevant(c, q) or not self._qualified(c, qualifiers, texts):
                     continue
+                if c.header and kind not in HEADER_KINDS and not (kind in ("body", "date") and (
+                        ISSUER_ASKED.search(q.text) or EFFECT_ASKED.search(q.text))):
+                    continue  # a header line states the document's number, date and signatory, nothing it provides
                 found = [(s, e) for s, e in spans(kind, c.text, q.money) if c.text[s:e].lower() not in asked]
                 if kind == "number" and not q.money:
                     found = [(s, e) for s, e in found if self._counts_what_was_asked(q, c.text, s, e)]

@@ -57,6 +57,12 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed|signed))\b|哪位|谁|签发|签署",
           "a body question asks for a person",
           "a person's name answers it before a body's name", re.I),
+    _rule("issuer_asked", r"\b(issue[sd]?|issuing|promulgat\w+|sign(s|ed)?|publish(es|ed)?|enact(s|ed)?"
+          r"|adopt(s|ed)?|amend(s|ed|ment)?|revis(e|ed|ion)|passed|deliver(s|ed)?|gave|given|held|dated)\b"
+          r"|发布|颁布|签发|签署|印发|公布|制定|通过|修改|修正|修订|发表|举行|召开",
+          "a question asks who issued, signed, amended or delivered the document, or when",
+          "then a header line (the issuer's, signatory's or history line) may answer; otherwise it answers "
+          "only a document number or a signatory asked for", re.I),
     _rule("sentence_end", r"[.。;；!?！？]$",
           "a line without final punctuation may be a header line (a number, a date, a 'Role: Name' line)",
           "header lines are about the document they head, not about its provisions"),
@@ -75,6 +81,7 @@ PURPOSE = RULES["purpose"].pattern
 EFFECT_ASKED = RULES["effect_asked"].pattern
 EFFECT = RULES["effect"].pattern
 PERSON_ASKED = RULES["person_asked"].pattern
+ISSUER_ASKED = RULES["issuer_asked"].pattern
 SENTENCE_END = RULES["sentence_end"].pattern
 FIELD_LINE = RULES["field_line"].pattern
 

@@ -194,9 +194,18 @@ _NOT_A_PLACE = re.compile(r"(记录|记入|记载|登记|存档|归档|发表|�
                           r"|published|printed|stored|kept|logged|noted|posted)\b", re.I)
 
 
+# "哪部法律要求…达到一定数量…？", "Which law requires …?": the answer is a document and its provision, whatever
+# else the question mentions (数量 there is a condition, not the asked count)
+_WHICH_DOCUMENT = re.compile(r"(哪部|哪一部|哪个|哪项)(法律|法规|规定|条例|办法|文件)"
+                             r"|^\s*(which|what) (law|act|regulation|rules|document|instrument)s? (requires?|says?"
+                             r"|states?|provides?|obliges?|stipulates?|sets?|governs?)\b", re.I)
+
+
 def _kind(text: str, zh: bool) -> str:
     if (_LIBRARY_ZH if zh else _LIBRARY_EN).search(text):
         return "library"
+    if _WHICH_DOCUMENT.search(text):
+        return "other"
     if article_labels_in(text) and _ARTICLE_ASK.search(text) and not re.search(
             r"\b(how long|when|who|where|how many|how much)\b|多久|何时|谁|哪里|多少", text, re.I):
         return "article"

@@ -119,5 +119,6 @@ class GeneralReader(DocumentKinds):
         reading.support = "partial" if reading.missing else "direct"
         reading.strength = max(c.lexical for c, _ in answered)
         reading.closeness = max(0.0 if c.across else c.cosine for c, _ in answered)
+        reading.confidence = max(c.score for c, _ in answered) if self.settings.reader_scorer == "learned" else 0.0
         reading.lines = self._compose(q, answered, shortlist)
         return reading

@@ -101,6 +101,8 @@ class Scoring(ReaderBase):
         for c, v in zip(shortlist, vectors, strict=True):
             c.cosine = c.lexical if c.across else float(v @ q_vec)  # MiniLM is English-only
         self._across_cosine(asked, [c for c in shortlist if c.across][:st.reader_across_sentences])
+        if st.reader_scorer != "hand":
+            self._e5(asked, shortlist)
         for c in shortlist:
             c.score = self.score(c, q)
         shortlist.sort(key=lambda c: -c.score)
@@ -140,12 +142,34 @@ class Scoring(ReaderBase):
             size += len(c.text)
         return out
 
+    def _e5(self, question: str, shortlist: list[Candidate]) -> None:
+        """Each shortlisted sentence's e5 similarity to the question, in either language."""
+        xl = getattr(self.retriever, "xl_embedder", None)
+        if xl is None or not shortlist:
+            return
+        q_vec = np.asarray(xl.embed_query(question), dtype=np.float32)
+        vectors = xl.embed_passages([clean(c.text)[:300] for c in shortlist])
+        for c, v in zip(shortlist, vectors, strict=True):
+            c.e5 = float(np.asarray(v, dtype=np.float32) @ q_vec)
+
     def score(self, c: Candidate, q: Question | None = None) -> float:
-        """A shortlisted sentence's score: embedding similarity, focus-term share and the source's rank,
-        weighted by the ``reader_weight_*`` settings."""
+        """A shortlisted sentence's score (``reader_scorer``): "hand" weighs the embedding similarity, the
+        focus-term share and the source's rank (``reader_weight_*``); "e5" and "learned" add whether the
+        sentence holds an answer of the asked kind and use e5 in both languages (docs/reader.md)."""
         st = self.settings
-        return st.reader_weight_cosine * c.cosine + st.reader_weight_lexical * c.lexical \
-            + st.reader_weight_rank / c.source.marker
+        if st.reader_scorer == "hand" or c.e5 is None:
+            return st.reader_weight_cosine * c.cosine + st.reader_weight_lexical * c.lexical \
+                + st.reader_weight_rank / c.source.marker
+        e5 = across_scale(c.e5, st)
+        kind = 1.0 if q is not None and q.wants_span and spans(q.kind, c.text, q.money) else 0.0
+        if st.reader_scorer == "e5":
+            return st.reader_e5_weight_e5 * e5 + st.reader_e5_weight_lexical * c.lexical \
+                + st.reader_e5_weight_kind * kind + st.reader_e5_weight_rank / c.source.marker
+        z = (st.reader_learned_bias + st.reader_learned_e5 * e5 + st.reader_learned_lexical * c.lexical
+             + st.reader_learned_kind * kind + st.reader_learned_rank / c.source.marker
+             + st.reader_learned_cosine * c.cosine + st.reader_learned_header * c.header
+             + st.reader_learned_across * c.across)
+        return float(1.0 / (1.0 + np.exp(-z)))
 
     def relevant(self, c: Candidate, q: Question | None = None) -> bool:
         """The sentence is about the question (``reader_min_*``); with ``q``, the article ranked first

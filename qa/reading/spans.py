@@ -22,6 +22,10 @@ DATE = [
                r"|beginning|middle)\s+of\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I),
     re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(?:19|20)\d\d\b"),
     re.compile(rf"{_ZHNUM}年{_ZHNUM}月{_ZHNUM}日|{_ZHNUM}年{_ZHNUM}月|\d{{4}}年|{_ZHNUM}月{_ZHNUM}日"),
+    # a time of day or a span of hours ("每日二十二时至次日八时", "between 10 p.m. and 8 a.m.")
+    re.compile(rf"{_ZHNUM}(?:时|点)(?:{_ZHNUM}分)?(?:至|到)(?:次日|第二天)?{_ZHNUM}(?:时|点)(?:{_ZHNUM}分)?"),
+    re.compile(r"\b(?:between|from)\s+\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?\s+(?:and|to|until)\s+\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?",
+               re.I),
 ]
 DURATION = [
     re.compile(rf"\b(?:(?:no|not) (?:less|more|fewer) than|at least|at most|up to|within|for|over|more than|less than"
@@ -64,6 +68,12 @@ PLACE = [
     # a dateline ("Riverton, March 16 -": where a report was filed has no preposition)
     re.compile(rf"\b(?:in|at|held in|hosted in|located in|took place in)\s+((?!{_NOT_PLACE_WORD})[A-Z][a-z'’-]+"
                r"(?:\s+(?!of\b)[A-Z][a-z'’-]+){0,2})\b(?!\s*\d)"),
+    # a list of three or more capitalised names ("the offices of Ashford, Brookvale, and Carrow"): places named
+    # together; mid-sentence capitals in a run are proper names
+    re.compile(r"\b(?:[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?, ){2,}(?:and )?[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?\b"),
+    # names closed by "and other countries/regions/…" ("with Ashland, Borduria, and other countries")
+    re.compile(r"\b(?:[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?, )*[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?"
+               r"(?=,? (?:and|or) other (?:countries|regions|provinces|cities|places|areas|states|nations)\b)"),
     # a Chinese place name: two characters ending in 省/市/县/区/镇/州, or three after 在/于/a separator;
     # not a common word with the same ending (社区, 城市, 节省)
     re.compile(rf"((?:(?<=[在于、，,和与至])[{HAN}]{{3}}|[{HAN}]{{2}})(?<![社地园辖小城景校误禁专都股超反节乡郡])"

@@ -47,3 +47,16 @@ def test_a_chinese_question_gets_the_chinese_original_with_the_english_beside_it
     assert first.language == "zh"
     assert first.parallel is not None
     assert first.parallel.language == "en"
+
+
+def test_a_signature_line_answers_who_signed_but_nothing_the_document_provides(unit_settings, unit_retriever):
+    """A "Role: Name" header line is found by its form (no list of titles): it names the signatory, and is
+    never the answer to a question about what the document requires."""
+    reader = GeneralReader(unit_settings, unit_retriever)
+    signed = "Who signed the Telephone User Real Identity Information Registration Regulations?"
+    sources = build_sources(unit_retriever.search(signed), "en", unit_retriever.article)
+    assert "Miao Wei" in reader.read(signed, sources).lines[0]
+    asked = "Whose consent do telephone user real identity registration regulations require?"
+    sources = build_sources(unit_retriever.search(asked), "en", unit_retriever.article)
+    reading = reader.read(asked, sources)
+    assert not reading.lines or "Miao Wei" not in reading.lines[0]
