@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 
 from ingest.loaders import SUPPORTED, Limits, LoadError, read_file
 from ingest.parse import ParsedFile, parse_text
+from ingest.titles import SIDECAR
 from netlaw import settings as _settings
 from netlaw.text.script import has_chinese
 from vectorstore.chroma import StoreError
@@ -92,8 +93,8 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
             skipped.append((str(path), "no such file or directory"))
         elif path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
+                if child.name.startswith(".") or child.name == SIDECAR:
+                    continue  # hidden files; a folder's titles.tsv describes its documents, it is not one
                 files.append(child)
         else:
             files.append(path)
