@@ -129,6 +129,8 @@ def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
         # the chain's own retrieval (its plan: focus, named documents first, versions), at depth 10
         hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
                                         filters=Filters(as_of=answer.plan.as_of), **answer.plan.search_args())
+        if answer.kind == "changes":  # what changed reads the changed articles of two versions, not a search
+            hits = [h for h in (service.retriever.article(r.article_id) for r in answer.retrieved) if h is not None]
         rows.append(score_answer(item, answer, retrieved_keys(service.retriever, hits, item), seconds))
     return rows
 
