@@ -160,6 +160,18 @@ class AnswerService:
                          k=k or self.settings.retrieval_k, filters=filters, id=id, on_token=on_token)
         return self.chain.invoke(state)
 
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
+                 history: Iterable[Turn | Mapping[str, Any]] | None = None) -> list[ArticleHit]:
+        """The articles the chain would answer from, without answering: the same steps up to retrieval
+        (rewrite, the conversation's and the named documents, versions). For benchmarks and evaluation."""
+        state = AskState(question=question, history=as_turns(history), backend=self.settings.backend,
+                         k=k or self.settings.retrieval_k, filters=filters)
+        for step in (self._validate, self._rewrite, self._focus, self._analyse, self._retrieve):
+            state = step(state)
+            if state.problem:
+                return []
+        return state.hits
+
     def stream(self, question: str, **kwargs: Any) -> Iterator[dict]:
         """{"type": "token", "text"} events while the answer is written, then {"type": "answer", "answer"}."""
         events: queue.Queue[dict | None] = queue.Queue()

@@ -16,4 +16,5 @@ def test_every_gold_article_exists_and_holds_its_evidence(parsed_corpus):
             assert q["evidence"].lower() in articles[key].lower(), q["id"]
     doc_types = {d.doc_type for p in parsed_corpus.values() for d in p.documents
                  if any(g["document"] == d.title for q in questions for g in q["gold"])}
-    assert doc_types == {"regulation", "plan", "opinion", "white paper", "notice", "speech", "news", "commentary"}
+    assert doc_types == {"regulation", "departmental rule", "plan", "opinion", "white paper", "notice", "speech",
+                         "news", "commentary"}
