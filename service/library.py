@@ -4,6 +4,7 @@ accessors, never its internals."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qa.catalogue import HOW_TO_ASK, LANGUAGE_NAMES, by_type, catalogue_markdown, count_words, is_excerpt
@@ -45,7 +46,7 @@ class Library:
         in_force_ids = {in_force(found)[1]: work for work, found in versions.items()}
         shown = [d for d in documents if d.get("work") not in versions or d["doc_id"] in in_force_ids]
 
-        def versions_cell(d: dict) -> str:
+        def versions_cell(d: Mapping[str, Any]) -> str:
             found = versions.get(d.get("work") or "")
             if not found:
                 return ""
