@@ -11,6 +11,8 @@ This file only wires: settings â†’ the answer service, users, feedback, audit â†
 
 import argparse
 import logging
+import os
+import shlex
 import sys
 import time
 
@@ -58,11 +60,30 @@ def ensure_store(s: _settings.Settings) -> None:
         print(report.summary(), flush=True)
 
 
+# the settings that say which store an ingest writes and what it reads: a hint repeats those set
+STORE_VARIABLES = ("NETLAW_DATA_DIR", "NETLAW_STORE_DIR", "NETLAW_CHROMA_URL", "NETLAW_CHROMA_HOST",
+                   "NETLAW_CHROMA_PORT", "NETLAW_CORPUS_DIR", "NETLAW_UPLOAD_DIR", "NETLAW_VECTOR_CACHE")
+
+
+def ingest_command(s: _settings.Settings) -> str:
+    """The lines of a hint that builds this app's store, from any folder: this Python, the project as
+    its working directory, and the store settings this process was given; when the corpus folder
+    holds nothing, the command names the files to ingest instead."""
+    env = " ".join(f"{name}={shlex.quote(os.environ[name])}" for name in STORE_VARIABLES if os.environ.get(name))
+    command = f"cd {shlex.quote(str(_settings.PROJECT_ROOT))} && {(env + ' ') if env else ''}" \
+              f"{shlex.quote(sys.executable)} -m ingest"
+    corpus = s.corpus_dir
+    if corpus.is_dir() and any(p.is_file() for p in corpus.iterdir()):
+        return f"Build it with:\n  {command}"
+    return (f"The corpus folder {corpus} holds no documents; build the store from your own files with:\n"
+            f"  {command} /path/to/your/documents")
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.users import Users
-    from vectorstore.chroma import StoreError
+    from vectorstore.chroma import EmptyStore, StoreError
 
     updates = {k: v for k, v in {"host": args.host, "port": args.port, "backend": args.backend}.items() if v}
     s = _settings.get_settings().model_copy(update=updates)
@@ -76,6 +97,9 @@ def serve(args: argparse.Namespace) -> int:
         app = create_app(s)
         app.state.service.retriever.snapshot()
         app.state.service.retriever.embedder.preload()  # the model loads while the first page is served
+    except EmptyStore as exc:
+        print(f"error: {str(exc).split(' Build it with:')[0]}\n{ingest_command(s)}", file=sys.stderr)
+        return 1
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

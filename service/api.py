@@ -37,7 +37,7 @@ from netlaw import __version__ as VERSION
 from netlaw.settings import BackendName
 from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
-from service.export import AnswerArchive, answer_archive_for, export_response_body, new_answer_id
+from service.export import AnswerArchive, answer_archive_for, export_response_body, new_answer_id, stamp
 from service.health import health
 from service.library import Library
 from service.limits import BodyLimit, RateLimiter
@@ -136,9 +136,10 @@ class Api:
         self.archive = answer_archive_for(self.settings)
 
     def record(self, answer: dict, who: str, channel: str, latency_s: float) -> None:
-        """An answer given: its audit line, and the full answer kept for exports by its asker."""
+        """An answer given: its audit line, and the full answer kept for exports by its asker, stamped
+        with the time, the key's name and the library version (``service.export.stamp``)."""
         self.audit.record(answer, f"key:{who}", channel, latency_s)
-        self.archive.add(answer, f"key:{who}")
+        self.archive.add(stamp(answer, f"key:{who}", self.service.retriever), f"key:{who}")
 
     def client(self, request: Request) -> str:
         """The name of the calling key (a route dependency): 401 without a valid key, 429 over its rate."""

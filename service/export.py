@@ -3,18 +3,23 @@ self-contained HTML page for the file.
 
 An export holds what an auditor needs to check the answer later without the helpdesk: the question,
 the answer with its ``[n]`` markers, and for every cited article its full text, the document's date and
-the SHA-256 of the ingested file it came from, the backend and the time. Pure functions over the answer's
-JSON and a per-article description, so they are tested without a store."""
+the SHA-256 of the ingested file it came from; and for the answer, when it was asked and by whom (the
+signed-in user or the API key's name), the backend that wrote it and the version of the library it was
+answered from (``stamp``, when the answer is archived). Pure functions over the answer's JSON and a
+per-article description, so they are tested without a store."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from service.render import answer_text_html, unbold
 
@@ -87,9 +92,47 @@ def record_markdown(answers: Sequence[dict], describe: Describe | None = None) -
 
 
 def _meta_line(answer: dict) -> str:
-    bits = [f"answer id {answer['id']}" if answer.get("id") else "", f"backend {answer.get('backend', '')}",
+    asked = " ".join(b for b in (f"asked {answer['asked_at']}" if answer.get("asked_at") else "",
+                                 f"by {answer['asked_by']}" if answer.get("asked_by") else "") if b)
+    bits = [f"answer id {answer['id']}" if answer.get("id") else "", asked,
+            f"backend {answer.get('backend', '')}",
+            f"library version {answer['library_version']}" if answer.get("library_version") else "",
+            f"Netlaw Helpdesk {answer['app_version']}" if answer.get("app_version") else "",
             f"support {answer['support']}" if answer.get("support") else "", answer.get("time", "")]
     return "*" + " · ".join(b for b in bits if b) + "*"
+
+
+def library_version(retriever: Any) -> str:
+    """The library an answer came from: the first 12 hex digits of the SHA-256 over its files' names and
+    hashes (the store's manifest; the same files give the same version on any machine), with the file
+    count and the store generation ("3f2a…9c01 (6 files, store netlaw_…@2)"); "" when unknown."""
+    try:
+        snap = retriever.snapshot()
+    except Exception:  # a store that is down: the answer was given from an earlier snapshot
+        return ""
+    manifest = getattr(snap, "manifest", None) or {}
+    generation = getattr(snap, "generation", None)
+    if not manifest and not generation:
+        return ""
+    listing = "\n".join(f"{key} {(entry or {}).get('sha256', '')}" for key, entry in sorted(manifest.items()))
+    digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()[:12]
+    gen = getattr(snap, "gen", None)
+    store = f"{generation}@{gen}" if gen is not None else str(generation or "?")
+    return f"{digest} ({len(manifest)} files, store {store})"
+
+
+def stamp(answer: dict, who: str | None, retriever: Any) -> dict:
+    """``answer`` with what its record needs beyond the answer object: when it was asked (UTC), by whom
+    (a user name, "key:<name>" for an API key, "local user" without sign-in), the library version and
+    the helpdesk's version. Set once: an answer stamped before keeps its stamp."""
+    from netlaw import __version__
+
+    out = dict(answer)
+    out.setdefault("asked_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))
+    out.setdefault("asked_by", who or "local user")
+    out.setdefault("library_version", library_version(retriever))
+    out.setdefault("app_version", __version__)
+    return out
 
 
 def _provenance(a: CitedArticle) -> list[str]:

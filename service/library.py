@@ -12,6 +12,7 @@ from vectorstore.versions import in_force, versions_by_work
 
 # The internal file name (``source``) is not a column: it is shown with the article (details line).
 LIBRARY_COLUMNS = ["Title", "Type", "Date", "Language", "Articles", "Versions"]
+LIBRARY_COLUMNS_ZH = ["标题", "类型", "施行日期", "语言", "条数", "版本"]
 TYPE_WORDS_ZH = {"law": "法律", "administrative regulation": "行政法规", "departmental rule": "部门规章",
                  "regulation": "法规", "measures": "办法", "opinion": "意见", "notice": "通知", "plan": "规划",
                  "white paper": "白皮书", "speech": "讲话", "commentary": "解读", "news": "新闻"}
@@ -19,7 +20,7 @@ OVERVIEW = {
     "en": {"heading": "### What the library holds", "empty": "The library is empty: an administrator can add "
                                                                "documents in the Library tab.",
            "languages": "{n} in English, {m} in Chinese", "count": "The library holds {n}"},
-    "zh": {"heading": "### 资料库收录的文件", "empty": "资料库暂无文件：管理员可以在“Library”标签页中添加文件。",
+    "zh": {"heading": "### 资料库收录的文件", "empty": "资料库暂无文件：管理员可以在“资料库”标签页中添加文件。",
            "languages": "英文{n}份，中文{m}份", "count": "资料库收录{n}"},
 }
 
@@ -53,9 +54,11 @@ class Library:
             now = " (现行)" if language == "zh" else " (in force)"
             return ", ".join(v + (now if doc_id == d["doc_id"] else "") for v, doc_id in found)
 
+        excerpt = "（节选）" if language == "zh" else "(excerpt)"
+
         return [[d["title"], TYPE_WORDS_ZH.get(d["doc_type"], d["doc_type"]) if language == "zh" else d["doc_type"],
                  d.get("effective") or "", LANGUAGE_NAMES[language].get(d["language"], d["language"]),
-                 f"{d['articles']} (excerpt)" if is_excerpt(d) else str(d["articles"]), versions_cell(d)]
+                 f"{d['articles']} {excerpt}" if is_excerpt(d) else str(d["articles"]), versions_cell(d)]
                 for _, docs in by_type(shown) for d in docs]
 
     def versions_of(self, article: dict) -> list[dict]:
@@ -83,20 +86,22 @@ class Library:
         documents = self.documents()
         return overview_summary(documents, language), catalogue_markdown(documents, language)
 
-    def details(self, title: str) -> str:
+    def details(self, title: str, language: str = "en") -> str:
         """The details line under a document's outline, the one place its internal file name shows:
-        "Source file: …, SHA-256 …, ingested …" (what the store generation's manifest knows)."""
+        "Source file: …, SHA-256 …, ingested …" (what the store generation's manifest knows); its
+        words in the interface ``language``."""
         document = next((d for d in self.documents() if d["title"] == title), None)
         if document is None:
             return ""
         source = document.get("source") or ""
         entry = self.retriever.snapshot().manifest.get(source) or {}
-        bits = [f"Source file: {source.rsplit('/', 1)[-1] or '?'}"]
+        zh = language == "zh"
+        bits = [f"{'来源文件：' if zh else 'Source file: '}{source.rsplit('/', 1)[-1] or '?'}"]
         if entry.get("sha256"):
             bits.append(f"SHA-256 {entry['sha256']}")
         if entry.get("ingested"):
-            bits.append(f"ingested {entry['ingested']}")
-        return ", ".join(bits)
+            bits.append(f"{'入库时间 ' if zh else 'ingested '}{entry['ingested']}")
+        return ("，" if zh else ", ").join(bits)
 
     def articles_of(self, title: str) -> list[tuple[str, str]]:
         """(label, article id) of each article of the document titled ``title``, in document order; of
@@ -131,6 +136,11 @@ class Library:
         date = " / ".join(f"{key} {article[key]}" for key in ("issued", "effective") if article.get(key))
         return {"date": date, "source": source, "sha256": entry.get("sha256", "")}
 
+
+
+def library_columns(language: str = "en") -> list[str]:
+    """The library table's headings in the interface ``language``."""
+    return LIBRARY_COLUMNS_ZH if language == "zh" else LIBRARY_COLUMNS
 
 
 def overview_summary(documents: list[dict], language: str = "en") -> str:

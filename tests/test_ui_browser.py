@@ -229,7 +229,6 @@ def test_library_table_is_readable_and_opens_any_article_in_two_clicks(app, brow
     url, _, _ = app
     page = login(browser, url, "bob", {"width": 1280, "height": 900})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "landing.png"), full_page=True)
     page.click("button[role=tab]:has-text('Library')")
     page.wait_for_selector("#library .library-row", timeout=30_000)
     headers = page.evaluate("""() => [...document.querySelectorAll('#library th')].map(h => {
@@ -237,7 +236,7 @@ def test_library_table_is_readable_and_opens_any_article_in_two_clicks(app, brow
         return {text: h.innerText, width: box.width, height: box.height, right: box.right,
                 line: parseFloat(getComputedStyle(h).lineHeight) || 24};
     })""")
-    assert [h["text"] for h in headers] == ["Title", "Type", "Date", "Language", "Articles"]
+    assert [h["text"] for h in headers] == ["Title", "Type", "Date", "Language", "Articles", "Versions"]
     for h in headers:
         assert 0 < h["right"] <= 1280, h  # every column on screen
         assert h["height"] < 2 * h["line"] + 16, h  # one line: no header wrapped letter by letter
@@ -263,7 +262,7 @@ def test_library_table_is_readable_and_opens_any_article_in_two_clicks(app, brow
     phone.click("button[role=tab]:has-text('Library')")
     phone.wait_for_selector("#library .library-row", timeout=30_000)
     assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways page
-    row = phone.locator("#library .library-row").first
+    row = phone.locator("#library .library-row", has_text="Internet User Public Account Information Service").first
     cells = row.evaluate("r => [...r.querySelectorAll('td')].filter(c => c.innerText.trim())"
                          ".map(c => { const b = c.getBoundingClientRect(); return [b.left, b.right]; })")
     assert len(cells) >= 4  # title, type, language, articles (the date where known)
@@ -347,7 +346,7 @@ def test_the_viewer_marks_only_the_sentences_the_answer_quoted(app, browser):
     page = login(browser, url, "bob")
     ask(page, "Which laws does the Eighth Five-Year Plan say should be publicized, for example for internet "
               "governance?", 1)
-    source = page.locator("#chat .sources li", has_text="Preamble")
+    source = page.locator("#chat .sources li", has_text="Eighth Five-Year Plan")  # the part the reader quotes
     assert source.count() >= 1
     source.first.locator(".cite-chip").click()
     page.wait_for_selector("#viewer .viewer", timeout=30_000)
@@ -390,10 +389,256 @@ def test_the_landing_page_summary_switches_to_chinese(app, browser):
     page = login(browser, url, "bob")
     page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library holds')",
                            timeout=30_000)
-    page.locator("#overview-language").get_by_text("中文").click()
+    page.locator("#ui-language").get_by_text("中文").click()
     page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('资料库收录')",
                            timeout=30_000)
     assert "法规与规章" in page.inner_text("#library-overview")  # the documents by type too
-    page.locator("#overview-language").get_by_text("English").click()
+    page.locator("#ui-language").get_by_text("English").click()
     page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library holds')",
                            timeout=30_000)
+
+
+# --- Daily use with the team's own laws (issue 25) ------------------------------------------------------
+DESK = {"width": 1280, "height": 800}
+LAYOUTS = [pytest.param(DESK, id="1280x800"), pytest.param(PHONE, id="390x844")]
+
+
+def on_screen(page, selector):
+    """The element's box (top, bottom) and whether all of it is inside the window."""
+    return page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom,
+                inside: r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0}; }""", selector)
+
+
+def text_lines(page, selector):
+    """How many lines the element's text takes (distinct tops of its text's line boxes)."""
+    return page.evaluate("""s => { const range = document.createRange();
+        range.selectNodeContents(document.querySelector(s));
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }""", selector)
+
+
+@pytest.mark.parametrize("viewport", LAYOUTS)
+def test_landing_question_box_and_examples_on_the_first_screen(app, browser, viewport):
+    """Before: at 1280×800 the question box was at y≈816; on a phone at y≈1100, under a five-line
+    title, the library's summary and an empty 520 px chat; the language switch had no label."""
+    url, _, _ = app
+    page = login(browser, url, "bob", viewport)
+    page.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library holds')",
+                           timeout=30_000)
+    page.wait_for_timeout(500)
+    for selector in ("#question textarea", "#ask", "#examples"):
+        box = on_screen(page, selector)
+        assert box["inside"], (selector, box, viewport)
+    assert page.locator("#examples button").count() >= 4
+    assert 1 <= text_lines(page, ".app-title h1") <= 2
+    label = page.inner_text("#ui-language")
+    assert "Interface language" in label
+    assert "界面语言" in label
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = "landing.png" if viewport == DESK else "landing-phone.png"
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def test_language_switch_sets_the_whole_interface_and_is_remembered_per_user(app, browser):
+    """Before: the English/中文 switch had no label and translated only the library's summary."""
+    url, _, _ = app
+    page = login(browser, url, "bob", DESK)
+    try:
+        ask(page, "What is the capital of France?", 1)
+        assert "The documents in the library do not answer this question." in page.inner_text("#chat .refusal")
+        page.locator("#ui-language").get_by_text("中文").click()
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == '提问'", timeout=30_000)
+        page.wait_for_function("() => [...document.querySelectorAll('button[role=tab]')].map(b => b.innerText.trim())"
+                               ".slice(0, 2).join() == '问答,资料库'", timeout=30_000)
+        assert page.inner_text("#new-conversation").strip() == "新对话"
+        assert page.get_attribute("#question textarea", "placeholder").startswith("输入问题")
+        examples = page.inner_text("#examples")
+        assert "示例问题" in examples
+        assert "公众账号信息服务平台应当将用户发布的信息记录保存多长时间" in examples
+        refusal = page.inner_text("#chat .refusal")  # the refusal already given, its fixed texts in Chinese
+        assert "资料库中的文件无法回答这个问题。" in refusal
+        assert "您可以阅读：" in refusal
+        assert "资料库收录" in page.inner_text("#library-summary")
+        assert "高级选项" in page.inner_text("#advanced")
+        ask(page, "What is the capital of Peru?", 2)  # a new answer in English, its fixed texts in Chinese
+        assert "您可以阅读：" in page.locator("#chat .refusal").last.inner_text()
+        page.locator("button[role=tab]", has_text="资料库").click()
+        page.wait_for_selector("#library .library-row", timeout=30_000)
+        headers = page.evaluate("() => [...document.querySelectorAll('#library th')].map(h => h.innerText)")
+        assert headers[:5] == ["标题", "类型", "施行日期", "语言", "条数"]
+        assert "规划" in page.inner_text("#library")  # the types in Chinese too
+        assert "点击文件查看条文目录" in page.inner_text("#library-hint")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "library-zh.png"))
+
+        again = login(browser, url, "bob", DESK)  # another session of the same user: remembered
+        again.wait_for_function("() => document.querySelector('#ask').innerText.trim() == '提问'", timeout=30_000)
+        assert again.locator("#ui-language input[value='中文']").is_checked()
+        other = login(browser, url, "alice", DESK)  # another user keeps their own (English)
+        other.wait_for_function("() => document.querySelector('#library-summary').innerText.includes('The library')",
+                                timeout=30_000)
+        assert other.inner_text("#ask").strip() == "Ask"
+    finally:
+        page.locator("#ui-language").get_by_text("English").click()  # the other tests sign in as bob
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == 'Ask'", timeout=30_000)
+
+
+@pytest.mark.parametrize("viewport", LAYOUTS)
+def test_viewer_opens_at_the_quoted_sentence_and_marks_it_in_both_languages(app, browser, viewport):
+    """Before: the viewer opened at the top of the article while the quoted sentence (the 40th of a
+    9,000-character part of the white paper) was ~1,300 px further down; the parallel Chinese or
+    English text beside a cited article had nothing marked."""
+    url, _, _ = app
+    page = login(browser, url, "bob", viewport)
+    ask(page, "What principle did China propose for cyberspace in global internet governance?", 1)
+    assert "network sovereignty" in page.locator("#chat .answer").last.inner_text()
+    page.locator("#chat .answer .cite-chip").first.click()
+    page.wait_for_selector("#viewer .viewer mark", timeout=30_000)
+    page.wait_for_timeout(800)
+    mark = page.locator("#viewer mark").first
+    assert "network sovereignty" in mark.inner_text()
+    box = mark.evaluate("""m => { const r = m.getBoundingClientRect(), v = document.querySelector('#viewer');
+        const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, window.innerHeight);
+        return {top: r.top, bottom: r.bottom, visible: bottom - top, viewer: v.getBoundingClientRect().top}; }""")
+    assert box["visible"] >= 20, box  # the quoted sentence is on screen without scrolling
+    assert box["top"] < viewport["height"] - 20, box
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / ("viewer-quote.png" if viewport == DESK else "viewer-quote-phone.png")))
+
+    if viewport == DESK:  # an article with its Chinese original: the quote is marked on both sides
+        page.click("#new-conversation")
+        ask(page, "How long must public account platforms keep records of what users post?", 1)
+        page.locator("#chat .answer .cite-chip").first.click()
+        page.wait_for_selector("#viewer .viewer .parallel", timeout=30_000)
+        marked = page.evaluate("""() => ({
+            main: [...document.querySelectorAll('#viewer .col:not(.parallel) mark')].map(m => m.innerText),
+            parallel: [...document.querySelectorAll('#viewer .parallel mark')].map(m => m.innerText)})""")
+        assert any("six months" in m for m in marked["main"]), marked
+        assert marked["parallel"], marked
+        assert all("不少于六个月" in m for m in marked["parallel"]), marked
+
+
+def test_upload_shows_moving_progress_names_each_document_and_clears_the_picker(app, browser, tmp_path):
+    """Before: "Ingesting… 10.0%" the whole time, then "Ingested 2 file(s): 2 documents, 155 articles" with
+    no titles, at the bottom of the page, the files still selected."""
+    url, _, _ = app
+    law = tmp_path / "beacon_law.txt"
+    law.write_text("中华人民共和国屋顶无人机信标法\n\n"
+                   "（2030年12月1日第十四届全国人民代表大会常务委员会第九十九次会议通过）\n\n"
+                   "第一条　为了规范屋顶无人机信标的设置和使用，制定本法。\n\n"
+                   "第二条　每个屋顶无人机信标应当每分钟闪烁紫色光两次。\n\n"
+                   "第三条　本法自2031年3月3日起施行。\n", encoding="utf-8")
+    rules = tmp_path / "kite_rules.txt"
+    rules.write_text("Provisional Rules on Kite Registration\n\nArticle 1: These Rules are formulated to regulate "
+                     "the registration of kites flown above 30 metres.\n\nArticle 2: Every kite flown above 30 metres "
+                     "shall carry a registration number painted in green.\n\nArticle 3: Kite owners shall renew the "
+                     "registration every three years.\n\nArticle 4: These Rules take effect on 1 June 2031.\n",
+                     encoding="utf-8")
+    page = login(browser, url, "alice", DESK)
+    page.click("button[role=tab]:has-text('Library')")
+    page.set_input_files("#upload input[type=file]", [str(law), str(rules)])
+    page.wait_for_function("() => document.querySelector('#upload').innerText.includes('kite_rules')",
+                           timeout=30_000)
+    page.evaluate("""() => { window.netlawProgress = [];
+        window.netlawWatch = setInterval(() => {
+            const shown = [...document.querySelectorAll('#upload-status .progress-text, #upload-status .meta-text, '
+                + '#upload-status .progress-level-inner')].map(e => e.innerText.trim()).filter(Boolean).join(' | ');
+            if (shown && shown !== window.netlawProgress[window.netlawProgress.length - 1]) {
+                window.netlawProgress.push(shown); }
+        }, 50); }""")
+    page.click("#ingest")
+    page.wait_for_selector("#upload-status .upload-document", timeout=240_000)
+    seen = page.evaluate("() => { clearInterval(window.netlawWatch); return window.netlawProgress; }")
+    steps = [s for s in seen if re.search(r"Reading the files|Embedding|Saving to the library", s)]
+    assert any("Reading the files" in s for s in steps), seen
+    assert any("Embedding the new articles" in s for s in steps), seen
+    assert len({re.sub(r"[\d.]+\s*%|\d+(\.\d+)?s", "", s) for s in steps}) >= 3, seen  # it moved through steps
+    status = page.inner_text("#upload-status")
+    assert "Ingested 2 file(s)" in status
+    items = page.locator("#upload-status .upload-document").all_inner_texts()
+    assert len(items) == 2, items
+    law_item = next(i for i in items if "屋顶无人机信标法" in i)
+    assert re.search(r"— law · in force 2031-03-03 · 3 articles", law_item), law_item
+    rules_item = next(i for i in items if "Kite Registration" in i)
+    assert re.search(r"· in force 2031-06-01 · 4 articles", rules_item), rules_item
+    assert on_screen(page, "#upload-status")["inside"]  # the result is where the button was pressed
+    assert "kite_rules" not in page.inner_text("#upload")  # the picker is empty again
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "upload-result.png"))
+    page.locator("#upload-status .library-link", has_text="Kite Registration").click()  # to it in the Library
+    page.wait_for_function("() => (document.querySelector('#library-outline') || {}).innerText?.includes("
+                           "'Provisional Rules on Kite Registration')", timeout=30_000)
+    assert "Article 4" in page.inner_text("#library-outline")
+    page.wait_for_timeout(500)
+    assert on_screen(page, "#library-outline h3")["inside"]
+
+
+def test_export_records_time_user_backend_and_library_version(app, browser):
+    """Before: the export said "backend extractive · support direct" and neither when nor who."""
+    url, _, _ = app
+    page = login(browser, url, "bob", DESK)
+    ask(page, "How long must public account platforms keep records of what users post?", 1)
+    page.wait_for_selector("#export-links a[data-export='last answer-md']", timeout=30_000)
+    for kind in ("last answer-md", "last answer-html"):
+        with page.expect_download() as download:
+            page.click(f"#export-links a[data-export='{kind}']")
+        text = open(download.value.path(), encoding="utf-8").read()
+        assert re.search(r"asked 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC by bob", text), text[:600]
+        assert "backend extractive" in text
+        assert re.search(r"library version [0-9a-f]{12} \(\d+ files, store ", text), text[:600]
+
+
+def _backend_options(page):
+    page.locator("#advanced").get_by_text("Advanced").click()
+    page.locator("#backend input").click()
+    page.wait_for_selector("#backend [role=option]", timeout=10_000)
+    return page.evaluate("() => [...document.querySelectorAll('#backend [role=option]')].map(o => o.ariaLabel)")
+
+
+def test_local_backend_offered_only_when_configured_and_says_what_it_is(app, browser, tmp_path):
+    """Before: with llama.cpp installed, "local" was offered to everyone with no word that it is a
+    135M-parameter model the README calls far too small."""
+    pytest.importorskip("llama_cpp")
+    from qa.backends.llamacpp_chat import default_gguf
+
+    url, _, _ = app
+    page = login(browser, url, "bob", DESK)
+    options = _backend_options(page)
+    assert not any(o.startswith("local") for o in options), options  # installed but not configured
+    assert any(o.startswith("extractive — quotes the documents") for o in options), options
+
+    extra = {"NETLAW_LOCAL_MODEL_PATH": str(default_gguf())}
+    with running_app(tmp_path / "local", app[1]["NETLAW_STORE_DIR"], extra) as (local_url, _, _):
+        page = login(browser, local_url, "bob", DESK)
+        options = _backend_options(page)
+        local = [o for o in options if o.startswith("local")]
+        assert local == ["local — SmolLM2-135M-Instruct, a small language model on this server (135M parameters)"], \
+            options
+        assert not page.locator("#backend-note").is_visible()
+        page.locator("#backend [role=option]", has_text="SmolLM2").click()
+        page.wait_for_function("() => (document.querySelector('#backend-note') || {}).innerText?.includes('135M')",
+                               timeout=30_000)
+        note = page.inner_text("#backend-note")
+        assert "far too small to answer reliably" in note
+        assert "cite the wrong one" in note
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "local-backend.png"))
+
+
+def test_data_dir_keeps_the_bundled_corpus_and_the_app_starts_on_it(browser, tmp_path):
+    """Before: NETLAW_DATA_DIR moved the corpus path too, so an app given an empty data folder ingested
+    nothing, found an empty store and exited."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shared_vectors = _settings.DEFAULT_DATA_DIR / "vector-cache.sqlite"  # a cache of e5 vectors by text, not data
+    extra = {"NETLAW_DATA_DIR": str(data), "NETLAW_VECTOR_CACHE": str(shared_vectors)}
+    with running_app(data, None, extra) as (url, env, _):
+        assert env["NETLAW_DATA_DIR"] == str(data)
+        assert "NETLAW_CORPUS_DIR" not in env
+        page = login(browser, url, "bob", DESK)
+        page.wait_for_function("() => document.querySelector('#library-summary').innerText"
+                               ".includes('The library holds')", timeout=60_000)
+        assert "Internet User Public Account Information Service Management Regulations" in page.inner_text(
+            "#library-overview")
+    assert (data / "store").is_dir()

@@ -1,4 +1,5 @@
-"""Administrators' part of the UI: adding documents (under the library) and the feedback download.
+"""Administrators' part of the UI: adding documents (at the top of the Library tab) and the feedback
+download.
 
 Both are shown to administrators only, and both check again on the server: the upload handler
 refuses a caller who is not an administrator, and ``/admin/feedback.csv`` reads the Gradio
@@ -16,8 +17,10 @@ from fastapi.responses import Response
 
 from service.export import AnswerArchive, Describe, export_response_body
 from service.insights import groups_csv, insights
+from service.preferences import Preferences
 from service.uploads import Progress, ingest_uploads
 from service.users import Users, proxied
+from ui.i18n import Translated, t
 from ui.library import LibraryPage
 from ui.session import Caller, caller_of, update
 
@@ -26,24 +29,30 @@ PROGRESS = gr.Progress()  # a Progress default marks the argument Gradio fills w
 
 
 class AdminPage:
-    def __init__(self, service: Any, settings: Any, users: Users, library: LibraryPage):
+    def __init__(self, service: Any, settings: Any, users: Users, library: LibraryPage,
+                 preferences: Preferences | None = None):
         self.service, self.settings, self.users, self.library = service, settings, users, library
+        self.preferences = preferences
+        self.translated = Translated()
 
     # --- handlers ------------------------------------------------------------------------------
     def upload(self, files: list | None, replace: bool, caller: Caller,
-               progress: Progress | None = None) -> tuple[str, Any, dict]:
-        """Add ``files`` to the library: the status (Markdown), the library table (HTML) and the
-        document picker, both re-read (unchanged when nothing was ingested)."""
+               progress: Progress | None = None) -> tuple[str, Any, dict, Any]:
+        """Add ``files`` to the library: the status (HTML: what was done, each document added with a link
+        to it in the Library), the library table and the document picker, both re-read (unchanged when
+        nothing was ingested), and the file picker emptied. In the caller's interface language."""
+        language = (self.preferences.language(caller.user) if self.preferences else None) or "en"
         if not caller.admin:
-            return "Only an administrator can add documents.", update(), update()
+            return t("only_admin_upload", language), update(), update(), update()
         if not files:
-            return "Choose one or more files first.", update(), update()
-        result = ingest_uploads(files, self.settings, self.service.retriever, bool(replace), progress)
-        return result.markdown(), self.library.table_html(), update(choices=self.library.library.titles())
+            return t("choose_files", language), update(), update(), update()
+        result = ingest_uploads(files, self.settings, self.service.retriever, bool(replace), progress, language)
+        return (result.html(language), self.library.table_html(language),
+                update(choices=self.library.library.titles()), None)
 
     # --- Gradio adapter -------------------------------------------------------------------------
     def _upload_event(self, files: list | None, replace: bool, request: gr.Request,
-                      progress: gr.Progress = PROGRESS) -> tuple[str, Any, dict]:
+                      progress: gr.Progress = PROGRESS) -> tuple[str, Any, dict, Any]:
         def report(fraction: float, what: str) -> None:
             progress(fraction, desc=what)
 
@@ -52,18 +61,27 @@ class AdminPage:
     # --- layout ----------------------------------------------------------------------------------
     def build(self) -> None:
         """The upload form and the feedback link, hidden until a page load finds an administrator."""
-        with gr.Group(visible=False) as self.upload_box:
-            gr.Markdown("### Add documents (administrators)")
-            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload")
-            replace = gr.Checkbox(False, label="Replace documents uploaded earlier under the same file name",
-                                  elem_id="replace")
-            ingest = gr.Button("Ingest", elem_id="ingest")
-            status = gr.Markdown(elem_id="upload-status")
+        tr = self.translated
+        with gr.Group(visible=False, elem_id="upload-box") as self.upload_box:
+            tr.add(gr.Markdown(t("add_documents")), value="add_documents")
+            tr.add(gr.Markdown(t("add_documents_help"), elem_id="upload-help"), value="add_documents_help")
+            self.files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload", height=140)
+            self.replace = tr.add(gr.Checkbox(False, label=t("replace"), elem_id="replace"), label="replace")
+            self.ingest = tr.add(gr.Button(t("ingest"), elem_id="ingest", variant="primary"), value="ingest")
+            # the progress shows here, right under the button, and then what was added
+            self.status = gr.HTML(elem_id="upload-status")
         with gr.Group(visible=False) as self.feedback_box:  # served by /admin/feedback.csv, never a file
-            gr.HTML('<a id="download-feedback" href="admin/feedback.csv" download="netlaw-feedback.csv">'
-                    'Download feedback (CSV)</a>')
-        ingest.click(self._upload_event, [files, replace], [status, self.library.table_view, self.library.doc_pick],
-                     api_name="upload")
+            tr.add(gr.HTML(self._feedback_link("en")), value=self._feedback_link)
+
+    def wire(self) -> None:
+        """The upload's event, once the library's table and picker (which it re-reads) are built."""
+        self.ingest.click(self._upload_event, [self.files, self.replace],
+                          [self.status, self.library.table_view, self.library.doc_pick, self.files], api_name="upload")
+
+    @staticmethod
+    def _feedback_link(language: str) -> str:
+        return ('<a id="download-feedback" href="admin/feedback.csv" download="netlaw-feedback.csv">'
+                f'{t("download_feedback", language)}</a>')
 
 
 def gradio_user(api: FastAPI, request: Request) -> str | None:

@@ -12,54 +12,69 @@ from typing import Any
 import gradio as gr
 
 from service.insights import Insights, insights, per_day_plot
+from ui.i18n import INSIGHTS_COLUMNS, INSIGHTS_TOP_COLUMNS, Translated, language_code, t
 from ui.session import Caller, caller_of
 
-GROUP_COLUMNS = ["Question", "Times", "Last asked", "Refused", "Partial", "Rated down"]
-TOP_COLUMNS = ["Most cited", "Citations"]
+GROUP_COLUMNS = INSIGHTS_COLUMNS["en"]
+TOP_COLUMNS = INSIGHTS_TOP_COLUMNS["en"]
 
 
 class InsightsPage:
     def __init__(self, users: Any, feedback: Any, audit: Any):
         self.users, self.feedback, self.audit = users, feedback, audit
+        self.translated = Translated()
 
     # --- handlers ------------------------------------------------------------------------------
     def compute(self) -> Insights:
         return insights(self.audit.records(), self.feedback.rows())
 
-    def report(self, caller: Caller) -> tuple[str, list[list], list[list], Any]:
+    def report(self, caller: Caller, language: str = "en") -> tuple[str, Any, Any, Any]:
         """The summary line, the flagged-question groups, the most cited documents and articles, and the
-        per-day plot; for anyone but an administrator, nothing."""
+        per-day plot; for anyone but an administrator, nothing. Headings in the interface ``language``
+        (the tables' values as ``{"data", "headers"}`` when translated)."""
+        code = language_code(language)
         if not caller.admin:
-            return "Only an administrator can see insights.", [], [], None
+            return t("insights_only_admin", code), [], [], None
         found = self.compute()
         groups = [[g.question, g.count, g.last, g.reasons["refused"], g.reasons["partial"], g.reasons["👎"]]
                   for g in found.groups]
-        top = [[f"Document: {name}", n] for name, n in found.top_documents]
-        top += [[f"Article: {name}", n] for name, n in found.top_articles]
+        top = [[t("most_cited_document", code, name=name), n] for name, n in found.top_documents]
+        top += [[t("most_cited_article", code, name=name), n] for name, n in found.top_articles]
         flagged = sum(g.count for g in found.groups)
-        summary = (f"**{found.total}** questions in the audit log; **{flagged}** refused, partially answered "
-                   f"or rated down, in **{len(found.groups)}** groups of similar wording.")
-        return summary, groups, top, per_day_plot(found.per_day) if found.per_day else None
+        summary = t("insights_summary", code, total=found.total, flagged=flagged, groups=len(found.groups))
+        plot = per_day_plot(found.per_day) if found.per_day else None
+        if code == "en":
+            return summary, groups, top, plot
+        return (summary, {"data": groups, "headers": INSIGHTS_COLUMNS[code]},
+                {"data": top, "headers": INSIGHTS_TOP_COLUMNS[code]}, plot)
 
     # --- Gradio adapter --------------------------------------------------------------------------
-    def _report_event(self, request: gr.Request) -> tuple[str, list[list], list[list], Any]:
-        return self.report(caller_of(request, self.users))
+    def _report_event(self, language: str, request: gr.Request) -> tuple[str, Any, Any, Any]:
+        return self.report(caller_of(request, self.users), language)
 
     # --- layout ----------------------------------------------------------------------------------
-    def build(self) -> None:
-        """The tab's contents (inside a hidden ``gr.Tab``); filled when the tab is opened or refreshed."""
+    def build(self, ui_language: Any = None) -> None:
+        """The tab's contents (inside a hidden ``gr.Tab``); filled when the tab is opened or refreshed;
+        ``ui_language``: the header's language switch."""
+        self.inputs = [ui_language if ui_language is not None else gr.State("English")]
+        tr = self.translated
         with gr.Row():
             self.summary = gr.Markdown(elem_id="insights-summary")
-            refresh = gr.Button("Refresh", elem_id="insights-refresh", scale=0)
-        gr.HTML('<a id="download-insights" href="admin/insights.csv" download="netlaw-insights.csv">'
-                'Download flagged questions (CSV)</a>')
-        gr.Markdown("#### Questions the library could not answer well")
+            refresh = tr.add(gr.Button(t("insights_refresh"), elem_id="insights-refresh", scale=0),
+                             value="insights_refresh")
+        tr.add(gr.HTML(self._download_link("en")), value=self._download_link)
+        tr.add(gr.Markdown(t("insights_heading")), value="insights_heading")
         self.groups = gr.Dataframe(headers=GROUP_COLUMNS, interactive=False, wrap=True, elem_id="insights-groups",
                                       column_widths=["40%", "8%", "22%", "10%", "10%", "10%"])
         with gr.Row():
             self.top = gr.Dataframe(headers=TOP_COLUMNS, interactive=False, wrap=True, elem_id="insights-top",
                                    column_widths=["82%", "18%"])
-            self.plot = gr.Plot(label="Questions per day", elem_id="insights-plot")
+            self.plot = tr.add(gr.Plot(label=t("insights_plot"), elem_id="insights-plot"), label="insights_plot")
         outputs = [self.summary, self.groups, self.top, self.plot]
-        refresh.click(self._report_event, None, outputs, api_visibility="private")
+        refresh.click(self._report_event, self.inputs, outputs, api_visibility="private")
         self.outputs = outputs
+
+    @staticmethod
+    def _download_link(language: str) -> str:
+        return ('<a id="download-insights" href="admin/insights.csv" download="netlaw-insights.csv">'
+                f'{t("insights_download", language)}</a>')

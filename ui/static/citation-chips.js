@@ -20,7 +20,7 @@ function netlawCopy(text, button) {
   window.netlawCopied = text;
   const done = function () {
     const label = button.textContent;
-    button.textContent = 'Copied';
+    button.textContent = button.dataset.copied || 'Copied';
     setTimeout(function () { button.textContent = label; }, 1200);
   };
   if (navigator.clipboard && window.isSecureContext) {
@@ -56,6 +56,57 @@ function netlawLibrary(target) {
   netlawSend('library-target', 'library-open', target);
 }
 
+// A document an upload added (its link in the upload's result): its outline opens in the Library, and
+// the page goes to it once it is there.
+function netlawOpenDocument(title) {
+  window.netlawWantOutline = title;
+  netlawLibrary('doc:' + title);
+}
+
+// The nearest ancestor of an element that scrolls (its content taller than it), or null: the page.
+function netlawScroller(element) {
+  for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight + 1) {
+      return box;
+    }
+  }
+  return null;
+}
+
+// An article opened in a viewer: the first quoted sentence is brought into view, in the viewer's own
+// scrolling panel (a laptop) or sheet (a phone), and on the page when the panel itself is off screen.
+function netlawShowQuote(viewer) {
+  const mark = viewer.querySelector('.cols > .col:not(.parallel) mark') || viewer.querySelector('mark');
+  if (!mark) { return; }
+  const box = netlawScroller(mark);
+  if (box) {
+    const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - Math.min(box.clientHeight / 4, 80);
+  }
+  const rect = mark.getBoundingClientRect();
+  if (rect.top < 0 || rect.bottom > window.innerHeight) {
+    window.scrollBy(0, rect.top - window.innerHeight / 3);
+  }
+}
+
+new MutationObserver(function (changes) {
+  for (const change of changes) {
+    for (const node of change.addedNodes) {
+      if (node.nodeType !== 1) { continue; }
+      const viewer = node.matches('.viewer') ? node : node.querySelector('.viewer');
+      if (viewer && viewer.closest('#viewer, #library-viewer')) {
+        requestAnimationFrame(function () { netlawShowQuote(viewer); });
+      }
+      const outline = node.matches('.outline') ? node : node.querySelector('.outline');
+      if (outline && window.netlawWantOutline && outline.closest('#library-outline')) {
+        delete window.netlawWantOutline;
+        requestAnimationFrame(function () { outline.scrollIntoView({block: 'start'}); });
+      }
+    }
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
+
 document.addEventListener('click', function (event) {
   const chip = event.target.closest('.cite-chip');
   const suggestion = event.target.closest('.suggestion-link');
@@ -63,6 +114,7 @@ document.addEventListener('click', function (event) {
   const comment = event.target.closest('.comment-send');
   const row = event.target.closest('.library-row');
   const outline = event.target.closest('.outline-link');
+  const added = event.target.closest('.library-link');
   if (chip) {
     event.preventDefault();
     netlawOpen(chip.dataset.answer + ':' + chip.dataset.marker);
@@ -75,6 +127,9 @@ document.addEventListener('click', function (event) {
   } else if (comment) {
     event.preventDefault();
     netlawComment(comment);
+  } else if (added) {
+    event.preventDefault();
+    netlawOpenDocument(added.dataset.doc);
   } else if (row) {
     netlawLibrary('doc:' + row.dataset.doc);
   } else if (outline) {
