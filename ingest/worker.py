@@ -55,17 +55,22 @@ def ingest_in_child(files: list[Path], s: _settings.Settings) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    """``[--progress] FILE ...``: with ``--progress`` the ingest's bars go to stderr as they move
+    (``service.uploads.ingest_with_progress`` reads them); the report is the last stdout line."""
     from ingest.pipeline import run_ingest
     from vectorstore.chroma import StoreError
 
     logging.basicConfig(level=logging.WARNING)
+    progress = bool(argv) and argv[0] == "--progress"
+    files = argv[1:] if progress else argv
     try:
-        report = run_ingest([Path(a) for a in argv], _settings.get_settings(), progress=False)
+        report = run_ingest([Path(a) for a in files], _settings.get_settings(), progress=progress)
         result = asdict(report)
     except StoreError as exc:
         result = {"error": _short(str(exc))}
     except OSError as exc:
         result = {"error": _short(f"{exc.__class__.__name__}: {exc.strerror or exc}")}
+    sys.stderr.flush()
     print(REPORT_PREFIX + json.dumps(result, ensure_ascii=False), flush=True)
     return 1 if "error" in result else 0
 

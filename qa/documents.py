@@ -179,10 +179,8 @@ def _share_named(question: str, documents: list[dict], min_share: float) -> list
 
 def articles_of(retriever: HybridRetriever, doc_id: str, limit: int) -> list[ArticleHit]:
     """The first ``limit`` articles of a document, in document order."""
-    snap = retriever.snapshot()
-    ids = [a for a in snap.articles if snap.first_chunk(a).doc_id == doc_id]
-    ids.sort(key=lambda a: snap.first_chunk(a).position)
-    return [h for h in (retriever.article(a) for a in ids[:limit]) if h is not None]
+    ids = [a for a, _ in _articles(retriever.snapshot(), doc_id)[:limit]]
+    return [h for h in (retriever.article(a) for a in ids) if h is not None]
 
 
 def _summary_hits(retriever: HybridRetriever, q: Question, hits: list[ArticleHit]) -> list[ArticleHit]:

@@ -2,7 +2,7 @@
 and the retriever re-reads the store. The UI's Ingest button calls ``ingest_uploads``; so can an
 API route or a test, without a browser.
 
-The child (``service.ingest_child``) runs with the ingest's progress bars on; ``ingest_with_progress``
+The child (``python -m ingest.worker --progress``) runs with the ingest's progress bars on; ``ingest_with_progress``
 reads them as they move (files read, articles embedded, chunks written) and reports each step. The
 result names every document the upload added, with its type, date and article count
 (``UploadResult.html``: each title links to the document in the Library).
@@ -172,12 +172,12 @@ def added_documents(retriever: Any, report: dict) -> list[dict]:
 def ingest_with_progress(files: list[Path], s: _settings.Settings, progress: Progress,
                          language: str = "en") -> dict:
     """``ingest.worker.ingest_in_child`` with progress: the ingest of ``files`` in a child process
-    (``service.ingest_child``) whose progress bars are read as they move and passed to ``progress``.
+    (``python -m ingest.worker --progress``) whose progress bars are read as they move and passed to ``progress``.
     Its report as a dict, or ``{"error": message}`` when it failed (the store is then unchanged)."""
     from ingest.worker import REPORT_PREFIX, settings_env
 
     code = "zh" if language == "zh" else "en"
-    cmd = [sys.executable, "-m", "service.ingest_child", *map(str, files)]
+    cmd = [sys.executable, "-m", "ingest.worker", "--progress", *map(str, files)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=settings_env(s),
                             cwd=_settings.PROJECT_ROOT)
     assert proc.stdout is not None

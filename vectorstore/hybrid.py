@@ -31,7 +31,7 @@ from vectorstore.keyword import (
 )
 from vectorstore.multilingual import MultilingualEmbedder, get_multilingual_embedder
 from vectorstore.records import Chunk
-from vectorstore.versions import superseded, versions_by_work
+from vectorstore.versions import superseded_among, versions_by_work
 
 log = logging.getLogger(__name__)
 
@@ -522,7 +522,7 @@ class HybridRetriever:
         """The filters with the versions not in force on ``filters.as_of`` (today) left out."""
         if filters.all_versions or filters.exclude is not None:
             return filters
-        gone = superseded(snap.document_versions(), filters.as_of)
+        gone = superseded_among(snap.versioned_works(), filters.as_of)  # grouped once per snapshot
         return replace(filters, exclude=sorted(gone)) if gone else filters
 
     def _named_first(self, question: str, hits: list[ArticleHit], filters: Filters, first: list[str],

@@ -98,44 +98,35 @@ class MultilingualEmbedder:
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Passage vectors, from the cache where it has them; the rest in batches (with a bar)."""
+        return self._cached("passage", texts, progress)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of short texts (a document's names, a question's name for one), batched and
+        kept in the vector cache: the library's names are embedded once, not on every question."""
+        return self._cached("query", texts, False)
+
+    def _cached(self, kind: str, texts: list[str], progress: bool) -> np.ndarray:
+        """``kind`` ("passage" | "query") vectors of ``texts``: cached ones read, the rest embedded in
+        batches of 8 and written to the cache."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        keys = [VectorCache.key("passage", t) for t in texts]
+        keys = [VectorCache.key(kind, t) for t in texts]
         cached = self.cache.get(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
         if missing:
             from tqdm import tqdm
 
-            fresh: dict[str, np.ndarray] = {}
             with tqdm(total=len(missing), desc="embedding (multilingual)", unit="chunk", disable=not progress) as bar:
                 for start in range(0, len(missing), 8):
                     batch = missing[start : start + 8]
                     with self._lock:
-                        vectors = np.asarray(self.model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
-                    part = {VectorCache.key("passage", t): v for t, v in zip(batch, vectors, strict=True)}
-                    fresh.update(part)
+                        embed = self.model.passage if kind == "passage" else self.model.query
+                        vectors = np.asarray(embed(batch), dtype=np.float32).reshape(len(batch), -1)
+                    part = {VectorCache.key(kind, t): v for t, v in zip(batch, vectors, strict=True)}
+                    cached.update(part)
                     self.cache.put(part)
                     bar.update(len(batch))
-            cached.update(fresh)
-        for i, k in enumerate(keys):
-            out[i] = cached[k]
-        return out
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Query vectors of short texts (a document's names, a question's name for one), batched and
-        kept in the vector cache: the library's names are embedded once, not on every question."""
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        keys = [VectorCache.key("query", t) for t in texts]
-        cached = self.cache.get(list(dict.fromkeys(keys)))
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
-        for start in range(0, len(missing), 8):
-            batch = missing[start : start + 8]
-            with self._lock:
-                vectors = np.asarray(self.model.query(batch), dtype=np.float32).reshape(len(batch), -1)
-            part = {VectorCache.key("query", t): v for t, v in zip(batch, vectors, strict=True)}
-            cached.update(part)
-            self.cache.put(part)
         for i, k in enumerate(keys):
             out[i] = cached[k]
         return out

@@ -36,8 +36,13 @@ def in_force(versions: list[tuple[str, str]], as_of: str | None = None) -> tuple
 
 def superseded(documents: Iterable[tuple[str, str, str | None]], as_of: str | None = None) -> set[str]:
     """Doc ids of the versions not in force on ``as_of`` (today when None)."""
+    return superseded_among(versions_by_work(documents), as_of)
+
+
+def superseded_among(versioned: dict[str, list[tuple[str, str]]], as_of: str | None = None) -> set[str]:
+    """``superseded`` over works already grouped (``versions_by_work``)."""
     out: set[str] = set()
-    for found in versions_by_work(documents).values():
+    for found in versioned.values():
         keep = in_force(found, as_of)[1]
         out |= {doc_id for _, doc_id in found if doc_id != keep}
     return out
