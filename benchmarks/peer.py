@@ -12,7 +12,7 @@
   weights, as LangChain's ``EnsembleRetriever`` does.
 
 A peer hit is a returned chunk that shares a long passage with a gold article's text (or its
-parallel version) — ``benchmarks.retrieval_bench.overlaps``: the chunks know nothing of articles.
+parallel version) — ``evals.baseline.overlaps``: the chunks know nothing of articles.
 The pure parts (``tokenize``, ``rrf``, ``peer_rank``) load no model.
 """
 
@@ -59,7 +59,7 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[flo
 def peer_rank(chunks: Sequence[str], gold_texts: Sequence[Iterable[str]], k: int = 10) -> int | None:
     """1-based rank of the first chunk (of the top ``k``) that overlaps the text of a gold article;
     ``gold_texts`` holds, per gold article, the texts that count for it (its versions, its parallel)."""
-    from benchmarks.retrieval_bench import overlaps
+    from evals.baseline import overlaps
 
     texts = [t for group in gold_texts for t in group if t]
     for rank, chunk in enumerate(chunks[:k], start=1):

@@ -35,13 +35,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
-from difflib import SequenceMatcher
 from pathlib import Path
 
+from evals.baseline import overlaps, squash
 from netlaw import settings as _settings
 from netlaw.stats import percentile
 from vectorstore.hybrid import HybridRetriever
@@ -100,18 +99,6 @@ def run_ours(retriever: HybridRetriever, questions: list[dict], mode: str) -> tu
         if rank != 1:
             misses.append((q["id"], rank, [f"{h.document[:40]} | {h.article[:40]}" for h in hits[:3]]))
     return ranks, latencies, misses
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def overlaps(chunk: str, article: str) -> bool:
-    """The chunk shares a long passage with the article (80 chars, or half of a short article)."""
-    a, b = _squash(chunk), _squash(article)
-    need = min(80, max(20, len(b) // 2))
-    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return match.size >= need
 
 
 def run_naive(questions: list[dict], article_texts: dict) -> tuple[list, list]:
@@ -267,7 +254,7 @@ def run_library(name: str, files: list[Path], questions: list[dict], tmp: Path, 
             d["peer_ms"] = (time.perf_counter() - started) * 1000
             d["peer_rank"] = peer_mod.peer_rank([h.text for h in found], gold)
             if show_misses and (d["peer_rank"] is None or d["peer_rank"] > 5):
-                misses.append((PEER, q["id"], d["peer_rank"], [f"{h.source[:30]} | {_squash(h.text)[:50]}"
+                misses.append((PEER, q["id"], d["peer_rank"], [f"{h.source[:30]} | {squash(h.text)[:50]}"
                                                                 for h in found[:3]]))
         detail.append(d)
     for m in misses:

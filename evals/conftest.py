@@ -65,8 +65,9 @@ def floors() -> dict:
 @pytest.fixture(scope="session")
 def evaluation(request, eval_settings, gold, floors):
 
+    from evals.baseline import run_naive_baseline
     from evals.report import write_report
-    from evals.runner import aggregate, run_backend, run_naive_baseline
+    from evals.runner import aggregate, run_backend
     from qa.chain import AnswerService
     from vectorstore.hybrid import HybridRetriever
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from evals import metrics as m
+from netlaw.records import Filters
 from netlaw.stats import percentile
-from qa.text import split_sentences
-from vectorstore.hybrid import Filters
+from netlaw.text.claims import split_sentences
 
 GOLD_DIR = Path(__file__).parent / "gold"
 
@@ -147,53 +147,6 @@ def retrieved_keys(retriever, hits, item: dict) -> list[tuple[str, str]]:
         keys.append(_key(other.document, other.article) if other and _key(other.document, other.article) in gold
                     else key)
     return keys
-
-
-def run_naive_baseline(items: list[dict], article_texts: dict) -> list[dict]:
-    """LangChain's tutorial RAG without a model: RecursiveCharacterTextSplitter(1000, 200) over the
-    raw files, Chroma dense search with the same embeddings; its 'answer' is the top chunk. A gold
-    article counts as retrieved when a chunk overlaps its text (benchmarks.retrieval_bench.overlaps)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from benchmarks.retrieval_bench import overlaps
-    from netlaw import settings as _settings
-    from vectorstore.embeddings import langchain_embeddings
-
-    corpus = _settings.get_settings().corpus_dir
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    docs = splitter.create_documents([p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))])
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    db = Chroma(client=client, collection_name="naive_eval", embedding_function=langchain_embeddings())
-    db.add_documents(docs)
-    rows = []
-    for item in tqdm(items, desc="eval naive baseline", unit="q", file=sys.__stderr__):
-        started = time.perf_counter()
-        found = db.similarity_search(item["question"], k=10)
-        seconds = time.perf_counter() - started
-        gold = {_key(g["document"], g["article"]) for g in item["gold_articles"]}
-        ranked: list = []
-        for i, d in enumerate(found):
-            match = next((g for g in gold if overlaps(d.page_content, article_texts.get(g, ""))), None)
-            # a gold article counts once, at its first chunk (later chunks of it are not new hits)
-            ranked.append(match if match and match not in ranked else ("chunk", i))
-        answer = found[0].page_content if found else ""
-        row = {"id": item["id"], "type": item["type"], "split": item.get("split", "heldout"), "set": item.get("set"),
-               "language": item["language"], "question": item["question"], "answerable": bool(gold),
-               "refused": False, "answer": answer, "backend": "naive LangChain",
-               "seconds": seconds, "gold": sorted(map(list, gold)), "retrieved": [list(r) for r in ranked],
-               "n_citations": 0, "n_resolving": 0, "dropped_sentences": 0, "first_token_s": None}
-        if gold:
-            row.update({"hit@1": m.hit_at_k(ranked, gold, 1), "hit@5": m.hit_at_k(ranked, gold, 5),
-                        "recall@5": m.recall_at_k(ranked, gold, 5), "mrr@10": m.mrr_at_k(ranked, gold, 10),
-                        "ndcg@10": m.ndcg_at_k(ranked, gold, 10),
-                        "key_fact_recall": m.key_fact_recall(answer, item["must_include"]),
-                        "token_f1": m.token_f1(answer, item["reference_answer"])})
-        row["why"] = [] if not gold or row.get("hit@5") else ["wrong article (no gold article in the top 5)"]
-        rows.append(row)
-    return rows
 
 
 def aggregate(rows: list[dict]) -> dict:

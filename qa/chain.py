@@ -25,6 +25,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from netlaw import settings as _settings
+from netlaw.records import ArticleHit, Filters
 from netlaw.text.references import article_labels_in
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
@@ -58,7 +59,7 @@ from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rew
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
 from qa.versions import asked_as_of, asks_changes, resolve
-from vectorstore.hybrid import ArticleHit, Filters, HybridRetriever
+from vectorstore.hybrid import HybridRetriever
 
 log = logging.getLogger(__name__)
 

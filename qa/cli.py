@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from tqdm import tqdm
 
+    from netlaw.records import Filters
     from qa.chain import AnswerService
     from vectorstore.chroma import StoreError
-    from vectorstore.hybrid import Filters
 
     try:
         service = AnswerService()

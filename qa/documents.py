@@ -13,13 +13,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from netlaw.records import ArticleHit
 from netlaw.text.references import article_labels_in
 from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
 from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
 from qa.versions import changed_articles
-from vectorstore.hybrid import ArticleHit, HybridRetriever
+from vectorstore.hybrid import HybridRetriever
 
 # The instruments themselves, as against news, papers, plans and speeches that discuss them.
 PRIMARY_TYPES = ("law", "administrative regulation", "departmental rule", "regulation", "measures")

@@ -16,10 +16,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from netlaw.text.claims import mentions_title
 from netlaw.text.tokens import tokenize
 from qa.documents import with_versions
 from qa.records import FocusDocument, Turn, as_turns
-from qa.text import mentions_title
 
 log = logging.getLogger(__name__)
 

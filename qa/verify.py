@@ -22,9 +22,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from netlaw.text.claims import (
+    content_terms,
+    ends_with_abbreviation,
+    lexical_support,
+    markers_in,
+    split_sentences,
+    strip_markers,
+)
 from netlaw.text.script import is_zh
 from qa.records import Citation, Source
-from qa.text import content_terms, ends_with_abbreviation, lexical_support, markers_in, split_sentences, strip_markers
 
 _NO_ANSWER = ("i don't know", "i do not know", "我不知道")
 _NUMBER = re.compile(r"\d+")

@@ -34,6 +34,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from netlaw import __version__ as VERSION
+from netlaw.records import Filters
 from netlaw.settings import BackendName
 from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
@@ -42,7 +43,6 @@ from service.health import health
 from service.library import Library
 from service.limits import BodyLimit, RateLimiter
 from vectorstore.chroma import StoreError, StoreUnavailable
-from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
 ANSWER_EXCLUDE = {"focus"}  # answer fields the API does not send

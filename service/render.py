@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from netlaw.text.claims import lexical_support, split_sentences, strip_markers
 from netlaw.text.script import is_zh
-from qa.text import lexical_support, split_sentences, strip_markers
 
 _MARKERS = re.compile(r"((?:\[\d{1,3}\])+)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")

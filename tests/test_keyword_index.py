@@ -192,8 +192,9 @@ def test_two_retrievers_on_one_store_build_the_index_once_per_generation(tmp_pat
     """Two app instances (one cache folder, one store): the first builds and saves the matrix, the
     second loads it; a new generation (an ingest) is built once more, and both see its chunk."""
     from benchmarks.servers import make_settings
+    from netlaw.records import Filters
     from tests.unit.fakes import HashingEmbedder, MemoryStore
-    from vectorstore.hybrid import Filters, HybridRetriever
+    from vectorstore.hybrid import HybridRetriever
 
     settings = make_settings(tmp_path, index_refresh_s=0.0, vector_cache=None, translation_weight=0.0,
                              translation_weight_zh=0.0, spelling_correction=False)

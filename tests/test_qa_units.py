@@ -8,11 +8,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from netlaw import settings as _settings
+from netlaw.text.claims import markers_in, split_sentences
 from netlaw.text.script import has_chinese
 from qa.gate import decide, looks_like_injection
 from qa.records import Source
 from qa.rewrite import is_follow_up, rule_rewrite
-from qa.text import markers_in, split_sentences
 from qa.verify import CitationChecker, attach
 
 S = _settings.Settings()

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from netlaw import settings as _settings
+from netlaw.records import Filters
 from netlaw.text.references import article_labels_in
 from netlaw.text.tokens import tokenize
-from vectorstore.hybrid import Filters
 
 PA = "Internet User Public Account Information Service Management Regulations"
 PAZ = "互联网用户公众账号信息服务管理规定"

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import gradio as gr
 
+from netlaw.records import Filters
 from service.align import aligned
 from service.export import AnswerArchive, markdown, new_answer_id, plain_text, stamp
 from service.library import Library
@@ -28,7 +29,6 @@ from ui.backends import backend_choices, backend_note, offered_backends
 from ui.i18n import EXAMPLES as EXAMPLES_BY_LANGUAGE
 from ui.i18n import Translated, language_code, t
 from ui.session import Caller, caller_of, update
-from vectorstore.hybrid import Filters
 
 log = logging.getLogger(__name__)
 EXAMPLES = EXAMPLES_BY_LANGUAGE["en"]

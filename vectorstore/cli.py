@@ -49,7 +49,7 @@ def _print_hits(hits) -> None:
 def _search(args, retriever) -> int:
     from tqdm import tqdm
 
-    from vectorstore.hybrid import Filters
+    from netlaw.records import Filters
 
     filters = Filters(documents=args.document, language=args.language, doc_type=args.doc_type)
     if args.questions_file:

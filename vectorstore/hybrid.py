@@ -11,11 +11,12 @@ import copy
 import logging
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
 from netlaw import settings as _settings
+from netlaw.records import ArticleHit, Filters
 from netlaw.text.script import has_chinese, is_zh
 from netlaw.text.tokens import tokenize
 from vectorstore.chroma import ChunkStore
@@ -38,73 +39,6 @@ log = logging.getLogger(__name__)
 # Chunks appended to the store since the keyword matrix was built are scored beside it
 # (AppendedKeywordIndex) until they are this share of it; then the snapshot is loaded whole.
 APPENDED_SHARE_MAX = 0.1
-
-
-@dataclass
-class ArticleHit:
-    rank: int
-    article_id: str
-    document: str
-    doc_id: str
-    doc_type: str
-    language: str
-    article: str
-    path: list[str]
-    text: str  # the whole article (all parts)
-    score: float  # fused reciprocal-rank score
-    dense: float  # best cosine similarity of the article's chunks to the question (MiniLM)
-    keyword: float  # best BM25 score of the article's chunks
-    best_chunk_id: str
-    best_part: int
-    n_parts: int
-    source: str
-    parallel_id: str | None = None
-    issued: str | None = None
-    effective: str | None = None
-    alt_title: str | None = None
-    direct: bool = False  # found by an article reference in the question
-    xl: float = 0.0  # best multilingual (e5) cosine similarity of the article's chunks
-    chunk_ids: list[str] = field(default_factory=list)
-    version: str | None = None  # the date of its document's text, when the library holds several versions
-
-    @property
-    def label(self) -> str:
-        return f"{self.document}, {self.article}"
-
-    def to_json(self) -> dict:
-        out = asdict(self)
-        out["chunk_id"] = self.best_chunk_id
-        return out
-
-
-@dataclass
-class Filters:
-    documents: list[str] | None = None  # titles or doc ids
-    language: str | None = None
-    doc_type: str | None = None
-    as_of: str | None = None  # the day whose versions are in force (ISO date, year or year-month); None: today
-    all_versions: bool = False  # every version of a work, not only the one in force
-    exclude: list[str] | None = None  # doc ids left out (the retriever sets it: versions not in force)
-
-    def where(self) -> dict | None:
-        clauses: list[dict] = []
-        if self.exclude:
-            clauses.append({"doc_id": {"$nin": self.exclude}})
-        if self.documents:
-            clauses.append({"$or": [{"document": {"$in": self.documents}}, {"doc_id": {"$in": self.documents}}]})
-        if self.language:
-            clauses.append({"language": self.language})
-        if self.doc_type:
-            clauses.append({"doc_type": self.doc_type})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def allows(self, chunk: Chunk) -> bool:
-        return ((not self.exclude or chunk.doc_id not in self.exclude)
-                and (not self.documents or chunk.document in self.documents or chunk.doc_id in self.documents)
-                and (not self.language or chunk.language == self.language)
-                and (not self.doc_type or chunk.doc_type == self.doc_type))
 
 
 class Snapshot:

@@ -9,7 +9,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from vectorstore.hybrid import Filters, HybridRetriever
+from netlaw.records import Filters
+from vectorstore.hybrid import HybridRetriever
 
 
 class NetlawRetriever(BaseRetriever):

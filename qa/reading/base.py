@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 
 from netlaw.settings import Settings
+from netlaw.text.claims import ends_with_abbreviation, split_sentences
 from netlaw.text.script import has_chinese, is_zh
 from netlaw.text.tokens import tokenize
 from qa.reading.patterns import ANSWER_LINE_MAX, ITEM, LABEL, LEAD_IN
 from qa.reading.question import Question
 from qa.records import Source
-from qa.text import ends_with_abbreviation, split_sentences
 from vectorstore.embeddings import get_embedder
 from vectorstore.translate import en_to_zh, zh_to_en
 

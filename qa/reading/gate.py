@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from netlaw.text.claims import mentions_title
 from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
-from qa.text import mentions_title
 
 REFUSAL = {
     "en": "The documents in the library do not answer this question.",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
+from netlaw.text.claims import split_sentences
 from netlaw.text.tokens import tokenize
 from qa.reading.base import Reading, bold, cite, clause_around, clean, is_heading
 from qa.reading.compose import Composing
 from qa.reading.patterns import EFFECT, HEADING_ONLY, PURPOSE
 from qa.reading.spans import spans
 from qa.records import Source
-from qa.text import split_sentences
 
 
 class DocumentKinds(Composing):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from netlaw.text.claims import sentences_with_pieces, split_sentences
 from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
 from qa.reading.base import Bridge, Candidate, ReaderBase, across_scale, clean
@@ -15,7 +16,6 @@ from qa.reading.patterns import EFFECT, EFFECT_ASKED, FIELD_LINE, HEADING_ONLY, 
 from qa.reading.question import Question
 from qa.reading.spans import spans
 from qa.records import Source
-from qa.text import sentences_with_pieces, split_sentences
 
 
 def is_header_line(sentence: str, index: int) -> bool:

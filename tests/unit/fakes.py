@@ -70,7 +70,7 @@ class MemoryPointer:
 
 
 def _matches(chunk: Chunk, where: dict | None) -> bool:
-    """Chroma's ``where`` as ``vectorstore.hybrid.Filters.where`` writes it: $and, $or, $in, equality."""
+    """Chroma's ``where`` as ``netlaw.records.Filters.where`` writes it: $and, $or, $in, equality."""
     if not where:
         return True
     if "$and" in where:

@@ -1,4 +1,5 @@
-"""Sentences, content terms and how well a source supports a claim. Pure except for embeddings."""
+"""Sentences of an answer, their citation markers, content terms and how well a source supports a claim. Pure
+(rapidfuzz for a title mention)."""
 
 from __future__ import annotations
 
