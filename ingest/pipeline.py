@@ -118,7 +118,8 @@ def parse_file(path: Path, s: _settings.Settings) -> ParsedFile:
 
 
 def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
-    """Vectors for chunks; identical texts are embedded once (copies of a file cost nothing)."""
+    """Vectors for chunks; identical texts are embedded once (copies of a file cost nothing), and
+    texts any earlier ingest embedded are read from the vector cache."""
     from vectorstore.embeddings import DIMENSIONS, get_embedder
 
     if not chunks:
@@ -126,7 +127,7 @@ def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
     unique: dict[str, int] = {}
     for chunk in chunks:
         unique.setdefault(chunk.embed_text, len(unique))
-    vectors = get_embedder().embed(list(unique), progress=progress)
+    vectors = get_embedder().embed_passages(list(unique), progress=progress)
     return vectors[[unique[c.embed_text] for c in chunks]], len(unique)
 
 
@@ -225,11 +226,13 @@ def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict,
     """Parse the files whose content changed since ``old_manifest``; record them in ``new_manifest``
     and ``report``. A file that fails is skipped, never the batch. With ``preload``, the embedding
     model loads in the background while the files are parsed."""
-    from tqdm import tqdm
+    from netlaw.progress import bar
 
     parsed: list[ParsedFile] = []
     started = time.perf_counter()
-    for path in tqdm(files, desc="parsing", unit="file", disable=not progress):
+    shown = bar(total=len(files), desc="parsing", unit="file", disable=not progress)
+    for path in files:
+        shown.update(1)
         key = source_key(path)
         try:
             digest = file_hash(path)
@@ -252,7 +255,11 @@ def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict,
             continue
         parsed.append(result)
         report.ingested.append(key)
+        report.documents += len(result.documents)
+        report.articles += sum(len(a) for a in result.articles.values())
+        shown.set_postfix(documents=report.documents, articles=report.articles, refresh=False)
         new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
+    shown.close()
     report.seconds["parse"] = time.perf_counter() - started
     return parsed
 
@@ -269,7 +276,7 @@ def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestR
                      append: bool = False) -> None:
     """Embed the new chunks and write a new store generation: them, plus the kept sources' chunks
     (a new collection), or with ``append``, them added to the active collection (``ChunkStore.append``)."""
-    from tqdm import tqdm
+    from netlaw.progress import bar
 
     started = time.perf_counter()
     vectors, report.embedded = embed_unique(chunks, progress)
@@ -282,11 +289,11 @@ def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestR
 
     started = time.perf_counter()
     keep = [k for k in manifest if k not in report.ingested]
-    with tqdm(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as bar:
+    with bar(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as shown:
         if append:
-            store.append(chunks, vectors, manifest, progress=bar.update, xl_vectors=xl_vectors)
+            store.append(chunks, vectors, manifest, progress=shown.update, xl_vectors=xl_vectors)
         else:
-            store.replace(chunks, vectors, keep, manifest, progress=bar.update,
+            store.replace(chunks, vectors, keep, manifest, progress=shown.update,
                           xl_vectors=xl_vectors, xl_embed=embed_windows)
     report.seconds["write"] = time.perf_counter() - started
     report.store_chunks = store.count()

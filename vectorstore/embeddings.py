@@ -77,6 +77,35 @@ class Embedder:
                 bar.update(len(idx))
         return out
 
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Passage vectors through the on-disk vector cache (``settings.vector_cache``, shared with
+        the e5 vectors, keyed by model and content hash): texts embedded by an earlier, even an
+        interrupted, ingest are read back, the rest embedded in slices that are written to the cache
+        as each completes, so a killed ingest loses at most one slice."""
+        from vectorstore.multilingual import VectorCache
+
+        cache = VectorCache(_settings.get_settings().vector_cache)
+        keys = [VectorCache.key("passage", t, model=MODEL_NAME) for t in texts]
+        found = cache.get(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        if missing:
+            from netlaw.progress import bar
+
+            order = sorted(missing, key=len)  # batches of like length pad little
+            step = self.batch_size * 8
+            with bar(total=len(order), desc="embedding", unit="chunk", disable=not progress) as shown:
+                for start in range(0, len(order), step):
+                    part = order[start : start + step]
+                    part_keys = [VectorCache.key("passage", t, model=MODEL_NAME) for t in part]
+                    fresh = dict(zip(part_keys, self.embed(part), strict=True))
+                    cache.put(fresh)
+                    found.update(fresh)
+                    shown.update(len(part))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for i, key in enumerate(keys):
+            out[i] = found[key]
+        return out
+
     def preload(self) -> threading.Thread:
         """Load the model in the background (overlaps torch's import with other work)."""
         thread = threading.Thread(target=lambda: self.model, name="embedder-load", daemon=True)

@@ -47,8 +47,9 @@ class VectorCache:
         return db
 
     @staticmethod
-    def key(kind: str, text: str) -> str:
-        return hashlib.sha256(f"e5-small-q4\x00{kind}\x00{text}".encode()).hexdigest()
+    def key(kind: str, text: str, model: str = "e5-small-q4") -> str:
+        """The content hash of a text for one model and kind (the e5 keys are those of older caches)."""
+        return hashlib.sha256(f"{model}\x00{kind}\x00{text}".encode()).hexdigest()
 
     def get(self, keys: list[str]) -> dict[str, np.ndarray]:
         if self.path is None or not keys:
@@ -115,9 +116,10 @@ class MultilingualEmbedder:
         cached = self.cache.get(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
         if missing:
-            from tqdm import tqdm
+            from netlaw.progress import bar as progress_bar
 
-            with tqdm(total=len(missing), desc="embedding (multilingual)", unit="chunk", disable=not progress) as bar:
+            with progress_bar(total=len(missing), desc="embedding (multilingual)", unit="window",
+                              disable=not progress) as bar:
                 for start in range(0, len(missing), 8):
                     batch = missing[start : start + 8]
                     with self._lock:
