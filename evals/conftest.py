@@ -44,7 +44,7 @@ def eval_settings(tmp_path_factory):
         if ChunkStore(s).count() > 0 and s.index_refresh_s >= 0:
             manifest = ChunkStore(s).pointer().manifest
             if all(Path(_settings.PROJECT_ROOT / k).parent == s.corpus_dir for k in manifest) and len(manifest) == 5:
-                return s
+                return left_out(s, "bundled")
     except StoreError:
         pass
     from ingest.pipeline import run_ingest
@@ -54,7 +54,15 @@ def eval_settings(tmp_path_factory):
                              "chroma_host": None})
     print("\ningesting the bundled corpus into a temporary store for the evaluation…", file=sys.__stderr__)
     run_ingest([s.corpus_dir], s, progress=True)
-    return s
+    return left_out(s, "bundled")
+
+
+def left_out(s, library: str):
+    """The settings with the ranker and answerability fitted WITHOUT this library (evals/fit_data/): every
+    figure ``pytest evals/`` reports for a library is the figure of a fit that never saw it."""
+    from evals.fit import weights_path
+
+    return s.model_copy(update={"ranking_weights": weights_path(library)})
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +152,7 @@ def laws_settings(tmp_path_factory):
                              "chroma_host": None})
     print("\ningesting the bundled corpus and the laws into a temporary store…", file=sys.__stderr__)
     run_ingest([s.corpus_dir, *laws_files()], s, progress=True)
-    return s
+    return left_out(s, "laws")
 
 
 @pytest.fixture(scope="session")
@@ -172,3 +180,38 @@ def laws_evaluation(request, laws_settings):
     for name, metrics in run["by_split"].items():
         print(f"laws {backend} {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.__stderr__)
     return run
+
+
+# --- the third library: the bundled corpus plus State Council regulations (evals/fixtures/regs) -------------
+REGS_DIR = Path(__file__).parent / "fixtures" / "regs"
+REGS_GOLD = Path(__file__).parent / "gold_regs"
+
+
+@pytest.fixture(scope="session")
+def regs_settings(tmp_path_factory):
+    """A temporary store of the bundled corpus plus the regulations of evals/fixtures/regs."""
+    from ingest.pipeline import run_ingest
+
+    s = _settings.get_settings()
+    tmp = tmp_path_factory.mktemp("regs-store")
+    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
+                             "chroma_host": None})
+    print("\ningesting the bundled corpus and the regulations into a temporary store…", file=sys.__stderr__)
+    files = sorted(p for p in REGS_DIR.glob("*.md") if p.name.lower() != "readme.md")
+    run_ingest([s.corpus_dir, *files], s, progress=True)
+    return left_out(s, "regs")
+
+
+@pytest.fixture(scope="session")
+def regs_evaluation(request, regs_settings):
+    """The regulations gold (evals/gold_regs) through the primary backend, on the third library."""
+    from evals.fit import load_items
+    from evals.runner import aggregate, run_backend
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
+
+    backend = request.config.getoption("--backend")
+    service = AnswerService(regs_settings, HybridRetriever(regs_settings))
+    service.ask("warm-up: 征信机构应当如何保护个人信息？", backend=backend)
+    rows = run_backend(service, backend, load_items("regs"))
+    return {"backend": backend, "rows": rows, "metrics": aggregate(rows)}

@@ -10,7 +10,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from evals import metrics as m
-from netlaw.records import Filters
 from netlaw.stats import percentile
 from netlaw.text.claims import split_sentences
 
@@ -29,7 +28,7 @@ def _key(document: str, article: str) -> tuple[str, str]:
     return (document, article)
 
 
-def _history(service, item: dict, backend: str) -> list[dict]:
+def history_for(service, item: dict, backend: str) -> list[dict]:
     """Replay the preceding user turns through the chain, as a real conversation would have them
     (each with the answer and citations the assistant gave)."""
     history: list[dict] = []
@@ -122,17 +121,19 @@ def reasons(row: dict, item: dict) -> list[str]:
 def run_backend(service, backend: str, items: list[dict]) -> list[dict]:
     rows = []
     for item in tqdm(items, desc=f"eval {backend}", unit="q", file=sys.__stderr__):
-        history = _history(service, item, backend)
+        history = history_for(service, item, backend)
         started = time.perf_counter()
         answer = service.ask(item["question"], history=history, backend=backend)
         seconds = time.perf_counter() - started
-        # the chain's own retrieval (its plan: focus, named documents first, versions), at depth 10
-        hits = service.retriever.search(answer.standalone_question or item["question"], k=10,
-                                        filters=Filters(as_of=answer.plan.as_of), **answer.plan.search_args())
-        if answer.kind == "changes":  # what changed reads the changed articles of two versions, not a search
-            hits = [h for h in (service.retriever.article(r.article_id) for r in answer.retrieved) if h is not None]
-        rows.append(score_answer(item, answer, retrieved_keys(service.retriever, hits, item), seconds))
+        # what the reader saw: the articles the answer carried, in the chain's order (no replay)
+        rows.append(score_answer(item, answer, retrieved_keys(service.retriever, seen_by_reader(service, answer), item),
+                                 seconds))
     return rows
+
+
+def seen_by_reader(service, answer) -> list:
+    """The articles the answer was read from (``answer.retrieved``), as the retriever's hits."""
+    return [h for h in (service.retriever.article(r.article_id) for r in answer.retrieved) if h is not None]
 
 
 def retrieved_keys(retriever, hits, item: dict) -> list[tuple[str, str]]:

@@ -325,6 +325,21 @@ class ReaderSettings(_Group):
     """scorer "learned": intercept (the score is the logistic probability)"""
 
 
+class RankingSettings(_Group):
+    """The ranker and the answerability model (``qa.ranking``; weights fitted by ``python -m evals.fit``)."""
+
+    ranker: Literal["retrieval", "learned"] = "learned"
+    """how the retrieval's candidates are ordered: "retrieval" (the hybrid fusion's order) or "learned"
+    (the fitted linear model over general signals, qa/ranking/weights.json)"""
+    rank_candidates: int = 30
+    """candidates the ranker orders (the k articles answered from are its first k)"""
+    answerability: Literal["rules", "learned"] = "learned"
+    """who decides to refuse: "rules" (the gate_* thresholds and the reader's overrides) or "learned" (the
+    fitted probability that the best candidate answers, against the threshold chosen on the tune items)"""
+    ranking_weights: Path | None = None
+    """another weights file (a left-out library's fit); default: qa/ranking/weights.json"""
+
+
 class BackendSettings(_Group):
     """The answer backends."""
 
@@ -402,8 +417,8 @@ class ServingSettings(_Group):
     """largest API request body"""
 
 
-class Settings(ServingSettings, BackendSettings, ReaderSettings, GateSettings, RetrievalSettings, StoreSettings,
-               PathSettings):
+class Settings(ServingSettings, BackendSettings, RankingSettings, ReaderSettings, GateSettings, RetrievalSettings,
+               StoreSettings, PathSettings):
     """All the groups as one flat object (fields listed from ``PathSettings`` on)."""
 
     model_config = SettingsConfigDict(

@@ -40,6 +40,8 @@ from qa.documents import (
     work_versions,
 )
 from qa.names import without_names
+from qa.ranking.features import RankContext
+from qa.ranking.ranker import RANKERS, Answerability, Ranked
 from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
 from qa.reading.question import Question
 from qa.reading.reader import GeneralReader, Reader, Reading, overrides_gate
@@ -109,6 +111,7 @@ class AskState:
     retrieve_ms: float = 0.0
     gate: GateDecision | None = None
     plan: RetrievalPlan = field(default_factory=RetrievalPlan)
+    ranked: Ranked | None = None  # the ranker's order of the candidates, with their features and scores
 
     def emit(self, text: str) -> None:
         if self.on_token is not None:
@@ -128,6 +131,9 @@ class AnswerService:
         self.retriever = retriever or HybridRetriever(self.settings)
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
         self.reader: Reader = reader or GeneralReader(self.settings, self.retriever)
+        self.ranker = RANKERS[self.settings.ranker](self.retriever, path=self.settings.ranking_weights)
+        self.answerability = (Answerability(path=self.settings.ranking_weights)
+                              if self.settings.answerability == "learned" else None)
         self._backends: dict[str, Backend] = dict(backends or {})
         self._lock = threading.Lock()
         steps: Runnable[AskState, AskState] = (
@@ -165,13 +171,19 @@ class AnswerService:
                  history: Iterable[Turn | Mapping[str, Any]] | None = None) -> list[ArticleHit]:
         """The articles the chain would answer from, without answering: the same steps up to retrieval
         (rewrite, the conversation's and the named documents, versions). For benchmarks and evaluation."""
+        state = self.until_retrieval(question, k, filters, history)
+        return [] if state.problem else state.hits
+
+    def until_retrieval(self, question: str, k: int | None = None, filters: Filters | None = None,
+                        history: Iterable[Turn | Mapping[str, Any]] | None = None) -> AskState:
+        """The question's state after retrieval and ranking (its plan, candidates, features): for the fit."""
         state = AskState(question=question, history=as_turns(history), backend=self.settings.backend,
                          k=k or self.settings.retrieval_k, filters=filters)
         for step in (self._validate, self._rewrite, self._focus, self._analyse, self._retrieve):
             state = step(state)
             if state.problem:
-                return []
-        return state.hits
+                break
+        return state
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[dict]:
         """{"type": "token", "text"} events while the answer is written, then {"type": "answer", "answer"}."""
@@ -270,7 +282,9 @@ class AnswerService:
         asked = state.question if state.focus else without_names(state.standalone, [
             d for d in library if d["doc_id"] in named]) if named else None
         state.plan.asked = asked
-        hits = self.retriever.search(state.standalone, k=state.k, filters=state.filters, **state.plan.search_args())
+        candidates = self.retriever.search(state.standalone, k=max(state.k, s.rank_candidates), filters=state.filters,
+                                           **state.plan.search_args())
+        hits = self._rank(state, candidates)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
@@ -281,6 +295,19 @@ class AnswerService:
                 hits, q.kind = changed, "changes"
         state.hits, state.retrieve_ms = hits, (time.perf_counter() - started) * 1000
         return state
+
+    def _rank(self, state: AskState, candidates: list[ArticleHit]) -> list[ArticleHit]:
+        """The ranker's order of the retrieval's candidates; the chain answers from its first k."""
+        q = state.analysis
+        context = RankContext(
+            question=state.standalone, kind=q.kind if q else "other", money=bool(q and q.money),
+            wants_span=bool(q and q.wants_span), requirement=asks_requirement(state.standalone),
+            named=frozenset(state.named), focus=frozenset(d.doc_id for d in state.focus))
+        state.ranked = self.ranker.run(context, candidates)
+        hits = state.ranked.hits[: state.k]
+        for rank, hit in enumerate(hits, start=1):
+            hit.rank = rank
+        return hits
 
     @staticmethod
     def _compares(state: AskState) -> bool:
@@ -350,9 +377,38 @@ class AnswerService:
         if not sources:
             return sources, None
         reading = self.reader.read(state.standalone, sources, state.analysis)
+        if self.answerability is not None and self._learned_decides(state):
+            return sources, self._answerable(state, sources, reading)
         if gate.refused and not self.reader.answers(state.analysis, reading, gate):
             return sources, None  # the gate's refusal stands: the reader's finding does not overturn it
         return sources, reading
+
+    @staticmethod
+    def _learned_decides(state: AskState) -> bool:
+        """The learned answerability decides for questions answered from ranked articles; a summary, a
+        comparison, a version change or a named article is matched by name, not by ranking."""
+        q = state.analysis
+        return state.ranked is not None and (q is None or q.kind not in ("summary", "comparison", "changes",
+                                                                            "article", "library"))
+
+    def _answerable(self, state: AskState, sources: list[Source], reading: Reading) -> Reading:
+        """Refuse below the learned threshold (the reading then says why); above it, answer, from the
+        best sentence of the best article when the reader found no sentence of the asked kind."""
+        assert self.answerability is not None
+        assert state.ranked is not None
+        q = state.analysis
+        p = self.answerability.probability(state.ranked, bool(q and q.wants_span), reading, bool(state.named))
+        reading.confidence = p
+        if p < self.answerability.threshold:
+            reading.support, reading.lines = "none", []
+            reading.reason = reading.reason or f"the closest articles do not answer it (confidence {p:.2f})"
+            return reading
+        if reading.support == "none":
+            fallback = self.reader.read_best(state.standalone, sources, state.analysis)
+            if fallback.support != "none":
+                fallback.confidence = p
+                return fallback
+        return reading
 
     def _refuse(self, state: AskState, answer: Answer, reading: Reading | None) -> Answer:
         language = state.language

@@ -10,6 +10,7 @@ fact absent).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from netlaw.settings import Settings
@@ -33,6 +34,10 @@ class Reader(Protocol):
 
     def read(self, question: str, sources: list[Source], analysis: Question | None = None) -> Reading:
         """The answer lines and how well they are supported (support "none": the asked fact is not stated)."""
+        ...
+
+    def read_best(self, question: str, sources: list[Source], analysis: Question | None = None) -> Reading:
+        """The best sentence of the sources, quoted and cited (when the answerability model says they answer)."""
         ...
 
     def answers(self, q: Question | None, reading: Reading, gate: GateDecision) -> bool:
@@ -72,6 +77,23 @@ class GeneralReader(DocumentKinds):
         if reading.support == "none":
             return False
         return not gate.refused or overrides_gate(q, reading, self.settings)
+
+    def read_best(self, question: str, sources: list[Source], analysis: Question | None = None) -> Reading:
+        """The best sentence of the sources, quoted and cited, when the answerability model says the
+        sources answer but no sentence holds the asked kind of fact in the reader's forms ("每年至少一次"
+        answers "多久" without a duration's form)."""
+        q = analysis or analyse(question)
+        reading = Reading(q, sources=sources)
+        shortlist = self.ranked(question, sources, q.focus, q=q, per_source=3) if sources else []
+        shortlist = [c for c in shortlist if not c.header] or shortlist
+        if not shortlist:
+            reading.reason = "no sentence of the sources"
+            return reading
+        best = shortlist[0]
+        reading.support = "direct"
+        reading.strength, reading.closeness = best.lexical, 0.0 if best.across else best.cosine
+        reading.lines = self._compose(replace(q, kind="other"), [(best, None)], shortlist)
+        return reading
 
     def read(self, question: str, sources: list[Source], analysis: Question | None = None) -> Reading:
         """What the sources say about the question: the answer lines, or why none (support "none")."""

@@ -1,0 +1,137 @@
+"""Rankers: a small component with a typed ``run(context, hits) → hits`` (and a lazy ``warm_up``).
+
+``retrieval`` keeps the hybrid retrieval's own order (what the product did before); ``learned``
+re-orders the retrieval's candidates by the fitted linear model over ``features.FEATURES``. The
+chain picks one by name (``RANKERS``, setting ``ranker``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from qa.ranking.features import RankContext, candidate_matrix
+from qa.ranking.model import Weights, answer_row, sigmoid
+
+
+@dataclass
+class Ranked:
+    """A ranker's output: the hits in its order, the feature rows and scores (aligned with ``hits``)."""
+
+    hits: list
+    matrix: np.ndarray
+    scores: np.ndarray
+
+
+class Ranker(Protocol):
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def run(self, context: RankContext, hits: Sequence) -> Ranked: ...
+
+
+class Features:
+    """Computes the feature rows of a question's candidates over the retriever's snapshot."""
+
+    def __init__(self, retriever):
+        self.retriever = retriever
+
+    def matrix(self, context: RankContext, hits: Sequence) -> np.ndarray:
+        from qa.reading.spans import spans
+
+        snap = self.retriever.snapshot()
+
+        def terms_of(hit) -> set[str]:
+            ids = [hit.article_id] + ([hit.parallel_id] if hit.parallel_id in snap.articles else [])
+            out: set[str] = set()
+            for article_id in ids:
+                for index in snap.articles.get(article_id, []):
+                    out |= snap.keyword_terms(index)
+            return out
+
+        if not context.translated:
+            from netlaw.text.script import is_zh
+            from vectorstore.translate import en_to_zh, zh_to_en
+
+            context.translated = zh_to_en(context.question) if is_zh(context.question) else en_to_zh(context.question)
+        return candidate_matrix(context, hits, terms_of, snap.keyword.idf, spans)
+
+
+class RetrievalOrder:
+    """The hybrid retrieval's order, unchanged (scores: its fused score)."""
+
+    name = "retrieval"
+
+    def __init__(self, retriever, weights: Weights | None = None, path: Path | None = None):
+        self.features = Features(retriever)
+
+    def warm_up(self) -> None:
+        pass
+
+    def run(self, context: RankContext, hits: Sequence) -> Ranked:
+        hits = list(hits)
+        matrix = self.features.matrix(context, hits)
+        return Ranked(hits, matrix, -np.arange(len(hits), dtype=np.float64))
+
+
+class LearnedRanker:
+    """Orders candidates by the fitted linear score; ``explain`` says what each feature added."""
+
+    name = "learned"
+
+    def __init__(self, retriever, weights: Weights | None = None, path: Path | None = None):
+        self.features = Features(retriever)
+        self._weights = weights
+        self._path = path
+
+    @property
+    def weights(self) -> Weights:
+        if self._weights is None:
+            self._weights = Weights.load(self._path)
+        return self._weights
+
+    def warm_up(self) -> None:
+        _ = self.weights
+
+    def run(self, context: RankContext, hits: Sequence) -> Ranked:
+        hits = list(hits)
+        matrix = self.features.matrix(context, hits)
+        scores = self.weights.ranker.score(matrix.astype(np.float64))
+        order = np.argsort(-scores, kind="stable")
+        return Ranked([hits[i] for i in order], matrix[order], scores[order])
+
+    def explain(self, row: np.ndarray) -> dict[str, float]:
+        model = self.weights.ranker
+        z = row if model.mean is None else (row - model.mean) / model.scale
+        return {n: round(float(w * v), 3) for n, w, v in zip(model.names, model.weights, z, strict=True)}
+
+
+RANKERS = {"retrieval": RetrievalOrder, "learned": LearnedRanker}
+
+
+class Answerability:
+    """The probability that the best candidate answers, from the ranked list and the reading."""
+
+    def __init__(self, weights: Weights | None = None, path: Path | None = None):
+        self._weights = weights
+        self._path = path
+
+    @property
+    def weights(self) -> Weights:
+        if self._weights is None:
+            self._weights = Weights.load(self._path)
+        return self._weights
+
+    def probability(self, ranked: Ranked, wants_span: bool, reading, named: bool) -> float:
+        order = np.arange(len(ranked.hits))
+        row = answer_row(ranked.matrix, ranked.scores, order, wants_span, reading, named)
+        return sigmoid(float(self.weights.answerability.score(row[None, :])[0]))
+
+    @property
+    def threshold(self) -> float:
+        return self.weights.threshold
