@@ -84,7 +84,7 @@ def _known_parts(word: str, glosses: Glosses) -> list[str] | None:
 
 
 def _pick(options: list[str], head: bool) -> str | None:
-    nouns = [g for g in options if not g.startswith("to ")]
+    nouns = [g for g in options if not g.startswith("to ") and (head or not g.endswith("ly"))]  # no verb, adverb
     if head:
         ranked = [g for g in nouns if _INSTITUTION.search(g)] + nouns
     else:

@@ -326,7 +326,7 @@ def english_fact(chinese: str, glosses: Callable[[str], list[list[str]] | None] 
     "State Council"), or None when part of it cannot be rendered confidently. ``glosses`` looks a word
     up in CC-CEDICT (its definition lists, as ``vectorstore.translate`` holds them); by default the
     dictionary is loaded here."""
-    text = chinese.strip().strip("*").strip(" \t，。；：、,.;:")
+    text = chinese.strip(" \t\n*，。；：、,.;:")
     if not text:
         return None
     for pattern, render in _PATTERNS:
