@@ -92,6 +92,22 @@ CASES = [
     ("电信主管部门", "competent telecommunications department"),
 ]
 
+# spans met in the State Council regulations library (``../shared/scale``)
+REGULATION_CASES = [
+    ("20%以上50%以下", "between 20% and 50%"),
+    ("不超过六十五周岁", "aged 65 or under"),
+    ("每年3月31日前", "before 31 March each year"),
+    ("自1985年度起", "from 1985"),
+    ("一九四九年十月一日以后", "after 1 October 1949"),
+    ("每10年进行一次", "once every ten years"),
+    ("至少每半年进行一次", "at least once every six months"),
+    ("24小时以上48小时以下", "between 24 and 48 hours"),
+    ("六个月至一年", "between six months and one year"),
+    ("不少于30万元", "no less than RMB 300,000"),
+    ("1.5元至30元", "between RMB 1.5 and RMB 30"),
+    ("四十八小时以前", "48 hours before"),
+]
+
 # spans that must not be rendered: a word the dictionary lacks, a colloquial numeral, a fact with words around it
 UNRENDERED = ["国家网信部门", "网络运营者", "行政复议机关", "二百五", "一万五", "延长期限最多不超过三十日",
               "第三十八条", "截至2020年底"]
@@ -104,6 +120,11 @@ def test_case_table_is_large_and_distinct():
 
 @pytest.mark.parametrize(("chinese", "english"), CASES, ids=[zh for zh, _ in CASES])
 def test_fact_renders_exactly(chinese, english):
+    assert english_fact(chinese) == english
+
+
+@pytest.mark.parametrize(("chinese", "english"), REGULATION_CASES, ids=[zh for zh, _ in REGULATION_CASES])
+def test_regulation_fact_renders_exactly(chinese, english):
     assert english_fact(chinese) == english
 
 
@@ -138,7 +159,9 @@ def test_longest_fact_wins_and_all_are_listed_in_order():
 
 
 @pytest.mark.parametrize("sentence", ["第十三届全国人民代表大会常务委员会第二十九次会议通过", "一次性支付",
-                                      "在一定期限内不能完全履行", "统一社会信用代码", "十分重要"])
+                                      "在一定期限内不能完全履行", "统一社会信用代码", "十分重要",
+                                      "不得低于上一年总收入", "在同一天申请", "作为规划的一项内容", "工作一年半",
+                                      "下一年度的计划"])
 def test_no_fact_in_ordinals_and_words_that_hold_numerals(sentence):
     assert english_facts_in(sentence) == []
 

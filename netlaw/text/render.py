@@ -28,7 +28,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９％", "0123456789%")
 # ---- the grammar: each piece a named fragment of one regular expression ---------------------------------------
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)[万亿]?|[{_ZH_CHARS}]+|半"
 _UNIT = {"元": "amount", "周岁": "age", "岁": "age", "倍": "multiple", "次": "times", "人": "persons",
-         "项": "items", "个工作日": "working day", "工作日": "working day", "个小时": "hour", "小时": "hour",
+         "个工作日": "working day", "工作日": "working day", "个小时": "hour", "小时": "hour",
          "分钟": "minute", "个月": "month", "个季度": "quarter", "季度": "quarter", "个星期": "week", "星期": "week",
          "周": "week", "日": "day", "天": "day", "年": "year"}
 UNIT = "|".join(sorted(map(re.escape, _UNIT), key=len, reverse=True))
@@ -41,17 +41,19 @@ _PRE = {**dict.fromkeys("不少于 不得少于 不低于 不得低于 不短于
         **dict.fromkeys("少于 低于 不满 不足 未满".split(), "less than"),
         **dict.fromkeys("年满 已满 满".split(), "full")}
 PRE = "|".join(sorted(_PRE, key=len, reverse=True))
-POST = "以上|以下|以内|之内|内|以后|之后|后|以前|之前|前"
+POST = "以上|以下|以内|之内|内(?![容部地涵在心])|以后|之后|后|以前|之前|前(?![款项条述])"
 _QTY = re.compile(rf"(?P<pre>{PRE})?(?:人民币)?(?P<num>{NUM})(?P<unit>{UNIT})(?P<post>{POST})?")
 _RANGE = re.compile(rf"(?P<pre>{PRE})?(?:人民币)?(?P<a>{NUM})(?P<ua>{UNIT})?"
                     rf"(?P<sep>以上不满|以上不足|以上未满|以上|至|到|~|～|－|-)(?:人民币)?(?P<b>{NUM})(?P<ub>{UNIT})(?P<post>以下|以内)?")
 _SHARE = re.compile(rf"(?P<pre>{PRE})?(?:百分之(?P<pz>{NUM})|(?P<pa>\d+(?:\.\d+)?)%|(?P<den>{NUM})分之(?P<nom>{NUM}))"
                     rf"(?P<post>以上|以下|以内)?")
+_PERCENT = rf"百分之(?:{NUM})|\d+(?:\.\d+)?%"
+_SHARE_RANGE = re.compile(rf"(?P<a>{_PERCENT})(?P<sep>以上|至|到|~|～|－|-)(?P<b>{_PERCENT})(?P<post>以下)?")
 _Y = r"\d{4}|[〇零○一二三四五六七八九]{4}"
 _M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _D = r"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
-_DATE = re.compile(rf"(?P<pre>自|从|于|截至|截止)?(?:(?P<y>{_Y})年(?:(?P<m>{_M})月(?:(?P<d>{_D})[日号])?)?"
-                   rf"|(?P<m2>{_M})月(?P<d2>{_D})[日号])(?P<post>起|以来|以后|之后|后|以前|之前|前)?")
+_DATE = re.compile(rf"(?P<pre>自|从|于|截至|截止)?(?P<every>每年)?"
+                   rf"(?:(?P<y>{_Y})年(?:度|(?P<m>{_M})月(?:(?P<d>{_D})[日号])?)?|(?P<m2>{_M})月(?P<d2>{_D})[日号])(?P<post>起|以来|以后|之后|后|以前|之前|前)?")
 _PERIOD = "个工作日|工作日|个季度|季度|个月|月|个星期|星期|周|日|天|半年|年度|年|个小时|小时"
 _QUAL = "至少|不少于|不得少于|最多|不超过|不得超过"
 _FREQ = re.compile(rf"(?P<q1>{_QUAL})?每(?P<n>{NUM})?(?P<per>{_PERIOD})(?:(?P<q2>{_QUAL})?"
@@ -61,6 +63,8 @@ _WORDS_FACTS = {"终身": "for life", "永久": "permanently", "立即": "immedi
 _WORD_FACT = re.compile("|".join(_WORDS_FACTS))
 _FINE = re.compile(r"处?(?P<fact>.+?)的?罚款")
 _NO_FACT_BEFORE = "第之"  # 第三次 is an ordinal, 之一 a share's tail
+_NO_ONE_AFTER = "同每上下统唯万其任逐"  # 同一天 "the same day", 上一年 "the year before", 每一 "each": not counts
+_NO_FACT_AFTER = "性分之零半又"  # 一次性 "one-off", 十分 "very", 一年零三个月 and 一年半: the quantity goes on
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 
@@ -148,8 +152,9 @@ def _bounded(kind: str, base: str, pre: str | None, post: str | None) -> str | N
     if kind == "age":
         number_ = base.removeprefix("aged ")
         if pre:
-            return {"full": f"aged {number_} or over", "less than": f"under the age of {number_}",
-                    "more than": f"over the age of {number_}"}.get(_PRE[pre], f"aged {_PRE[pre]} {number_}")
+            over, under = f"aged {number_} or over", f"aged {number_} or under"
+            return {"full": over, "no less than": over, "at least": over, "no more than": under, "at most": under,
+                    "less than": f"under the age of {number_}", "more than": f"over the age of {number_}"}[_PRE[pre]]
         return {None: base, "以上": f"{base} or over", "以下": f"{base} or under"}.get(post)
     if pre:
         phrase = _PRE[pre]
@@ -174,7 +179,7 @@ def _bounded(kind: str, base: str, pre: str | None, post: str | None) -> str | N
 
 def _quantity(num: str, unit: str) -> tuple[str, Decimal] | None:
     kind, n = _UNIT[unit], number(num)
-    if n is None or (n == Decimal("0.5") and kind not in ("year", "month", "day", "hour", "week")):
+    if n is None or (n == Decimal("0.5") and kind not in ("year", "month", "day", "hour")):
         return None
     if kind == "year" and (re.fullmatch(r"\d{4}", num) or re.fullmatch(rf"[{''.join(_DIGIT)}]{{4}}", num)):
         return None  # 2021年, 二〇二一年: a calendar year, not a duration
@@ -232,6 +237,18 @@ def _render_share(m: re.Match) -> str | None:
     return None if base is None else _bounded("share", base, m["pre"], m["post"])
 
 
+def _percent(text: str) -> Decimal | None:
+    n = number(text.removeprefix("百分之").removesuffix("%"))
+    return None if text.endswith("半") else n
+
+
+def _render_share_range(m: re.Match) -> str | None:
+    a, b = _percent(m["a"]), _percent(m["b"])
+    if a is None or b is None or a >= b or (m["sep"] == "以上") != (m["post"] is not None):
+        return None
+    return f"between {_figures(a)}% and {_figures(b)}%"
+
+
 def _render_date(m: re.Match) -> str | None:
     y, mo, d = m["y"], m["m"] or m["m2"], m["d"] or m["d2"]
     year = int(y) if y and y.isdigit() else zh_number(y) if y else None
@@ -242,7 +259,9 @@ def _render_date(m: re.Match) -> str | None:
     parts = [str(day)] if day else []
     parts += [_MONTHS[month - 1]] if month else []
     parts += [str(year)] if year else []
-    text = " ".join(parts)
+    if m["every"] and (year or not month):
+        return None
+    text = " ".join(parts) + (" each year" if m["every"] else "")
     post, pre = m["post"], m["pre"]
     if post == "起" or post is None and pre in ("自", "从"):
         return f"from {text}"
@@ -290,7 +309,8 @@ def _render_freq(m: re.Match) -> str | None:
 
 
 _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str | None]]] = [
-    (_FREQ, _render_freq), (_DATE, _render_date), (_RANGE, _render_range), (_SHARE, _render_share),
+    (_FREQ, _render_freq), (_DATE, _render_date), (_RANGE, _render_range),
+    (_SHARE_RANGE, _render_share_range), (_SHARE, _render_share),
     (_QTY, _render_qty), (_WORD_FACT, lambda m: _WORDS_FACTS[m[0]]),
 ]
 
@@ -302,10 +322,14 @@ def english_facts_in(sentence: str) -> list[tuple[int, int, str]]:
     for pattern, render in _PATTERNS:
         for start in range(len(sentence)):
             m = pattern.match(sentence, start)
-            if m is None or m.end() == start or (start and sentence[start - 1] in _NO_FACT_BEFORE):
+            before = sentence[start - 1] if start else ""
+            if m is None or m.end() == start or before and (before in _NO_FACT_BEFORE or
+                                                            m[0][0] == "一" and before in _NO_ONE_AFTER):
                 continue
-            if m.end() < len(sentence) and sentence[m.end()] in "性分之" or _inside_number(sentence, start, m.end()):
-                continue  # 一次性 ("one-off"), 十分 ("very"), a numeral cut in half
+            after = sentence[m.end():m.end() + 1]
+            if after and after in _NO_FACT_AFTER or after in ("度", "级") and m[0].endswith("年") \
+                    or _inside_number(sentence, start, m.end()):
+                continue  # 一次性 ("one-off"), 十分 ("very"), 一年度/一年级 (a year's accounts, first grade)
             text = render(m)
             if text:
                 found.append((start, m.end(), text))
