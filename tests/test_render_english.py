@@ -133,6 +133,13 @@ def test_not_rendered_when_not_sure(chinese):
     assert english_fact(chinese) is None
 
 
+def test_bodies_use_the_dictionary_they_are_given():
+    """国家网信部门 is left unrendered only for want of 网信: a dictionary that has it renders the body."""
+    entries = {"国家": [["country", "nation", "state"]], "网信": [["cyberspace"]], "部门": [["department", "branch"]]}
+    assert english_fact("国家网信部门", glosses=entries.get) == "state cyberspace department"
+    assert english_fact("国家网信部门", glosses={**entries, "网信": None}.get) is None
+
+
 def test_bold_markers_and_punctuation_around_a_span_are_ignored():
     assert english_fact("**不少于六个月**；") == "no less than six months"
 

@@ -328,7 +328,7 @@ def english_facts_in(sentence: str) -> list[tuple[int, int, str]]:
                 continue
             after = sentence[m.end():m.end() + 1]
             if after and after in _NO_FACT_AFTER or after in ("度", "级") and m[0].endswith("年") \
-                    or _inside_number(sentence, start, m.end()):
+                    or _inside_number(sentence, start):
                 continue  # 一次性 ("one-off"), 十分 ("very"), 一年度/一年级 (a year's accounts, first grade)
             text = render(m)
             if text:
@@ -340,7 +340,8 @@ def english_facts_in(sentence: str) -> list[tuple[int, int, str]]:
     return sorted(chosen)
 
 
-def _inside_number(text: str, start: int, end: int) -> bool:
+def _inside_number(text: str, start: int) -> bool:
+    """The match starts inside a numeral ("十万元" within "五十万元")."""
     numeral = _ZH_CHARS + "0123456789"
     return start > 0 and text[start - 1] in numeral and text[start] in numeral
 
