@@ -37,6 +37,7 @@ from vectorstore.multilingual import embed_windows, get_multilingual_embedder
 from vectorstore.records import Chunk
 
 log = logging.getLogger(__name__)
+GROUP_CHUNKS = 1000  # chunks embedded and written at a time (memory stays flat at any library size)
 
 
 @dataclass
@@ -117,9 +118,11 @@ def parse_file(path: Path, s: _settings.Settings) -> ParsedFile:
     return parsed
 
 
-def embed_unique(chunks: list[Chunk], progress: bool) -> tuple[np.ndarray, int]:
+def embed_unique(chunks: list[Chunk], progress=False) -> tuple[np.ndarray, int]:
     """Vectors for chunks; identical texts are embedded once (copies of a file cost nothing), and
-    texts any earlier ingest embedded are read from the vector cache."""
+    texts any earlier ingest embedded are read from the vector cache. ``progress``: a bar (True) or
+    a callable told how many texts each embedded batch held. Returns the vectors and the number of
+    distinct texts."""
     from vectorstore.embeddings import DIMENSIONS, get_embedder
 
     if not chunks:
@@ -189,11 +192,8 @@ def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> Inges
         store = ChunkStore(s)
     old_manifest = {} if (reset or store is None) else store.pointer().manifest
     new_manifest = dict(old_manifest)
-    parsed = _parse_changed(supported, s, old_manifest, new_manifest, report,
+    chunks = _parse_changed(supported, s, old_manifest, new_manifest, report,
                             preload=dry_run_jsonl is None, progress=progress)
-    chunks = [c for p in parsed for c in p.chunks]
-    report.documents = sum(len(p.documents) for p in parsed)
-    report.articles = sum(len(a) for p in parsed for a in p.articles.values())
     report.chunks = len(chunks)
 
     if dry_run_jsonl is not None:
@@ -201,7 +201,7 @@ def _run_ingest(paths, s, reset, prune, dry_run_jsonl, progress, store) -> Inges
         return report
     if prune:
         _prune_missing(new_manifest, report)
-    if not parsed and not report.removed and not reset:
+    if not report.ingested and not report.removed and not reset:
         report.store_chunks = store.count()
         return report  # nothing changed: a no-op
     # only new files: their rows are appended to the active collection, nothing is copied
@@ -222,13 +222,14 @@ def _supported_files(paths: list[Path], report: IngestReport) -> list[Path]:
 
 
 def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict, new_manifest: dict,
-                   report: IngestReport, *, preload: bool, progress: bool) -> list[ParsedFile]:
-    """Parse the files whose content changed since ``old_manifest``; record them in ``new_manifest``
-    and ``report``. A file that fails is skipped, never the batch. With ``preload``, the embedding
-    model loads in the background while the files are parsed."""
+                   report: IngestReport, *, preload: bool, progress: bool) -> list[Chunk]:
+    """The chunks of the files whose content changed since ``old_manifest``; the files recorded in
+    ``new_manifest`` and ``report``. A file that fails is skipped, never the batch. With ``preload``,
+    the embedding model loads in the background while the files are parsed. Only the chunks are
+    kept (a file's documents and articles are counted, then dropped)."""
     from netlaw.progress import bar
 
-    parsed: list[ParsedFile] = []
+    chunks: list[Chunk] = []
     started = time.perf_counter()
     shown = bar(total=len(files), desc="parsing", unit="file", disable=not progress)
     for path in files:
@@ -253,7 +254,7 @@ def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict,
             report.skipped.append((str(path), f"could not be parsed ({exc.__class__.__name__})"))
             log.exception("skipped %s", path)
             continue
-        parsed.append(result)
+        chunks.extend(result.chunks)
         report.ingested.append(key)
         report.documents += len(result.documents)
         report.articles += sum(len(a) for a in result.articles.values())
@@ -261,7 +262,7 @@ def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict,
         new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
     shown.close()
     report.seconds["parse"] = time.perf_counter() - started
-    return parsed
+    return chunks
 
 
 def _prune_missing(manifest: dict, report: IngestReport) -> None:
@@ -274,29 +275,72 @@ def _prune_missing(manifest: dict, report: IngestReport) -> None:
 
 def _embed_and_write(chunks: list[Chunk], manifest: dict, store, report: IngestReport, progress: bool,
                      append: bool = False) -> None:
-    """Embed the new chunks and write a new store generation: them, plus the kept sources' chunks
-    (a new collection), or with ``append``, them added to the active collection (``ChunkStore.append``)."""
-    from netlaw.progress import bar
+    """Embed the new chunks and write a new store generation, ``GROUP_CHUNKS`` at a time: each
+    group is embedded (vectors read from, or written to, the vector cache as each batch completes)
+    and written at once, and dropped, so memory stays flat whatever the library's size; the commit
+    publishes the generation: the new chunks plus the kept sources' (a new collection), or with
+    ``append``, the new chunks added to the active collection (``StoreWriter``)."""
+    from vectorstore.embeddings import get_embedder
 
+    embedder, xl = get_embedder(), get_multilingual_embedder()
     started = time.perf_counter()
-    vectors, report.embedded = embed_unique(chunks, progress)
-    xl_vectors = embed_windows(chunks, progress)
+    todo = (embedder.missing(dict.fromkeys(c.embed_text for c in chunks)),
+            xl.missing([w for c in chunks for w in c.xl_windows]))
+    report.seconds["embed"] += time.perf_counter() - started
+    bars = _Bars(progress, {"embedding": (todo[0], "chunk"), "embedding (multilingual)": (todo[1], "window"),
+                            "writing": (len(chunks), "chunk")})
+    writer = store.writer(append=append)
+    names: set[str] = set()
+    for start in range(0, len(chunks), GROUP_CHUNKS):
+        group = chunks[start : start + GROUP_CHUNKS]
+        started = time.perf_counter()
+        vectors, embedded = embed_unique(group, bars.get("embedding"))
+        report.embedded += embedded
+        xl_vectors = embed_windows(group, bars.get("embedding (multilingual)"))
+        report.seconds["embed"] += time.perf_counter() - started
+        started = time.perf_counter()
+        writer.add(group, vectors, xl_vectors, bars.get("writing"))
+        report.seconds["write"] += time.perf_counter() - started
+        names.update(n for c in group for n in (c.document, c.alt_title, *c.names) if n and not has_chinese(n))
+        chunks[start : start + GROUP_CHUNKS] = [None] * len(group)  # type: ignore[list-item]  # (freed)
+    bars.close()
     # the documents' English names, for matching a question's name for a law (qa.names), embedded now
     # rather than on the first question that names one
-    names = {n for c in chunks for n in (c.document, c.alt_title, *c.names) if n and not has_chinese(n)}
-    get_multilingual_embedder().embed_queries(sorted(names))
-    report.seconds["embed"] = time.perf_counter() - started
-
+    started = time.perf_counter()
+    xl.embed_queries(sorted(names))
+    report.seconds["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     keep = [k for k in manifest if k not in report.ingested]
-    with bar(total=len(chunks), desc="writing", unit="chunk", disable=not progress) as shown:
-        if append:
-            store.append(chunks, vectors, manifest, progress=shown.update, xl_vectors=xl_vectors)
-        else:
-            store.replace(chunks, vectors, keep, manifest, progress=shown.update,
-                          xl_vectors=xl_vectors, xl_embed=embed_windows)
-    report.seconds["write"] = time.perf_counter() - started
+    writer.commit(keep, manifest, xl_embed=embed_windows)
+    report.seconds["write"] += time.perf_counter() - started
     report.store_chunks = store.count()
+
+
+class _Bars:
+    """One progress bar per step over the whole ingest, each made when its step first moves (a
+    parent reading the bars, like the upload's, then sees the steps in order)."""
+
+    def __init__(self, progress: bool, steps: dict[str, tuple[int, str]]) -> None:
+        self.progress, self.steps, self.made = progress, steps, {}
+
+    def get(self, desc: str):
+        """The step's ``update`` callable (None without progress)."""
+        if not self.progress:
+            return None
+
+        def update(n: int) -> None:
+            if desc not in self.made:
+                from netlaw.progress import bar
+
+                total, unit = self.steps[desc]
+                self.made[desc] = bar(total=total, desc=desc, unit=unit)
+            self.made[desc].update(n)
+
+        return update
+
+    def close(self) -> None:
+        for shown in self.made.values():
+            shown.close()
 
 
 def remove_orphan_segments(store_dir: Path) -> list[str]:

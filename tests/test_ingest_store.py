@@ -170,7 +170,9 @@ def test_failed_ingest_leaves_previous_index_complete(tmp_settings, docs_dir, mo
 
 
 def test_killed_ingest_leaves_previous_index_queryable(tmp_path):
-    env = dict(os.environ, NETLAW_STORE_DIR=str(tmp_path / "store"), PYTHONUNBUFFERED="1")
+    # its own vector cache: the texts are really embedded (a warm cache would leave nothing to kill)
+    env = dict(os.environ, NETLAW_STORE_DIR=str(tmp_path / "store"), PYTHONUNBUFFERED="1",
+               NETLAW_VECTOR_CACHE=str(tmp_path / "vectors.sqlite"))
     cmd = [sys.executable, "-m", "ingest", "--quiet"]
     subprocess.run(cmd + [str(CORPUS / NEWS)], env=env, check=True, cwd=_settings.PROJECT_ROOT,
                    capture_output=True)

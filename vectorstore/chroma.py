@@ -293,6 +293,11 @@ class ChunkStore:
             raise _translate(exc, self.settings, writing=False) from exc
 
     # --- writing -------------------------------------------------------------
+    def writer(self, append: bool = False) -> "StoreWriter":
+        """A new store generation written batch by batch (``StoreWriter``): with ``append``, rows
+        added to the active collection; else a new collection."""
+        return StoreWriter(self, append)
+
     def replace(self, new_chunks: list[Chunk], vectors: np.ndarray, keep_sources: Iterable[str],
                 manifest: dict, progress: Callable[[int], None] | None = None,
                 xl_vectors: list[np.ndarray] | None = None, xl_embed: Callable | None = None) -> str:
@@ -300,38 +305,19 @@ class ChunkStore:
         companion), then flip the pointer. Kept chunks whose old companion vector is missing get
         one from ``xl_embed(chunks)``. Any failure leaves the previous collection active and is
         raised as a StoreError."""
-        try:
-            return self._replace(new_chunks, vectors, keep_sources, manifest, progress, xl_vectors, xl_embed)
-        except Exception as exc:  # noqa: BLE001
-            raise _translate(exc, self.settings, writing=True) from exc
+        writer = self.writer(append=False)
+        writer.add(new_chunks, vectors, xl_vectors, progress)
+        return writer.commit(keep_sources, manifest, xl_embed, with_companion=xl_vectors is not None)
 
-    def _replace(self, new_chunks, vectors, keep_sources, manifest, progress, xl_vectors, xl_embed) -> str:
-        old = self.pointer().active
-        name = f"{self.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
-        new = self.client.create_collection(
-            name, embedding_function=self._ef(), configuration={"hnsw": {"space": "cosine"}},
-        )
-        companion = self.client.create_collection(
-            xl_name(name), embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-        ) if xl_vectors is not None else None
-        batch = self.settings.write_batch_size
-        keep = sorted(set(keep_sources))
-        if old and keep:
-            old_collection = self.client.get_collection(old, embedding_function=self._ef())
-            for i in range(0, len(keep), 50):
-                where = {"source": {"$in": keep[i : i + 50]}}
-                buffer: list[tuple[Chunk, np.ndarray]] = []
-                for item in _iter_collection(old_collection, where, True, batch):
-                    buffer.append(item)
-                    if len(buffer) >= batch:
-                        self._copy(new, companion, buffer, xl_embed)
-                        buffer = []
-                if buffer:
-                    self._copy(new, companion, buffer, xl_embed)
-        self._add_batches(new, companion, new_chunks, vectors, xl_vectors, 0, progress)
-        self._set_pointer(name, manifest, 0, new.count())
-        self.drop_stale(keep=name)
-        return name
+    def append(self, new_chunks: list[Chunk], vectors: np.ndarray, manifest: dict,
+               progress: Callable[[int], None] | None = None, xl_vectors: list[np.ndarray] | None = None) -> str:
+        """Add chunks of files the store does not hold to the active collection, as the next
+        append generation, then flip the pointer (same collection, higher ``gen``, ``manifest``).
+        Rows a failed append left (above the committed generation) are deleted first. Any
+        failure leaves the pointer, and so what readers see, as it was; raised as a StoreError."""
+        writer = self.writer(append=True)
+        writer.add(new_chunks, vectors, xl_vectors, progress)
+        return writer.commit((), manifest)
 
     def _add_batches(self, collection, companion, chunks: list[Chunk], vectors: np.ndarray,
                      xl_vectors: list[np.ndarray] | None, gen: int, progress: Callable[[int], None] | None) -> None:
@@ -347,32 +333,6 @@ class ChunkStore:
         """Whether ``append`` works here: the active collection's rows carry append generations."""
         pointer = pointer or self.pointer()
         return bool(pointer.active) and pointer.gen is not None and pointer.chunks is not None
-
-    def append(self, new_chunks: list[Chunk], vectors: np.ndarray, manifest: dict,
-               progress: Callable[[int], None] | None = None, xl_vectors: list[np.ndarray] | None = None) -> str:
-        """Add chunks of files the store does not hold to the active collection, as the next
-        append generation, then flip the pointer (same collection, higher ``gen``, ``manifest``).
-        Rows a failed append left (above the committed generation) are deleted first. Any
-        failure leaves the pointer, and so what readers see, as it was; raised as a StoreError."""
-        try:
-            pointer = self.pointer()
-            if not pointer.active or pointer.gen is None or pointer.chunks is None:  # (``can_append``)
-                raise StoreError("this store's collection cannot be appended to: ingest with --reset once")
-            name = pointer.active
-            collection = self.active_collection(pointer)
-            companion = self._companion(name)
-            leftover = {"gen": {"$gt": pointer.gen}}
-            for target in (collection, companion):
-                if target is not None:
-                    target.delete(where=leftover)
-            gen = pointer.gen + 1
-            self._add_batches(collection, companion, new_chunks, vectors,
-                              xl_vectors if companion is not None else None, gen, progress)
-            self._set_pointer(name, manifest, gen, pointer.chunks + len(new_chunks))
-            self.drop_stale(keep=name)
-            return name
-        except Exception as exc:  # noqa: BLE001
-            raise _translate(exc, self.settings, writing=True) from exc
 
     def _companion(self, name: str):
         try:
@@ -415,6 +375,90 @@ class ChunkStore:
                 dropped.append(name)
         return dropped
 
+
+
+class StoreWriter:
+    """One ingest's writes, streamed: ``add`` writes a batch as soon as it is embedded (the ingest
+    never holds the whole library's chunks and vectors), ``commit`` publishes them all with one
+    pointer flip. Until then readers see the store as it was; a failed or killed ingest leaves
+    invisible rows (a half-built collection, or rows above the committed append generation) that
+    the next ingest removes. Failures are raised as StoreError."""
+
+    def __init__(self, store: ChunkStore, append: bool) -> None:
+        self.store, self.append, self.added = store, append, 0
+        self.collection = self.companion = None
+        try:
+            self.pointer = store.pointer()
+            if append:
+                if not store.can_append(self.pointer):
+                    raise StoreError("this store's collection cannot be appended to: ingest with --reset once")
+                self.name = self.pointer.active
+                self.collection = store.active_collection(self.pointer)
+                self.companion = store._companion(self.name)
+                leftover = {"gen": {"$gt": self.pointer.gen}}
+                for target in (self.collection, self.companion):
+                    if target is not None:
+                        target.delete(where=leftover)
+                self.gen = self.pointer.gen + 1
+            else:
+                self.name = f"{store.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
+                self.gen = 0
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, store.settings, writing=True) from exc
+
+    def _create(self, with_companion: bool) -> None:
+        """The new collection (and its multilingual companion), made on the first write."""
+        if self.collection is None:
+            self.collection = self.store.client.create_collection(
+                self.name, embedding_function=self.store._ef(), configuration={"hnsw": {"space": "cosine"}})
+        if with_companion and self.companion is None:
+            self.companion = self.store.client.create_collection(
+                xl_name(self.name), embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+
+    def add(self, chunks: list[Chunk], vectors: np.ndarray, xl_vectors: list[np.ndarray] | None = None,
+            progress: Callable[[int], None] | None = None) -> None:
+        """Write ``chunks`` with their MiniLM ``vectors`` and e5 window matrices (invisible until ``commit``)."""
+        try:
+            if not self.append:
+                self._create(with_companion=xl_vectors is not None)
+            companion = self.companion if xl_vectors is not None else None
+            self.store._add_batches(self.collection, companion, chunks, vectors, xl_vectors, self.gen, progress)
+            self.added += len(chunks)
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.store.settings, writing=True) from exc
+
+    def commit(self, keep_sources: Iterable[str], manifest: dict, xl_embed: Callable | None = None,
+               with_companion: bool = True) -> str:
+        """Copy the kept sources' chunks from the previous collection (a new collection only), then
+        flip the pointer to this generation and drop stale collections."""
+        try:
+            if self.append:
+                self.store._set_pointer(self.name, manifest, self.gen, (self.pointer.chunks or 0) + self.added)
+            else:
+                self._create(with_companion)
+                self._copy_kept(sorted(set(keep_sources)), xl_embed)
+                self.store._set_pointer(self.name, manifest, 0, self.collection.count())
+            self.store.drop_stale(keep=self.name)
+            return self.name
+        except Exception as exc:  # noqa: BLE001
+            raise _translate(exc, self.store.settings, writing=True) from exc
+
+    def _copy_kept(self, keep: list[str], xl_embed: Callable | None) -> None:
+        old = self.pointer.active
+        if not old or not keep:
+            return
+        batch = self.store.settings.write_batch_size
+        old_collection = self.store.client.get_collection(old, embedding_function=self.store._ef())
+        for i in range(0, len(keep), 50):
+            where = {"source": {"$in": keep[i : i + 50]}}
+            buffer: list[tuple[Chunk, np.ndarray]] = []
+            for item in _iter_collection(old_collection, where, True, batch):
+                buffer.append(item)
+                if len(buffer) >= batch:
+                    self.store._copy(self.collection, self.companion, buffer, xl_embed)
+                    buffer = []
+            if buffer:
+                self.store._copy(self.collection, self.companion, buffer, xl_embed)
 
 def reopen_embedded(s: _settings.Settings) -> None:
     """Make the next embedded client for ``s.store_dir`` a fresh one. Chroma shares one system

