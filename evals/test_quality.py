@@ -7,9 +7,12 @@ import pytest
 
 from evals.conftest import ORIGINAL_SET, floors_for
 
-CEILINGS = {"false_refusal_rate", "latency_p50_s", "latency_p95_s"}
+CEILINGS = {"false_refusal_rate"}
+# No latency or memory ceiling: timed figures depend on what else runs on the machine, so they live in
+# benchmarks/answer_bench.py (p50/p95 against a committed baseline), not in a test.
 METRICS = ["hit@5", "mrr@10", "ndcg@10", "recall@5", "citation_precision", "citation_recall", "citation_coverage",
-           "key_fact_recall", "token_f1", "abstention_accuracy", "false_refusal_rate", "latency_p50_s", "latency_p95_s"]
+           "key_fact_recall", "token_f1", "abstention_accuracy", "false_refusal_rate"]
+TIMED_WORDS, TIMED_UNITS = ("latency", "seconds", "rss", "memory"), ("_s", "_ms", "_mb", "_gb")
 RELEVANT = {  # which failure reasons explain a low value of each metric
     "hit@5": "wrong article", "mrr@10": "wrong article", "ndcg@10": "wrong article", "recall@5": "wrong article",
     "citation_precision": "cited", "citation_recall": "cited", "citation_coverage": "uncited",
@@ -38,6 +41,25 @@ def test_metric_meets_its_floor(evaluation, floors, metric):
         assert value <= floor, f"{backend} {metric} = {value:.3f} > {floor}\n{_failed(run, metric)}"
     else:
         assert value >= floor, f"{backend} {metric} = {value:.3f} < {floor}\n{_failed(run, metric)}"
+
+
+def _floor_names(table: dict, prefix: str = "") -> list[str]:
+    out = []
+    for key, value in table.items():
+        out += _floor_names(value, f"{prefix}{key}.") if isinstance(value, dict) else [prefix + key]
+    return out
+
+
+def test_no_floor_is_a_time_or_a_memory_size():
+    """A timed floor fails when other work shares the machine; such figures belong to the benchmarks."""
+    import tomllib
+
+    from evals.conftest import FLOORS
+
+    names = _floor_names(tomllib.loads(FLOORS.read_text(encoding="utf-8")))
+    timed = [n for n in names if any(w in n.lower() for w in TIMED_WORDS) or n.lower().endswith(TIMED_UNITS)]
+    assert names, "evals/floors.toml holds no floor"
+    assert not timed, f"timed or memory floors in evals/floors.toml (move them to a benchmark): {timed}"
 
 
 def test_every_citation_resolves_to_a_retrieved_article(evaluation):
@@ -72,7 +94,7 @@ def test_heldout_type_meets_its_floor(evaluation, backend, qtype, metric, floor)
     assert value >= floor, f"held-out {qtype} {metric} = {value:.3f} < {floor}\n" + "\n".join(failed[:30])
 
 
-ANSWER_CEILINGS = {"false_refusal_rate", "latency_p50_s"}
+ANSWER_CEILINGS = {"false_refusal_rate"}
 
 
 def _answer_floors():

@@ -59,3 +59,54 @@ def pytest_terminal_summary(terminalreporter):
     if GENERATED_CASES:
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(GENERATED_CASES.items()))
         terminalreporter.write_line(f"generated test cases run — {counts}")
+
+
+# --- CI=true: a missing browser or local model fails instead of skipping (tests/needs.py) --------------
+_LLAMA_MODULES = ("llama_cpp", "llama_cpp.server")
+
+
+def _needs_of(item) -> set[str]:
+    """What a collected test needs from the machine: the needs its skipif reasons name (when the
+    condition holds), and llama.cpp with its model when its body imports llama_cpp (importorskip)."""
+    from tests import needs
+
+    found: set[str] = set()
+    for mark in item.iter_markers("skipif"):
+        condition = mark.args[0] if mark.args else mark.kwargs.get("condition", False)
+        if condition is True:
+            found.update(needs.named_in(mark.kwargs.get("reason", "")))
+    code = getattr(getattr(item, "obj", None), "__code__", None)
+    if code is not None and any(c in _LLAMA_MODULES for c in code.co_consts):
+        found.update(("llama_cpp", "SmolLM2 model"))
+    if "browser" in getattr(item, "fixturenames", ()):
+        found.update(("chromium", "playwright"))
+    return found
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under CI=true, stop before the first test when a selected test needs what the machine lacks."""
+    from tests import needs
+
+    if not needs.in_ci():
+        return
+    wanted = set().union(*(_needs_of(item) for item in items)) if items else set()
+    absent = needs.missing(*sorted(wanted))
+    if absent:
+        pytest.exit("\n".join(needs.message(n) for n in absent), returncode=1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true, a skip whose reason names a missing need (chromium, playwright, llama_cpp, the
+    SmolLM2 file) is reported as a failure with the line that says how to install it."""
+    from tests import needs
+
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail") or not needs.in_ci():
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    absent = [n for n in needs.named_in(reason) if needs.is_missing(n)]
+    if absent:
+        report.outcome = "failed"
+        report.longrepr = "\n".join(needs.message(n) for n in absent) + f"\n(the test skipped: {reason})"
