@@ -152,3 +152,121 @@ document.addEventListener('keydown', function (event) {
     netlawComment(box.parentElement.querySelector('.comment-send'));
   }
 });
+
+// The newest question and answer stay in view. The chat's own scrolling box (Gradio's .bubble-wrap,
+// given a maximum height in netlaw.css) is scrolled so that a new question sits at its top while its
+// answer streams in under it (to the end when all fits), and the page so that the chat box is on
+// screen. Scrolling back (wheel, touch, keys) stops that; the "Newest answer" button (#chat-newest)
+// shows whenever the newest question is out of view and brings it back.
+const netlawChat = {rows: 0, pinned: null, until: 0};
+
+function netlawChatScroller() { return document.querySelector('#chat .bubble-wrap'); }
+
+function netlawUserRows() { return document.querySelectorAll('#chat .message-row.user-row'); }
+
+function netlawChinese() {
+  const chosen = document.querySelector('#ui-language input:checked');
+  return Boolean(chosen && chosen.value === '中文');
+}
+
+function netlawShowNewest(row) {
+  const box = netlawChatScroller();
+  if (!box || !row) { return; }
+  const offset = row.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  box.scrollTop = Math.min(box.scrollTop + offset - 6, box.scrollHeight - box.clientHeight);
+  const rect = row.getBoundingClientRect();
+  const chat = box.getBoundingClientRect();
+  if (rect.top < 0 || rect.top > window.innerHeight - 120) {  // the chat box itself off screen: the page moves
+    window.scrollBy(0, Math.max(chat.top, rect.top - (window.innerHeight * 0.45)) - 8);
+  }
+}
+
+function netlawNewestButton() {
+  const chat = document.querySelector('#chat');
+  if (!chat) { return null; }
+  let button = document.querySelector('#chat-newest');
+  if (!button) {
+    button = document.createElement('button');
+    button.type = 'button';
+    button.id = 'chat-newest';
+    button.hidden = true;
+    button.addEventListener('click', function (event) {
+      event.preventDefault();
+      const rows = netlawUserRows();
+      netlawShowNewest(rows[rows.length - 1]);
+      netlawUpdateNewest();
+    });
+    chat.appendChild(button);
+  }
+  const label = netlawChinese() ? '↓ 最新回答' : '↓ Newest answer';
+  if (button.textContent !== label) {
+    button.textContent = label;
+    button.title = netlawChinese() ? '回到最新的问题和回答' : 'Back to the newest question and answer';
+  }
+  return button;
+}
+
+// The button shows while the newest question is scrolled out of the chat box.
+function netlawUpdateNewest() {
+  const button = netlawNewestButton();
+  const box = netlawChatScroller();
+  const rows = netlawUserRows();
+  if (!button) { return; }
+  if (!box || rows.length === 0) { button.hidden = true; return; }
+  const row = rows[rows.length - 1].getBoundingClientRect(), view = box.getBoundingClientRect();
+  button.hidden = row.top >= view.top - 4 && row.top <= view.bottom - 40;
+}
+
+// A new question is followed until a moment after its answer is final: Gradio scrolls its box to the
+// end 300 ms after an update, which would take a long answer's question out of view.
+function netlawPinned() {
+  const pin = netlawChat.pinned;
+  if (!pin || !pin.isConnected || (netlawChat.until && Date.now() > netlawChat.until)) {
+    netlawChat.pinned = null;
+    return null;
+  }
+  return pin;
+}
+
+function netlawFollowChat() {
+  const rows = netlawUserRows();
+  if (rows.length > netlawChat.rows) {  // a new question
+    netlawChat.pinned = rows[rows.length - 1];
+    netlawChat.until = 0;
+  }
+  netlawChat.rows = rows.length;
+  const pin = netlawPinned();
+  if (pin) {
+    netlawShowNewest(pin);
+    const bots = document.querySelectorAll('#chat .message-row.bot-row');
+    const last = bots[bots.length - 1];
+    if (!netlawChat.until && last && last.querySelector('.answer, .refusal')) {
+      netlawChat.until = Date.now() + 1500;  // the answer is final
+    }
+  }
+  netlawUpdateNewest();
+}
+
+let netlawChatFrame = 0;
+new MutationObserver(function (changes) {
+  if (!changes.some(function (c) { return c.target.closest && c.target.closest('#chat .bubble-wrap, #chat'); })) {
+    return;
+  }
+  if (changes.every(function (c) { return c.target.id === 'chat-newest'; })) { return; }
+  cancelAnimationFrame(netlawChatFrame);
+  netlawChatFrame = requestAnimationFrame(function () {
+    netlawFollowChat();
+    setTimeout(netlawFollowChat, 250);  // after Gradio's own scrolling of the new message
+  });
+}).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+
+['wheel', 'touchmove', 'keydown'].forEach(function (kind) {
+  document.addEventListener(kind, function (event) {
+    if (event.target.closest && event.target.closest('#chat .bubble-wrap')) { netlawChat.pinned = null; }
+  }, {passive: true, capture: true});
+});
+document.addEventListener('scroll', function (event) {
+  const pin = netlawPinned();
+  if (pin && event.target === netlawChatScroller()) { netlawShowNewest(pin); }  // Gradio's scroll to the end
+  netlawUpdateNewest();
+}, {passive: true, capture: true});
