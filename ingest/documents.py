@@ -34,7 +34,7 @@ _EFFECTIVE = re.compile(r"take effect|come into (force|effect)|effective (from|o
 _DATE_ONLY = re.compile(r"^[(（]?\s*(date\s*:\s*)?(?=[^\d]*\d)[\w ,\-年月日]{4,30}[)）]?$", re.I)
 
 _TYPE_RULES: list[tuple[str, re.Pattern]] = [
-    ("news", re.compile(r"\b(issued|issues|held|holds|released|releases)\b|xinhua|新华社|印发", re.I)),
+    ("news", re.compile(r"\b(issued|issues|held|holds|released|releases)\b|印发", re.I)),
     ("commentary", re.compile(r"^explaining\b|解读|commentary|interpretation of", re.I)),
     ("speech", re.compile(r"\bspeech\b|讲话|致辞|^[A-Z][a-z]+ [A-Z][a-z]+:", re.I)),
     ("opinion", re.compile(r"\bopinions?\b|意见", re.I)),

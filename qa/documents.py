@@ -106,12 +106,14 @@ NAMED_MARGIN = 0.05  # a rival title this close: the question names neither (tri
 
 # A document named by its genre ("the white paper", "规划", "the strategy"): the question's words for
 # it, and the words of a title (or the document type) of that genre. It names the document when the
-# library holds exactly one of that genre (one text, in one or two languages).
+# library holds exactly one of that genre (one text, in one or two languages). A determiner and at most
+# two modifiers come before the genre word ("the plan", "the eighth five-year plan", "the national strategy").
+_DETERMINED = r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}"
 _GENRES = (
     (re.compile(r"\bwhite paper\b|白皮书", re.I), None, "white paper"),
-    (re.compile(r"\b(?:the|this|that|five-year) plan\b|规划", re.I), re.compile(r"\bplan\b|规划", re.I), None),
-    (re.compile(r"\b(?:the|this|that) outline\b|纲要", re.I), re.compile(r"\boutline\b|纲要", re.I), None),
-    (re.compile(r"\b(?:the|this|that|national) strategy\b|战略", re.I), re.compile(r"\bstrategy\b|战略", re.I), None),
+    (re.compile(rf"{_DETERMINED}plan\b|规划", re.I), re.compile(r"\bplan\b|规划", re.I), None),
+    (re.compile(rf"{_DETERMINED}outline\b|纲要", re.I), re.compile(r"\boutline\b|纲要", re.I), None),
+    (re.compile(rf"{_DETERMINED}strategy\b|战略", re.I), re.compile(r"\bstrategy\b|战略", re.I), None),
 )
 
 

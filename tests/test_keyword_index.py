@@ -246,6 +246,9 @@ def test_an_extended_snapshot_equals_one_built_whole(all_chunks):
     assert np.array_equal(second.xl, windows[:90])  # third wrote past second's rows only
 
 
-def test_the_librarys_own_words_are_not_cut_into_characters():
-    assert "约谈" in tokenize("约谈情况记入互联网新闻信息服务单位日常考核和年检档案。")
-    assert "网信办" in tokenize("国家网信办负责互联网信息内容管理工作")
+def test_words_jieba_lacks_are_not_cut_into_characters():
+    from netlaw.text.tokens import unknown_words
+
+    assert "约谈" in tokenize("约谈情况记入互联网新闻信息服务单位日常考核和年检档案。")  # jieba: 约 / 谈
+    assert unknown_words(["约", "的", "谈"]) == []  # a stop word ends a run
+    assert unknown_words(["网信", "办"]) == []  # a known word is no part of one

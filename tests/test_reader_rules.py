@@ -1,10 +1,7 @@
-"""The reader's rules are general: each rule row has an example it decides and one it does not, no
-reader source names a title, place or person of the bundled corpus, and no reader module is long."""
+"""The reader's rules are general: each rule row has an example it decides and one it does not, and no
+reader module is long (that no source names a development library is tests/test_corpus_guard.py's)."""
 
 from __future__ import annotations
-
-import re
-from functools import lru_cache
 
 import pytest
 
@@ -80,51 +77,6 @@ def test_spans_are_found_by_their_form(kind, sentence, answer):
 ])
 def test_what_only_looks_like_a_span_is_not_one(kind, sentence):
     assert spans(kind, sentence) == []
-
-
-@lru_cache(maxsize=1)
-def corpus_names() -> frozenset[str]:
-    """The titles (and their short names), the places in titles and the people of signature lines and
-    titles ("Name: …") of the bundled corpus, read from the parsed corpus."""
-    from ingest.parse import parse_text
-
-    names: set[str] = set()
-    for path in sorted((PROJECT_ROOT / "data" / "corpus").glob("*.txt")):
-        parsed = parse_text(path.read_text(encoding="utf-8"), path.name)
-        for d in parsed.documents:
-            titles = [t for t in (d.title, d.alt_title) if t]
-            names.update(titles + [n for n in d.names if len(n) >= 3])
-            for t in titles:
-                names.update(m.group(1) for m in re.finditer(r"\b(?:in|at)\s+([A-Z][a-z]+)\b", t))
-                names.update(m.group(1) for m in re.finditer(r"\(([A-Z]{2,6})\)", t))  # "(ABC)": a body's acronym
-                names.update(m.group(1) for m in re.finditer(r"^([A-Z][a-z]+ [A-Z][a-z]+):", t))  # a speaker
-        for articles in parsed.articles.values():
-            for a in articles:
-                for line in a.text.split("\n"):
-                    m = re.match(r"^\s*[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}\s*[:：]\s*([^\W\d_][^:：]{1,30}?)\s*"
-                                 r"(?:Read the rest of this entry »)?$", line.strip())
-                    if m and not re.search(r"[.。;；!?！？]$", m.group(1)):
-                        names.add(m.group(1).strip())  # a signatory ("Role: Name")
-    titles_tsv = PROJECT_ROOT / "data" / "corpus" / "titles.tsv"  # the other-language titles ingest reads
-    if titles_tsv.exists():
-        for line in titles_tsv.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                names.update(t.strip() for t in line.split("\t") if t.strip())
-    return frozenset(n for n in names if len(n) >= 2)
-
-
-def test_the_corpus_names_are_read():
-    names = corpus_names()
-    assert len(names) > 30
-    assert any(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", n) for n in names)  # a signatory or speaker
-
-
-@pytest.mark.parametrize("path", READER_FILES, ids=lambda p: p.name)
-def test_no_reader_source_names_the_bundled_corpus(path):
-    text = path.read_text(encoding="utf-8")
-    found = [n for n in corpus_names()
-             if re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", text, re.I if n.isascii() and not n.isupper() else 0)]
-    assert not found, f"{path.name} names the corpus: {found}"
 
 
 @pytest.mark.parametrize("path", READER_FILES, ids=lambda p: p.name)

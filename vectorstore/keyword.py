@@ -41,7 +41,7 @@ from netlaw.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
-TOKENS_VERSION = "v5"  # of ``tokenize``'s output: part of the token cache's name and of the index's fingerprint
+TOKENS_VERSION = "v6"  # of ``tokenize``'s output: part of the token cache's name and of the index's fingerprint
 INDEX_VERSION = "bm25s-2"  # of the saved index's layout (2: with the mean document length)
 
 

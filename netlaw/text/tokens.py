@@ -61,10 +61,6 @@ def _stem(word: str) -> str:
     return stemmer.stemWord(american(word))
 
 
-# Words of this library that jieba's dictionary lacks and would cut into characters ("约谈" → 约 / 谈,
-# so "约谈情况记入哪里？" shared no term with the admonishment rules)
-DOMAIN_WORDS = ("约谈", "网信办")
-
 _jieba_ready = False
 _jieba_lock = threading.Lock()
 
@@ -83,10 +79,24 @@ def jieba_tokenizer(cache_dir: Path | None = None):
                 cache_dir.mkdir(parents=True, exist_ok=True)
                 jieba.dt.tmp_dir = str(cache_dir)
             jieba.initialize()
-            for word in DOMAIN_WORDS:
-                jieba.add_word(word)
             _jieba_ready = True
     return jieba
+
+
+def unknown_words(words: list[str]) -> list[str]:
+    """Words jieba's dictionary lacks, which it cuts into characters ("约谈" → 约 / 谈): a run of 2 to 4
+    single characters (no stop word among them) is also kept whole, so a question and a text that both
+    use the word share it as one term. In search mode a single character is a word of its own, so the
+    characters of a run stand next to each other in the text."""
+    out, run = [], []
+    for word in [*words, ""]:
+        if len(word) == 1 and is_chinese_char(word) and word not in ZH_STOP_WORDS:
+            run.append(word)
+            continue
+        if 2 <= len(run) <= 4:
+            out.append("".join(run))
+        run = []
+    return out
 
 
 def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
@@ -95,9 +105,9 @@ def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
     for piece in _TOKEN.findall(text):
         first = piece[0]
         if is_chinese_char(first):
-            for word in jieba_tokenizer(cache_dir).lcut_for_search(piece):
-                if word not in ZH_STOP_WORDS:
-                    tokens.append(word)
+            words = jieba_tokenizer(cache_dir).lcut_for_search(piece)
+            tokens += [word for word in words if word not in ZH_STOP_WORDS]
+            tokens += unknown_words(words)
         elif first.isdigit():
             tokens.append(piece)
         else:

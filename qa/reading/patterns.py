@@ -52,7 +52,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("effect", r"take effect|takes effect|took effect|come into force|effective (from|as of|on)|施行|实施|生效",
           "a sentence states when a text takes effect",
           "the date next to it is the date asked for by 'since when does it apply'", re.I),
-    _rule("person_asked", r"\b(official|director|directer|deputy|minister|head|leader|person|speaker|chairman"
+    _rule("person_asked", r"\b(official|director|deputy|minister|head|leader|person|speaker|chairman"
           r"|spokes\w+|mayor|secretary|inspector|journalist"
           r"|who (said|spoke|gave|delivered|attended|wrote|stressed|pointed|signed))\b|哪位|谁|签发|签署",
           "a body question asks for a person",
