@@ -258,7 +258,7 @@ def _parse_changed(files: list[Path], s: _settings.Settings, old_manifest: dict,
         report.ingested.append(key)
         report.documents += len(result.documents)
         report.articles += sum(len(a) for a in result.articles.values())
-        shown.set_postfix(documents=report.documents, articles=report.articles, refresh=False)
+        shown.set_postfix_str(f"documents={report.documents}, articles={report.articles}", refresh=False)
         new_manifest[key] = {"sha256": digest, "documents": len(result.documents), "chunks": len(result.chunks)}
     shown.close()
     report.seconds["parse"] = time.perf_counter() - started

@@ -4,7 +4,11 @@ accessors, never its internals."""
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from qa.catalogue import HOW_TO_ASK, LANGUAGE_NAMES, by_type, catalogue_markdown, count_words, is_excerpt
@@ -25,6 +29,51 @@ OVERVIEW = {
 }
 
 
+PAGE_SIZE = 50  # rows per page of the library table
+SORTS = ("type", "title", "newest", "oldest", "articles")  # the table's orders (``Library.browse``)
+
+
+@dataclass
+class Page:
+    """One page of the library table (``Library.browse``): its rows, how many documents matched in
+    all, which page this is (1-based) of how many."""
+
+    rows: list[list]
+    total: int
+    page: int
+    pages: int
+    first: int  # 1-based position of the page's first row among the matches (0 when none)
+
+
+def _folded(text: str) -> str:
+    """Text as a search compares it: NFKC (full-width letters and digits as ASCII), case folded,
+    no spaces or punctuation — "Data  Security-Law" and "datasecuritylaw" match, and so do "《数据安全法》"
+    and "数据安全法"."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _date_key(document: Mapping[str, Any]) -> str:
+    """The date a document is filtered and sorted by: the effective date (the table's column), else
+    the version, issue, promulgation or adoption date it states."""
+    for key in ("effective", "version", "issued", "promulgated", "adopted"):
+        if document.get(key):
+            return str(document[key])
+    return ""
+
+
+def _date_bound(text: str, upper: bool) -> str:
+    """A year ("2019"), year-month ("2019-3") or date typed in a filter, as an ISO prefix bound; "" when
+    it is none of those (no bound). The upper bound of a year covers its last day."""
+    typed = re.sub(r"\s+", "", text or "").replace("年", "-").replace("月", "-").replace("日", "")
+    found = re.fullmatch(r"(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?[-./]?", typed)
+    if not found:
+        return ""
+    year, month, day = found.groups()
+    bound = year + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if day else "")
+    return bound + "\uffff" if upper else bound
+
+
 class Library:
     def __init__(self, retriever: Any):
         self.retriever = retriever  # vectorstore.hybrid.HybridRetriever (or a test double)
@@ -37,15 +86,25 @@ class Library:
     def titles(self) -> list[str]:
         return sorted({d["title"] for d in self.documents()})
 
-    def rows(self, language: str = "en") -> list[list]:
+    @staticmethod
+    def _shown(documents: list[dict]) -> list[dict]:
+        """The documents the table shows: each work once, in the version in force."""
+        versions = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in documents)
+        in_force_ids = {in_force(found)[1] for found in versions.values()}
+        return [d for d in documents if d.get("work") not in versions or d["doc_id"] in in_force_ids]
+
+    @staticmethod
+    def _shown_sorted(shown: Mapping[str, dict]) -> list[dict]:
+        return [d for _, docs in by_type(shown.values()) for d in docs]
+
+    def rows(self, language: str = "en", documents: list[dict] | None = None) -> list[list]:
         """The library table (``LIBRARY_COLUMNS``), by type then title, one row per work: the version
         in force, with every version's date in the last column ("2020-10-17, 2024-04-26 (in force)").
         The date is the effective date (empty when the document does not state it, never guessed);
         "excerpt" beside the article count of a document that holds only some of its articles."""
-        documents = self.documents()
+        documents = self.documents() if documents is None else documents
         versions = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in documents)
-        in_force_ids = {in_force(found)[1]: work for work, found in versions.items()}
-        shown = [d for d in documents if d.get("work") not in versions or d["doc_id"] in in_force_ids]
+        shown = self._shown(documents)
 
         def versions_cell(d: Mapping[str, Any]) -> str:
             found = versions.get(d.get("work") or "")
@@ -60,6 +119,61 @@ class Library:
                  d.get("effective") or "", LANGUAGE_NAMES[language].get(d["language"], d["language"]),
                  f"{d['articles']} {excerpt}" if is_excerpt(d) else str(d["articles"]), versions_cell(d)]
                 for _, docs in by_type(shown) for d in docs]
+
+    def _entries(self, language: str) -> list[tuple[dict, list]]:
+        """(document, table row) of each work shown in the table (``rows``' order), cached for the
+        retriever's current snapshot: paging and filtering a 700-document library recompute nothing."""
+        snapshot = self.retriever.snapshot() if hasattr(self.retriever, "snapshot") else None
+        key = (id(snapshot), language)
+        cached = getattr(self, "_entries_cache", None)
+        if cached is not None and cached[0] == key and snapshot is not None:
+            return cached[1]
+        documents = self.documents()
+        rows = self.rows(language, documents)
+        shown = {d["doc_id"]: d for d in self._shown(documents)}
+        entries = list(zip(self._shown_sorted(shown), rows, strict=True))  # (the same order as ``rows``)
+        self._entries_cache = (key, entries)
+        return entries
+
+    def doc_types(self) -> list[str]:
+        """The document types the library holds, in the table's order."""
+        return [doc_type for doc_type, _ in by_type(self._shown(self.documents()))]
+
+    def browse(self, language: str = "en", query: str = "", doc_type: str = "", date_from: str = "",
+               date_to: str = "", sort: str = "type", page: int = 1, page_size: int = PAGE_SIZE) -> Page:
+        """One page of the library table: the works whose title — in either language, or any of
+        their other names — contains ``query`` (spaces, punctuation and case ignored), of type
+        ``doc_type`` (any when empty), dated (``_date_key``) from ``date_from`` to ``date_to`` (a year,
+        year-month or date; either may be empty), in the order ``sort`` (``SORTS``). ``page`` is
+        clamped to the pages there are."""
+        entries = self._entries(language)
+        needle = _folded(query)
+        low, high = _date_bound(date_from, upper=False), _date_bound(date_to, upper=True)
+        found = []
+        for d, row in entries:
+            if doc_type and d.get("doc_type") != doc_type:
+                continue
+            if needle and not any(needle in _folded(name)
+                                  for name in (d.get("title"), d.get("alt_title"), *(d.get("names") or ()))
+                                  if name):
+                continue
+            date = _date_key(d)
+            if (low or high) and (not date or (low and date < low) or (high and date > high)):
+                continue
+            found.append((d, row))
+        if sort == "title":
+            found.sort(key=lambda e: _folded(e[0]["title"]))
+        elif sort in ("newest", "oldest"):
+            dated = [e for e in found if _date_key(e[0])]
+            dated.sort(key=lambda e: _date_key(e[0]), reverse=sort == "newest")
+            found = dated + [e for e in found if not _date_key(e[0])]  # undated last either way
+        elif sort == "articles":
+            found.sort(key=lambda e: -int(e[0].get("articles") or 0))
+        pages = max(1, math.ceil(len(found) / page_size))
+        page = min(max(1, int(page or 1)), pages)
+        start = (page - 1) * page_size
+        return Page([row for _, row in found[start : start + page_size]], len(found), page, pages,
+                    start + 1 if found else 0)
 
     def versions_of(self, article: dict) -> list[dict]:
         """The same article (by label) in the other versions of its work, oldest first; [] when the
