@@ -382,3 +382,25 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- a rendering beside its quote: "**at least once a year** — 每年至少进行一次检测评估" -----------------------------
+RENDERING = re.compile(r"^\s*\*\*(?P<english>[A-Za-z0-9][^*\u4e00-\u9fff]{0,80})\*\* — ")
+
+
+def with_rendering(english: str, quote: str) -> str:
+    """The line an English question gets from a Chinese sentence: the fact in English, then the quote."""
+    return f"**{english}** — {quote}"
+
+
+def split_rendering(line: str) -> tuple[str, str] | None:
+    """(English, quote) of a line written by ``with_rendering`` whose English is the rendering of a fact
+    the quote states; None for any other line (so a checker can take the quote alone as the claim)."""
+    m = RENDERING.match(line)
+    if m is None:
+        return None
+    quote = line[m.end():]
+    plain = quote.replace("**", "")
+    facts = {text for _, _, text in english_facts_in(plain)}
+    english = m["english"].strip()
+    return (english, quote) if english in facts or english == english_fact(plain) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from netlaw.text.render import english_fact, english_facts_in, with_rendering
 from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
 from qa.reading.base import Bridge, Candidate, after, bold, cite, clause_around, clean, is_heading
@@ -17,7 +18,32 @@ from qa.reading.spans import spans
 
 class Composing(Evidence):
     def _answer_line(self, q: Question, c: Candidate, span: tuple[int, int] | None) -> tuple[str, bool]:
-        """(first line, whether it is the whole sentence)."""
+        """(first line, whether it is the whole sentence). An English question answered from a Chinese
+        sentence gets the fact in English first, when it is one that renders exactly (a duration, a date,
+        an amount, a frequency…), beside the quote with that fact in bold."""
+        line, whole = self._quoted_line(q, c, span)
+        if q.language == "en" and is_zh(c.text):
+            rendered = self._rendered(line)
+            if rendered is not None:
+                return rendered, whole
+        return line, whole
+
+    @staticmethod
+    def _rendered(line: str) -> str | None:
+        """The line with the English of its fact first: the bolded span's, else the first fact stated."""
+        plain = line.replace("**", "")
+        bolded = re.search(r"\*\*(.+?)\*\*", line)
+        if bolded and len(bolded.group(1)) < len(plain) * 0.6:
+            english = english_fact(bolded.group(1))
+            if english:
+                return with_rendering(english, line)
+        facts = english_facts_in(plain)
+        if not facts:
+            return None
+        start, end, english = facts[0]
+        return with_rendering(english, bold(plain, start, end))
+
+    def _quoted_line(self, q: Question, c: Candidate, span: tuple[int, int] | None) -> tuple[str, bool]:
         text = clean(c.text)
         shift = len(c.text) - len(c.text.lstrip()) + (len(c.text.strip()) - len(text))
         if span is not None:
