@@ -26,17 +26,16 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from netlaw import settings as _settings
 from netlaw.records import ArticleHit, Filters
-from netlaw.text.references import article_labels_in
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
 from qa.catalogue import catalogue_answer, documents_on, library_topic
 from qa.documents import (
     PRIMARY_TYPES,
     asks_requirement,
-    change_hits,
     document_hits,
     named_documents,
-    version_pair,
+    version_hits,
+    without_preamble,
     work_versions,
 )
 from qa.names import without_names
@@ -60,7 +59,7 @@ from qa.records import (
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
 from qa.verify import CitationChecker, Verified
-from qa.versions import asked_as_of, asks_changes, resolve
+from qa.versions import asked_as_of, resolve, without_days
 from vectorstore.hybrid import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -274,6 +273,8 @@ class AnswerService:
         day = resolve(version_asked, versions) if version_asked else None
         if day:  # "2020年版…", "before the 2024 amendment": the version in force on that day answers
             state.filters = replace(state.filters or Filters(), as_of=day)
+            if state.analysis is not None:  # the year named the version: not a year the answer must state
+                state.analysis.text = without_days(state.analysis.text)
         state.plan = RetrievalPlan(
             focus=focus, focus_weight=None if state.focus else s.named_document_weight,
             first=named if not state.focus else [], as_of=day,
@@ -288,11 +289,14 @@ class AnswerService:
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
-        if q is not None and versions and asks_changes(state.question):
-            pair = version_pair(library, subject, state.filters.as_of if state.filters else None)
-            changed = change_hits(self.retriever, *pair, article_labels_in(state.question)) if pair else []
-            if changed:  # "What changed in Article 9?": each changed article, in the later and earlier text
+        if q is not None:
+            about = subject or [h.doc_id for h in hits[:5]]  # naming no law: the first versioned work of its hits
+            as_of = state.filters.as_of if state.filters else None
+            changed = version_hits(self.retriever, library, about, state.question, as_of)
+            if changed:  # "what changed about X", "旧法第九条现在是第几条？": both texts' articles, each in its version
                 hits, q.kind = changed, "changes"
+            else:  # a work's history lines (its preamble) answer no question
+                hits = without_preamble(library, hits)
         state.hits, state.retrieve_ms = hits, (time.perf_counter() - started) * 1000
         return state
 

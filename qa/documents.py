@@ -19,8 +19,16 @@ from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
 from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
-from qa.versions import changed_articles
-from vectorstore.hybrid import HybridRetriever
+from qa.versions import (
+    asks_changes,
+    asks_renumbered,
+    change_topic,
+    changed_pairs,
+    counterpart,
+    first_article_ref,
+    label_version,
+)
+from vectorstore.hybrid import Filters, HybridRetriever
 
 # The instruments themselves, as against news, papers, plans and speeches that discuss them.
 PRIMARY_TYPES = ("law", "administrative regulation", "departmental rule", "regulation", "measures")
@@ -245,28 +253,98 @@ def version_pair(library: list[dict], doc_ids: list[str], as_of: str | None) -> 
     return None
 
 
+TOPIC_PAIRS = 2  # "what changed about X": the changed articles closest to X, at most this many pairs
+
+
 def change_hits(retriever: HybridRetriever, earlier: dict, later: dict, labels: list[str],
-                limit: int = 6) -> list[ArticleHit]:
-    """The articles that differ between two versions, each as (later, earlier) hits, in the later
-    version's order; only the articles ``labels`` names when it names any. Ranked 1..n."""
+                limit: int = 6, question: str | None = None) -> list[ArticleHit]:
+    """The articles that differ between two versions, each as (later, earlier) hits, paired by text
+    similarity (a revision renumbers: ``qa.versions.changed_pairs``). Only the articles ``labels``
+    names when it names any; else, given the ``question``, the pairs closest to it ("what changed
+    about the deadline": ranked by the retriever over both texts, not in document order); else in
+    the later version's order. Ranked 1..n."""
     snap = retriever.snapshot()
-    old = {label: snap.article_text(a) for a, label in _articles(snap, earlier["doc_id"])}
-    new = {label: snap.article_text(a) for a, label in _articles(snap, later["doc_id"])}
-    # articles only: a preamble's history lines differ in every amendment and say nothing of it
-    changed = [c for c in changed_articles(old, new) if article_labels_in(c)]
+    old_ids, old = _texts(snap, earlier["doc_id"])
+    new_ids, new = _texts(snap, later["doc_id"])
+    pairs = changed_pairs(old, new)
     if labels:
-        changed = [c for c in changed if any(c == p or c.startswith(p + " ") for p in labels)] or [
-            p for p in labels if p in old or p in new]
+        pairs = ([p for p in pairs if p[1] in labels] or [p for p in pairs if p[0] in labels]
+                 or [(p, p) for p in labels if p in old or p in new])
+    elif question:
+        both = Filters(documents=[earlier["doc_id"], later["doc_id"]], all_versions=True)
+        ranked = retriever.search(change_topic(question), k=30, filters=both)
+        place = {h.article_id: i for i, h in enumerate(ranked)}
+        far = len(place)
+
+        def closeness(pair: tuple[str | None, str | None]) -> int:
+            return min(place.get(old_ids.get(pair[0] or ""), far), place.get(new_ids.get(pair[1] or ""), far))
+
+        pairs = [p for p in sorted(pairs, key=closeness) if closeness(p) < far][:TOPIC_PAIRS] or pairs
     out: list[ArticleHit] = []
-    for label in changed[: limit // 2]:
-        for doc in (later, earlier):
-            article_id = snap.article_by_label(doc["doc_id"], label)
+    for o, n in pairs[: limit // 2]:
+        for article_id in (new_ids.get(n or ""), old_ids.get(o or "")):
             hit = retriever.article(article_id) if article_id else None
             if hit is not None:
                 out.append(hit)
-    for i, hit in enumerate(out, start=1):
+    return _ranked(out)
+
+
+def renumbered_hits(retriever: HybridRetriever, library: list[dict], doc_ids: list[str], question: str,
+                    as_of: str | None) -> list[ArticleHit]:
+    """"旧法第九条在新法里是第几条？": the article the question names, in the version it puts it in, and
+    its counterpart in the other version (closest in text; the paragraph the question is about when
+    the article has several), as (counterpart, named) hits. [] when it names no article of the work."""
+    ref = first_article_ref(question)
+    found = _versions_of(library, doc_ids)
+    if ref is None or not found:
+        return []
+    labels, at = ref
+    dates = [v for v, _ in found]
+    source, target = label_version(question, at, dates, as_of)
+    snap = retriever.snapshot()
+    source_ids, source_texts = _texts(snap, dict(found)[source])
+    target_ids, target_texts = _texts(snap, dict(found)[target])
+    label = next((label for label in labels if label in source_texts), None)
+    other = counterpart(source_texts[label], target_texts, focus=question) if label else None
+    if label is None or other is None:
+        return []
+    hits = [retriever.article(target_ids[other]), retriever.article(source_ids[label])]
+    return _ranked([h for h in hits if h is not None])
+
+
+def version_hits(retriever: HybridRetriever, library: list[dict], doc_ids: list[str], question: str,
+                 as_of: str | None) -> list[ArticleHit]:
+    """The articles a question about a work held in several versions reads instead of a search: an
+    article's number in another version, or what changed; [] for any other question."""
+    if not _versions_of(library, doc_ids):
+        return []
+    ref = first_article_ref(question)
+    if ref and asks_renumbered(question, ref[0]):
+        return renumbered_hits(retriever, library, doc_ids, question, as_of)
+    if asks_changes(question):
+        pair = version_pair(library, doc_ids, as_of)
+        return change_hits(retriever, *pair, article_labels_in(question), question=question) if pair else []
+    return []
+
+
+def without_preamble(library: list[dict], hits: list[ArticleHit]) -> list[ArticleHit]:
+    """The hits less the preamble ("序言": the adoption and amendment history lines) of a work held in
+    several versions: its dates answer no question about the law's content, and they match every
+    question that names a year."""
+    versioned = {doc_id for found in _versioned(library).values() for _, doc_id in found}
+    return [h for h in hits if h.doc_id not in versioned or article_labels_in(h.article)] or hits
+
+
+def _ranked(hits: list[ArticleHit]) -> list[ArticleHit]:
+    for i, hit in enumerate(hits, start=1):
         hit.rank = i
-    return out
+    return hits
+
+
+def _texts(snap, doc_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(label → article id, label → text without its label) of a document's articles (a preamble is none)."""
+    ids = {label: a for a, label in _articles(snap, doc_id) if article_labels_in(label)}
+    return ids, {label: snap.article_text(a).removeprefix(label).strip() for label, a in ids.items()}
 
 
 def _articles(snap, doc_id: str) -> list[tuple[str, str]]:
@@ -275,15 +353,25 @@ def _articles(snap, doc_id: str) -> list[tuple[str, str]]:
     return [(a, snap.first_chunk(a).article) for a in ids]
 
 
-def work_versions(library: list[dict], doc_ids: list[str]) -> list[str]:
-    """The version dates (oldest first) of the work these documents belong to, when the library
-    holds it in several versions; [] otherwise."""
+def _versioned(library: list[dict]) -> dict[str, list[tuple[str, str]]]:
     from vectorstore.versions import versions_by_work
 
+    return versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in library)
+
+
+def _versions_of(library: list[dict], doc_ids: list[str]) -> list[tuple[str, str]]:
+    """(version, doc id) of the work these documents belong to, oldest first, when the library holds
+    it in several versions; [] otherwise."""
     by_id = {d["doc_id"]: d for d in library}
-    versioned = versions_by_work((d["doc_id"], d.get("work") or "", d.get("version")) for d in library)
+    versioned = _versioned(library)
     for doc_id in doc_ids:
         found = versioned.get((by_id.get(doc_id) or {}).get("work") or "")
         if found:
-            return [v for v, _ in found]
+            return found
     return []
+
+
+def work_versions(library: list[dict], doc_ids: list[str]) -> list[str]:
+    """The version dates (oldest first) of the work these documents belong to, when the library
+    holds it in several versions; [] otherwise."""
+    return [v for v, _ in _versions_of(library, doc_ids)]

@@ -6,7 +6,21 @@ from __future__ import annotations
 import pytest
 
 from ingest.versions import date_in_name, history, version_date, work_key
-from qa.versions import AsOf, asked_as_of, asks_changes, changed_articles, resolve
+from qa.versions import (
+    AsOf,
+    align,
+    asked_as_of,
+    asks_changes,
+    asks_renumbered,
+    change_topic,
+    changed_articles,
+    changed_pairs,
+    counterpart,
+    first_article_ref,
+    label_version,
+    resolve,
+    without_days,
+)
 from vectorstore.versions import in_force, superseded, versions_by_work
 
 HEAD_2024 = [
@@ -63,6 +77,27 @@ def test_the_version_in_force_is_the_latest_not_after_the_day():
     ("Under the 2018 Company Law, how many directors…?", AsOf(day="2018")),
     ("截至2022年3月，未成年人保护法第九条怎么规定？", AsOf(day="2022-03")),
     ("未成年人保护法第九条怎么规定？", None),
+    # a year anywhere in the question, in either language
+    ("按2017年的行政复议法，复议经费怎么保障？", AsOf(day="2017")),
+    ("2017年行政复议法规定的申请期限是多久？", AsOf(day="2017")),
+    ("行政复议法（2017年文本）规定的申请期限是多久？", AsOf(day="2017")),
+    ("截至2020年，申请期限是多久？", AsOf(day="2020")),
+    ("申请期限在2017版里是多久？", AsOf(day="2017")),
+    ("What was the deadline under the 2017 text?", AsOf(day="2017")),
+    ("As it stood in 2019, what was the deadline?", AsOf(day="2019")),
+    ("What was the deadline, as it stood in 2019?", AsOf(day="2019")),
+    ("In the 2017 Administrative Law, what was the deadline?", AsOf(day="2017")),
+    ("2017 Administrative Law: what was the deadline?", AsOf(day="2017")),
+    ("What was the deadline on 1 June 2021?", AsOf(day="2021-06-01")),
+    ("What was the deadline on June 1, 2021?", AsOf(day="2021-06-01")),
+    ("2021年6月1日时申请期限是多久？", AsOf(day="2021-06-01")),
+    ("What applied on 2022-03-01?", AsOf(day="2022-03-01")),
+    ("第九条在2024年修正前怎么规定？", AsOf(before="2024")),
+    ("What did it say prior to the 2023 revision?", AsOf(before="2023")),
+    # amounts are not years
+    ("罚款2000元以上的处罚能申请复议吗？", None),
+    ("Can a fine of RMB 2000 be challenged?", None),
+    ("Can a fine of 2000 yuan be challenged?", None),
 ])
 def test_a_question_names_a_day_or_a_version(question, asked):
     assert asked_as_of(question) == asked
@@ -96,3 +131,84 @@ def test_the_head_of_a_law_gives_its_kind_and_dates():
     assert issuer_type(["(Ministry of Industry and Information Technology Decree No. 25)", "Article 1 …"]) == (
         "departmental rule")
     assert issuer_type(HEAD_2024) is None  # a law: adopted by the congress, no decree
+
+
+@pytest.mark.parametrize("question", [
+    "What changed about the deadline for applying?", "How was the deadline changed by the revision?",
+    "2023年修订对决定期限做了哪些调整？", "按工作日计算的期间修订前后有什么变化？", "受案范围在修订时增加了哪些情形？",
+    "未成年人保护法2024年修正改了哪些条款？"])
+def test_questions_about_changes_on_a_topic(question):
+    assert asks_changes(question)
+
+
+@pytest.mark.parametrize("question", [
+    "As it stood in 2019, how many days did the body have, and by how much could that be extended?",
+    "按2017年的行政复议法，复议经费怎么保障？", "Which article of the 2023 text holds Article 21 of the 2017 text?"])
+def test_questions_that_do_not_ask_for_changes(question):
+    assert not asks_changes(question)
+
+
+V = ["2017-09-01", "2023-09-01"]
+
+
+@pytest.mark.parametrize(("question", "label", "versions"), [
+    ("旧版复议法第九条讲的申请期限，到了2023年修订版对应哪一条？", "第九条", ("2017-09-01", "2023-09-01")),
+    ("2017年文本第三十五条，现在对应哪一条？", "第三十五条", ("2017-09-01", "2023-09-01")),
+    ("Article 39 of the 2017 law bars fees. Which article carries that rule in the 2023 revision?", "Article 39",
+     ("2017-09-01", "2023-09-01")),
+    ("Which article of the 2023 text now holds what Article 21 of the 2017 text said?", "Article 21",
+     ("2017-09-01", "2023-09-01")),
+    ("第九条现在是第几条？", "第九条", ("2017-09-01", "2023-09-01")),  # no version named: an earlier text's
+    ("新法第二十条在旧法里是第几条？", "第二十条", ("2023-09-01", "2017-09-01")),
+    ("2023年版第二十条在2017年版里是第几条？", "第二十条", ("2023-09-01", "2017-09-01")),
+])
+def test_an_article_asked_about_in_another_version(question, label, versions):
+    ref = first_article_ref(question)
+    assert ref is not None
+    assert label in ref[0]
+    assert asks_renumbered(question, ref[0])
+    assert label_version(question, ref[1], V) == versions
+
+
+def test_a_number_asked_without_an_article_named_is_no_renumbering():
+    assert not asks_renumbered("网络安全法第几条规定了日志留存？", [])
+    ref = first_article_ref("第九条怎么规定？")
+    assert ref is not None
+    assert not asks_renumbered("第九条怎么规定？", ref[0])
+
+
+OLD = {"第一条": "为了规范复议，制定本法。", "第二条": "申请人可以自知道该行为之日起六十日内提出申请。",
+       "第三条": "复议机关受理申请，不得向申请人收取任何费用。复议活动所需经费列入本机关行政经费。"}
+NEW = {"第一条": "为了规范复议，制定本法。", "第二条": "国家建立专业化的复议人员队伍。",
+       "第三条": "申请人可以自知道或者应当知道该行为之日起六十日内提出申请，最长不得超过一年。",
+       "第四条": "复议机关受理申请，不得向申请人收取任何费用。"}
+
+
+def test_a_revision_is_aligned_by_text_not_by_number():
+    assert align(OLD, NEW) == [("第一条", "第一条"), (None, "第二条"), ("第二条", "第三条"), ("第三条", "第四条")]
+    # unchanged articles are no change, even renumbered; an added article is one
+    assert changed_pairs(OLD, NEW) == [(None, "第二条"), ("第二条", "第三条"), ("第三条", "第四条")]
+    assert changed_pairs(NEW, NEW) == []
+    assert counterpart(OLD["第二条"], NEW) == "第三条"
+    assert counterpart("完全不同的内容讲别的事情", NEW) is None
+
+
+def test_the_paragraph_a_question_is_about_picks_the_counterpart():
+    old = ("对部门的行为不服的，可以向本级人民政府申请复议。\n"
+           "对海关、金融等垂直领导机关的行为不服的，向上一级主管部门申请复议。")
+    new = {"第二十四条": "县级以上地方各级人民政府管辖对本级人民政府部门的行为不服的复议案件，可以向本级人民政府申请。",
+           "第二十七条": "对海关、金融、外汇管理等实行垂直领导的机关的行为不服的，向上一级主管部门申请复议。"}
+    assert counterpart(old, new, focus="旧法里对海关、金融等垂直领导机关不服的规定在新法第几条？") == "第二十七条"
+    assert counterpart(old, new, focus="对部门的行为不服，向本级人民政府申请的规定在新法第几条？") == "第二十四条"
+
+
+def test_the_days_a_question_names_are_not_part_of_its_topic():
+    assert "2020" not in without_days("截至2020年，施行日期是哪一天？")
+    assert "施行日期" in without_days("截至2020年，施行日期是哪一天？")
+    assert "2024" not in without_days("What did it say before the 2024 amendment?")
+    topic = change_topic("行政复议的受案范围在2023年修订时增加了哪些情形？")
+    assert "受案范围" in topic
+    assert "2023" not in topic
+    assert "修订" not in topic
+    assert "deadline" in change_topic("What changed about the deadline in the 2023 revision?")
+    assert "2023" not in change_topic("What changed about the deadline in the 2023 revision?")
