@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from netlaw.records import ArticleHit
+from netlaw.records import ArticleHit, Filters
 from netlaw.text.references import article_labels_in
 from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
@@ -28,7 +28,7 @@ from qa.versions import (
     first_article_ref,
     label_version,
 )
-from vectorstore.hybrid import Filters, HybridRetriever
+from vectorstore.hybrid import HybridRetriever
 
 # The instruments themselves, as against news, papers, plans and speeches that discuss them.
 PRIMARY_TYPES = ("law", "administrative regulation", "departmental rule", "regulation", "measures")
@@ -277,7 +277,7 @@ def change_hits(retriever: HybridRetriever, earlier: dict, later: dict, labels: 
         far = len(place)
 
         def closeness(pair: tuple[str | None, str | None]) -> int:
-            return min(place.get(old_ids.get(pair[0] or ""), far), place.get(new_ids.get(pair[1] or ""), far))
+            return min(place.get(old_ids.get(pair[0] or "", ""), far), place.get(new_ids.get(pair[1] or "", ""), far))
 
         pairs = [p for p in sorted(pairs, key=closeness) if closeness(p) < far][:TOPIC_PAIRS] or pairs
     out: list[ArticleHit] = []
