@@ -1,6 +1,8 @@
-"""Scale: the bundled corpus hidden among N distractor articles, in one run and one table.
+"""Scale: the bundled corpus hidden among N distractor articles, in one run and one table; or,
+with ``--library STORE``, a real library at 1k, 5k and ~26k articles (``benchmarks.scale_library``).
 
     python -m benchmarks.scale_bench [--sizes 2000] [--seed 7] [--shared-vector-cache]
+    python -m benchmarks.scale_bench --library STORE [--sizes 1000 5000] [--answers 30] [--plot PNG]
 
 For each size N: writes N distractor articles (``benchmarks.distractors``), ingests the bundled
 corpus plus them into a temporary store, and reports
@@ -125,11 +127,28 @@ def measure(size: int, tmp: Path, base, seed: int) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000], help="distractor articles (0 is always run)")
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        help="distractor articles (0 is always run; default 2000), or with --library the articles "
+                             "of the smaller libraries (default 1000 5000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shared-vector-cache", action="store_true",
                         help="reuse this machine's e5 vector cache (fast, but the embedding time is not real)")
+    parser.add_argument("--library", type=Path, help="a store holding the full real library: measure it and "
+                        "prefixes of it of --sizes articles (from the vector cache) instead of distractors")
+    parser.add_argument("--answers", type=int, default=30, help="with --library: questions answered per size")
+    parser.add_argument("--allow-embedding", action="store_true",
+                        help="with --library: embed the texts of a size that the vector cache lacks")
+    parser.add_argument("--plot", type=Path, help="with --library: the plot's PNG (default: benchmarks/results/)")
+    parser.add_argument("--random-vectors", action="store_true",
+                        help="with --library: build the smaller libraries with random vectors (cost, not quality)")
     args = parser.parse_args(argv)
+    if args.library:
+        from benchmarks.scale_library import run
+
+        run(args.library, [n for n in args.sizes or [1000, 5000] if n], args.answers, args.allow_embedding, args.plot,
+            args.random_vectors)
+        return
+    args.sizes = args.sizes or [2000]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         if not args.shared_vector_cache:

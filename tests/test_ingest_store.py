@@ -184,7 +184,7 @@ def test_killed_ingest_leaves_previous_index_queryable(tmp_path):
     proc = subprocess.Popen(cmd[:-1] + [str(CORPUS)], env=env, cwd=_settings.PROJECT_ROOT,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     seen = ""
-    deadline = time.time() + 120
+    deadline = time.time() + 900  # (parsing and the models' load, on a loaded machine)
     while "embedding" not in seen and time.time() < deadline:
         seen += proc.stderr.read(1)
     time.sleep(1.0)
