@@ -20,14 +20,14 @@ WORDS: dict[str, dict[str, str]] = {
            "comment": "Optional comment on this answer", "comment_label": "Comment on this answer",
            "send_comment": "Send comment", "close": "Close the article", "issued": "issued", "effective": "effective",
            "version_of": "version of {v}", "versions": "Versions", "library_empty": "The library is empty.",
-           "open_outline": "Open the outline of this document", "copied": "Copied"},
+           "open_outline": "Open the outline of this document", "copied": "Copied", "why": "Why: {reason}."},
     "zh": {"understood": "理解为：", "read": "您可以阅读：", "open_source": "打开来源 [{n}]",
            "open_article": "打开这一条文",
            "copy": "复制", "copy_title": "以纯文本复制回答及其来源", "copy_md": "复制 Markdown",
            "copy_md_title": "以 Markdown 复制回答及其来源", "comment": "对这个回答的意见（可选）",
            "comment_label": "对这个回答的意见", "send_comment": "发送意见", "close": "关闭条文", "issued": "发布",
            "effective": "施行", "version_of": "{v} 版本", "versions": "各版本", "library_empty": "资料库为空。",
-           "open_outline": "打开这份文件的条文目录", "copied": "已复制"},
+           "open_outline": "打开这份文件的条文目录", "copied": "已复制", "why": "原因：{reason}。"},
 }
 TYPE_WORDS = {"zh": {"law": "法律", "administrative regulation": "行政法规", "departmental rule": "部门规章",
                      "regulation": "法规", "measures": "办法", "opinion": "意见", "notice": "通知", "plan": "规划",
@@ -127,8 +127,10 @@ def _answer_body(answer: dict, answer_index: int, copies: dict[str, str] | None,
     if answer.get("standalone_question"):
         parts.append(f'<div class="understood">{w["understood"]}{escape_html(answer["standalone_question"])}</div>')
     if answer.get("refused"):
-        text = refusal_text(unbold(answer["answer"]), language)
+        text, reason = refusal_parts(answer, language)
         parts.append(f'<div class="refusal"><b>{escape_html(text)}</b>')
+        if reason:
+            parts.append(f'<div class="refusal-reason">{escape_html(w["why"].format(reason=reason))}</div>')
         if answer.get("suggestions"):
             items = "".join(f"<li>{suggestion_link(s, language)}</li>" for s in answer["suggestions"])
             parts.append(f"<div>{w['read']}</div><ul>{items}</ul>")
@@ -179,6 +181,63 @@ def refusal_text(text: str, language: str) -> str:
         n, limit = (int(x.replace(",", "")) for x in too_long.groups())
         return MESSAGES["too_long"][target].format(n=n, limit=limit)
     return text
+
+
+# Why the chain refused (``Answer.refusal_reason``: the gate's or the reader's words, in English) as
+# the asker reads it. A pattern's groups are carried over (a document's title, the asked kind).
+REASONS: list[tuple[str, dict[str, str]]] = [
+    (r"the question asks the assistant to change its instructions",
+     {"en": "the question asks the assistant to change its instructions", "zh": "问题要求助手改变其指令"}),
+    (r"nothing in the library matches the question|no sources",
+     {"en": "nothing in the library matches the question", "zh": "资料库中没有与问题相符的内容"}),
+    (r"the closest articles are not about this question",
+     {"en": "the closest articles in the library are about something else", "zh": "最相关的条文讲的是别的事情"}),
+    (r"too little of the question is found in the library",
+     {"en": "too little of the question is found in the library", "zh": "问题中的内容在资料库中几乎找不到"}),
+    (r"the evidence for an answer is too weak",
+     {"en": "the closest articles only touch on the question", "zh": "最相关的条文与问题只有少许关联"}),
+    (r"no sentence of the sources states (?P<kind>.+) about the question",
+     {"en": "the closest articles do not state {kind}", "zh": "最相关的条文中没有说明{kind}"}),
+    (r"no sentence of the sources( answers the question)?|the closest articles do not answer it.*",
+     {"en": "no sentence of the closest articles answers it", "zh": "最相关的条文中没有回答这个问题的句子"}),
+    (r"the library does not contain (?P<law>.+)",
+     {"en": "the library does not hold {law}", "zh": "资料库中没有{law}"}),
+]
+GENERAL_REASON = {"en": "the closest articles do not answer it", "zh": "最相关的条文没有回答这个问题"}
+
+
+def refusal_parts(answer: dict, language: str) -> tuple[str, str]:
+    """A refusal as shown: its sentence in the interface ``language`` and why, in the same language:
+    a near-topic refusal's own "…: the closest articles do not state a sum of money." becomes the
+    sentence and its reason; a plain one gets its reason from ``refusal_reason``. An empty or too long
+    question's message has no reason ("")."""
+    from qa.reading.gate import REFUSAL
+
+    code = "zh" if language == "zh" else "en"
+    text = refusal_text(unbold(answer.get("answer") or ""), code).strip()
+    stem = REFUSAL[code].rstrip("。.")
+    if text.startswith(stem) and text[len(stem):len(stem) + 1] in (":", "："):
+        return REFUSAL[code], text[len(stem) + 1:].strip().rstrip("。.")
+    return text, (refusal_reason(answer, code) if text == REFUSAL[code] else "")
+
+
+def refusal_reason(answer: dict, language: str) -> str:
+    """Why the chain refused (``Answer.refusal_reason``) in ``language``; a general reason when it gave
+    none that is known."""
+    from qa.reading.question import KIND_WORDS
+
+    code = "zh" if language == "zh" else "en"
+    reason = (answer.get("refusal_reason") or "").strip()
+    for pattern, said in REASONS:
+        found = re.fullmatch(pattern, reason)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if values.get("kind"):
+            kind = next((k for k, v in KIND_WORDS["en"].items() if v == values["kind"]), None)
+            values["kind"] = KIND_WORDS[code][kind] if kind else values["kind"]
+        return said[code].format(**values)
+    return GENERAL_REASON[code]
 
 
 def quoted_sentences(sentences: list[str], claims: list[str]) -> set[int]:

@@ -161,3 +161,19 @@ def test_a_quoted_sentence_is_marked_in_the_parallel_version():
     assert "<mark>Owners renew it yearly.</mark>" in view
     assert "<mark>所有人每年更新一次。</mark>" in view
     assert view.count("<mark>") == 2
+
+
+def test_a_refusal_says_why_in_the_interface_language():
+    """Before (issue 31 point 5): a plain refusal gave no reason, only a near-topic one did, in its own language."""
+    from service.render import refusal_parts
+
+    plain = {"answer": "The documents in the library do not answer this question.", "refused": True,
+             "refusal_reason": "no sentence of the sources states a sum of money about the question"}
+    assert refusal_parts(plain, "en") == ("The documents in the library do not answer this question.",
+                                          "the closest articles do not state a sum of money")
+    assert refusal_parts(plain, "zh") == ("资料库中的文件无法回答这个问题。", "最相关的条文中没有说明金额")
+    near = {"answer": "资料库中的文件无法回答这个问题：最相关的条文中没有说明金额。", "refused": True}
+    assert refusal_parts(near, "en")[1] == "the closest articles do not state a sum of money"
+    unknown = dict(plain, refusal_reason="something new")
+    assert refusal_parts(unknown, "en")[1]  # a general reason rather than none
+    assert refusal_parts({"answer": "Please type a question.", "refused": True}, "zh") == ("请输入问题。", "")

@@ -4,6 +4,8 @@ exports fit to file. Each test's docstring says what it saw before the change.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.test_ui_browser import DESK, PHONE, SCREENSHOTS, app, ask, browser, login  # noqa: F401  (fixtures)
@@ -62,3 +64,41 @@ def test_the_newest_question_and_answer_are_in_view_with_a_way_back(app, browser
     assert shown_question["visible"] >= min(shown_question["height"], 20) - 1, shown_question
     assert shown_answer["visible"] >= min(shown_answer["height"], 60), shown_answer
     assert not jump.is_visible()  # at the newest answer the button goes
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def refusal_parts(page) -> tuple[str, str]:
+    """The newest refusal's own sentence and the reason given with it (empty when none)."""
+    refusal = page.locator("#chat .refusal").last
+    reason = refusal.locator(".refusal-reason")
+    return refusal.locator("b").first.inner_text(), (reason.inner_text() if reason.count() else "")
+
+
+def test_refusals_say_why_in_the_askers_language(app, browser):  # noqa: F811
+    """Before: an English refusal said only "The documents in the library do not answer this question."
+    while the same question in Chinese said why ("最相关的条文中没有说明金额")."""
+    url, _, _ = app
+    page = login(browser, url, "bob", DESK)
+    try:
+        ask(page, "What is the capital of France?", 1)
+        sentence, reason = refusal_parts(page)
+        assert sentence.startswith("The documents in the library do not answer this question")
+        assert len(reason) > 12, (sentence, reason)  # a reason of its own, in English
+        assert not HAN.search(reason), reason
+        assert reason not in sentence
+        page.locator("#ui-language").get_by_text("中文").click()
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == '提问'", timeout=30_000)
+        ask(page, "法国的首都是哪里？", 2)
+        sentence, reason = refusal_parts(page)
+        assert sentence.startswith("资料库中的文件无法回答这个问题")
+        assert HAN.search(reason), reason  # said in Chinese
+        assert not re.search(r"[A-Za-z]{3,}", reason), reason
+        first = page.locator("#chat .refusal").first.locator(".refusal-reason").inner_text()
+        assert HAN.search(first), first  # the English refusal's reason redrawn in Chinese too
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "daily-refusal-reason.png"))
+    finally:
+        page.locator("#ui-language").get_by_text("English").click()  # the other tests sign in as bob
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == 'Ask'", timeout=30_000)
