@@ -290,7 +290,7 @@ class AnswerService:
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
         if q is not None:
-            about = subject or [h.doc_id for h in hits[:5]]  # naming no law: the first versioned work of its hits
+            about = subject or [h.doc_id for h in hits]  # naming no law: the first work of its hits held in versions
             as_of = state.filters.as_of if state.filters else None
             changed = version_hits(self.retriever, library, about, state.question, as_of)
             if changed:  # "what changed about X", "旧法第九条现在是第几条？": both texts' articles, each in its version
