@@ -44,6 +44,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.records import Document
 from netlaw.settings import PROJECT_ROOT
 from netlaw.text.script import HAN
 
@@ -85,7 +86,7 @@ def flattened(text: str) -> str:
 
 # --- the libraries ---------------------------------------------------------------------------------------
 @lru_cache(maxsize=None)
-def documents(name: str) -> tuple[tuple[object, str], ...]:
+def documents(name: str) -> tuple[tuple[Document, str], ...]:
     """(document, its text) of every document of a development library."""
     from ingest.loaders import read_file
     from ingest.parse import parse_text
@@ -105,8 +106,9 @@ def reference() -> tuple[str, ...]:
     assert REFERENCE.exists(), f"the reference regulations are missing: {REFERENCE}"
     own = {p.name for folders in LIBRARIES.values() for folder in folders for p in folder.iterdir()}
     with tarfile.open(REFERENCE) as archive:
-        return tuple(archive.extractfile(m).read().decode("utf-8") for m in archive.getmembers()
-                     if m.isfile() and m.name.endswith(".md") and Path(m.name).name not in own)
+        files = [archive.extractfile(m) for m in archive.getmembers()
+                 if m.isfile() and m.name.endswith(".md") and Path(m.name).name not in own]
+        return tuple(f.read().decode("utf-8") for f in files if f is not None)
 
 
 @lru_cache(maxsize=None)
@@ -219,8 +221,8 @@ def terms() -> dict[str, str]:
                 for m in re.finditer(r"\(([A-Z]{3,6})\)", t):  # "(ABC)": a body's acronym
                     out.setdefault(m.group(1).lower(), f"{name}: name of a body in {t[:40]}")
             for line in text.split("\n"):
-                if m := _SIGNATORY.match(line):
-                    out.setdefault(m.group(1).lower(), f"{name}: signatory in {doc.title[:40]}")
+                if signed := _SIGNATORY.match(line):
+                    out.setdefault(signed.group(1).lower(), f"{name}: signatory in {doc.title[:40]}")
             if not re.search(rf"[{HAN}]", text):  # romanised Chinese proper nouns of an English document
                 for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]{4,})\b", text):
                     word = m.group(1).lower()

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from evals.metrics import contains_fact, normalise
+from ingest.records import Article
 from netlaw.settings import PROJECT_ROOT
 from netlaw.text.script import HAN, has_chinese, is_zh
 
@@ -90,7 +91,7 @@ def library(name: str) -> Library:
     from ingest.parse import parse_text
 
     folders, _ = LIBRARIES[name]
-    raw: list[tuple[str, str, str | None, object, bool, str, str | None]] = []
+    raw: list[tuple[str, str, str | None, Article, bool, str, str | None]] = []
     names: dict[str, set[str]] = {}
     for folder in folders:
         for path in sorted(folder.iterdir()):
@@ -104,7 +105,7 @@ def library(name: str) -> Library:
                                 a.parallel_id))
     key_of = {r[5]: (r[0], r[1]) for r in raw}
     arts = [Art(doc, label, version, _squash(a.text), " ".join(a.path), zh or is_zh(a.text),
-                min((doc, label), key_of.get(parallel, (doc, label))))
+                min((doc, label), key_of.get(parallel or "", (doc, label))))
             for doc, label, version, a, zh, _, parallel in raw]
     return Library(name, arts, names)
 
