@@ -38,7 +38,14 @@ from netlaw.records import Filters
 from netlaw.settings import BackendName
 from qa.backends import available_backends, why_unavailable
 from qa.records import Answer
-from service.export import AnswerArchive, answer_archive_for, export_response_body, new_answer_id, stamp
+from service.export import (
+    AnswerArchive,
+    answer_archive_for,
+    content_disposition,
+    export_response_body,
+    new_answer_id,
+    stamp,
+)
 from service.health import health
 from service.library import Library
 from service.limits import BodyLimit, RateLimiter
@@ -247,7 +254,7 @@ def export_routes(router: APIRouter, api: Api) -> None:
         if answer is None:
             raise HTTPException(404, f"no answer '{answer_id}' asked with this key")
         body, media, filename = export_response_body([answer], format, library.describe)
-        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(body, media_type=media, headers={"Content-Disposition": content_disposition(filename)})
 
 
 def feedback_routes(router: APIRouter, api: Api) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from service.render import answer_text_html, unbold
 
@@ -135,9 +137,20 @@ def stamp(answer: dict, who: str | None, retriever: Any) -> dict:
     return out
 
 
+def _provenance_rows(a: CitedArticle) -> list[tuple[str, str]]:
+    """The rows under a cited article, the same in Markdown and HTML. The file is named as it was
+    uploaded or shipped, never by its path on the server."""
+    return [(label, value) for label, value in
+            (("Date", a.date), ("File", file_name(a.source)), ("SHA-256", a.sha256)) if value]
+
+
 def _provenance(a: CitedArticle) -> list[str]:
-    return [f"- {label}: {value}" for label, value in
-            (("Date", a.date), ("File", a.source), ("SHA-256", a.sha256)) if value]
+    return [f"- {label}: {value}" for label, value in _provenance_rows(a)]
+
+
+def file_name(source: str) -> str:
+    """The name of an ingested file without its folder ("/srv/…/uploads/法(2024).md" → "法(2024).md")."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1] if source else ""
 
 
 _PAGE = """<!DOCTYPE html>
@@ -161,10 +174,9 @@ def _answer_html(n: int, answer: dict, describe: Describe | None) -> str:
     out = [f"<section><h2>{n}. {html.escape(answer.get('question', ''))}</h2>",
            f"<p class='meta'>{html.escape(_meta_line(answer).strip('*'))}</p>",
            f"<div class='answer'>{answer_text_html(answer.get('answer', ''))}</div>"]
-    for a in cited_articles(answer, describe):
-        rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in
-                       (("Date", a.date), ("File", a.source), ("SHA-256", a.sha256)) if v)
-        out.append(f"<h3>[{a.marker}] {html.escape(a.document)}, {html.escape(a.article)}</h3>"
+    for a in cited_articles(answer, describe):  # as the Markdown record has them: label (version, 章/节), rows
+        rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in _provenance_rows(a))
+        out.append(f"<h3>[{a.marker}] {html.escape(a.cited_as)}</h3>"
                    f"<dl>{rows}</dl><blockquote>{html.escape(a.text)}</blockquote>")
     return "".join(out) + "</section>"
 
@@ -214,8 +226,31 @@ def answer_archive_for(settings) -> AnswerArchive:
     return AnswerArchive(Path(settings.feedback_db).parent / ANSWER_ARCHIVE)
 
 
-def export_response_body(answers: Sequence[dict], fmt: str, describe: Describe | None) -> tuple[str, str, str]:
-    """(body, media type, file name) of a record export in ``fmt`` ("md" or "html")."""
+def export_response_body(answers: Sequence[dict], fmt: str, describe: Describe | None,
+                         conversation: bool = False) -> tuple[str, str, str]:
+    """(body, media type, file name) of a record export in ``fmt`` ("md" or "html"); ``conversation``: the
+    export of a whole conversation (its file name says so)."""
+    name = export_file_name(answers, "html" if fmt == "html" else "md", conversation)
     if fmt == "html":
-        return record_html(answers, describe), "text/html; charset=utf-8", "netlaw-answer.html"
-    return record_markdown(answers, describe), "text/markdown; charset=utf-8", "netlaw-answer.md"
+        return record_html(answers, describe), "text/html; charset=utf-8", name
+    return record_markdown(answers, describe), "text/markdown; charset=utf-8", name
+
+
+def export_file_name(answers: Sequence[dict], ext: str, conversation: bool = False) -> str:
+    """"netlaw-<date asked>-<document>-<answer id>.<ext>": the date of the (last) answer, the document
+    it cites first (else "answer"), the first 8 digits of its id, and for a conversation its answers' count,
+    so that no two exports of different answers overwrite each other in a downloads folder."""
+    last = answers[-1] if answers else {}
+    date = (last.get("asked_at") or datetime.now(timezone.utc).strftime("%Y-%m-%d"))[:10]
+    cited = [c.get("document") or "" for a in reversed(answers) for c in a.get("citations", [])]
+    document = re.sub(r"[^\w\-]+", "_", next((d for d in cited if d), "") or "answer").strip("_")[:40] or "answer"
+    answer_id = re.sub(r"[^0-9a-zA-Z]", "", str(last.get("id") or ""))[:8] or "unsaved"
+    several = f"-conversation-{len(answers)}" if conversation or len(answers) > 1 else ""
+    return f"netlaw-{date}-{document}-{answer_id}{several}.{ext}"
+
+
+def content_disposition(filename: str) -> str:
+    """The header offering ``filename`` for download, its non-ASCII characters (a Chinese title) given by
+    RFC 6266's ``filename*`` and replaced by "_" in the plain ``filename`` for old clients."""
+    plain = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -128,9 +128,10 @@ def document_date(document: dict, words: dict[str, str]) -> str:
 
 
 def safe_upload_name(name: str) -> str:
-    """A file name that cannot leave the upload directory."""
+    """A file name that cannot leave the upload directory; letters, digits, Chinese and brackets kept, so
+    that a law's file ("…法(2024-04-26).md") is listed and exported under the name it was uploaded with."""
     base = Path(name.replace("\\", "/")).name
-    base = re.sub(rf"[^\w.\-{HAN}]+", "_", base).strip("._") or "upload"
+    base = re.sub(rf"[^\w.\-(){HAN}（）]+", "_", base).strip("._") or "upload"
     return base[:120]
 
 

@@ -15,7 +15,7 @@ import gradio as gr
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
-from service.export import AnswerArchive, Describe, export_response_body
+from service.export import AnswerArchive, Describe, content_disposition, export_response_body
 from service.insights import groups_csv, insights
 from service.preferences import Preferences
 from service.uploads import Progress, ingest_uploads
@@ -120,9 +120,10 @@ def admin_csv_route(api: FastAPI, users: Users, name: str, build: Callable[[], s
 
 
 def add_export_route(api: FastAPI, users: Users, archive: AnswerArchive, describe: Describe) -> None:
-    """``/answers/export?ids=a,b&format=md|html``: the answers of the signed-in user (any answer for an
-    administrator) as a record for the file; an id that is unknown or someone else's is a 404."""
-    def export(request: Request, ids: str, format: str = "md") -> Response:
+    """``/answers/export?ids=a,b&format=md|html&what=answer|conversation``: the answers of the signed-in
+    user (any answer for an administrator) as a record for the file, named by date, document and answer
+    id; an id that is unknown or someone else's is a 404."""
+    def export(request: Request, ids: str, format: str = "md", what: str = "answer") -> Response:
         user = gradio_user(api, request)
         admin = users.is_admin(user, proxied=proxied(request.headers))
         wanted = [i for i in ids.split(",") if i][:50]
@@ -130,8 +131,8 @@ def add_export_route(api: FastAPI, users: Users, archive: AnswerArchive, describ
         answers = [a for a in found if a is not None]
         if not answers or len(answers) != len(wanted):
             raise HTTPException(404, "no such answer")
-        body, media, filename = export_response_body(answers, format, describe)
-        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+        body, media, filename = export_response_body(answers, format, describe, what == "conversation")
+        return Response(body, media_type=media, headers={"Content-Disposition": content_disposition(filename),
                                                          "Cache-Control": "no-store"})
 
     api.add_api_route("/answers/export", export, methods=["GET"], include_in_schema=False)

@@ -127,7 +127,7 @@ class ChatPage:
         links = []
         for what, key, chosen in (("last answer", "last_answer", ids[-1:]), ("conversation", "conversation", ids)):
             for fmt, label in (("md", "Markdown"), ("html", "HTML")):
-                query = urlencode({"ids": ",".join(chosen), "format": fmt})
+                query = urlencode({"ids": ",".join(chosen), "format": fmt, "what": key.split("_")[-1]})
                 links.append(f'<a class="export-link" data-export="{what}-{fmt}" href="answers/export?{query}" '
                              f'download>{html.escape(t(key, language))} ({label})</a>')
         return f'<div class="export-links">{t("export_for_record", language)} ' + " · ".join(links) + "</div>"

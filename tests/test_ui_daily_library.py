@@ -1,0 +1,113 @@
+"""Daily use, second pass (issue 31), with the team's own laws in a real headless Chromium: an
+administrator uploads both texts of a law and another law through the Library tab (once per module:
+``uploaded``), then exports, the outline, versions and the upload screen are checked as a reader sees
+them. Each test's docstring says what it saw before the change."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_ui_browser import DESK, SCREENSHOTS, app, ask, browser, login  # noqa: F401  (fixtures)
+
+LAWS = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "laws"
+OLD, NEW = LAWS / "未成年人保护法(2020-10-17).md", LAWS / "未成年人保护法(2024-04-26).md"
+OTHER = LAWS / "网络安全法(2016-11-07).md"
+
+# Every progress indicator shown anywhere on the page while the upload runs, sampled every 50 ms.
+WATCH = """() => { window.netlawSeen = [];
+    window.netlawWatch = setInterval(() => {
+        const shown = [...document.querySelectorAll('.progress-text, .meta-text, .progress-level-inner, '
+            + '.progress-bar, [role=progressbar], .eta-bar')]
+            .filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 0);
+        const bars = shown.filter(e => e.matches('.progress-level-inner, .progress-bar, [role=progressbar], .eta-bar'));
+        window.netlawSeen.push({t: Date.now(), texts: shown.map(e => e.innerText.trim()).filter(Boolean),
+                                bars: bars.length,
+                                fonts: shown.map(e => getComputedStyle(e).fontFamily)});
+    }, 50); }"""
+
+
+def upload(page, files, wait_for_count):
+    page.set_input_files("#upload input[type=file]", [str(f) for f in files])
+    page.wait_for_function("n => document.querySelectorAll('#upload .file-preview-holder tr, #upload .file').length"
+                           " >= n || document.querySelector('#upload').innerText.includes('.md')", arg=1,
+                           timeout=30_000)
+    page.evaluate(WATCH)
+    before = page.inner_text("#upload-status")
+    page.click("#ingest")
+    page.wait_for_function("""([n, before]) => { const s = document.querySelector('#upload-status');
+        return s.innerText !== before && /Ingested|已导入/.test(s.innerText)
+            && s.querySelectorAll('.upload-document').length >= n
+            && ![...document.querySelectorAll('.progress-text, .eta-bar')].some(e => e.checkVisibility()); }""",
+                           arg=[wait_for_count, before], timeout=400_000)
+    page.wait_for_timeout(300)
+    seen = page.evaluate("() => { clearInterval(window.netlawWatch); return window.netlawSeen; }")
+    return {"seen": seen, "status": page.inner_text("#upload-status"),
+            "items": page.locator("#upload-status .upload-document").all_inner_texts()}
+
+
+@pytest.fixture(scope="module")
+def uploaded(app, browser):  # noqa: F811
+    """Alice uploads both texts of one law and another law, then the other law again (unchanged)."""
+    url, _, _ = app
+    page = login(browser, url, "alice", DESK)
+    page.click("button[role=tab]:has-text('Library')")
+    first = upload(page, [OLD, NEW, OTHER], 3)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "daily-upload-result.png"))
+    again = upload(page, [OTHER], 1)
+    return {"url": url, "page": page, "first": first, "again": again}
+
+
+def _markdown_facts(md: str) -> dict:
+    """What the Markdown record says: bold spans, source headings, provenance rows."""
+    return {"bold": re.findall(r"\*\*(.+?)\*\*", md),
+            "headings": re.findall(r"^### (\[\d+\] .+)$", md, re.M),
+            "rows": re.findall(r"^- ([^:\n]+): (.+)$", md, re.M)}
+
+
+def test_exports_are_named_by_date_document_and_id_hold_no_server_path_and_html_equals_markdown(
+        uploaded, browser):  # noqa: F811
+    """Before: every download was named netlaw-answer.md / .html (the second overwrote the first);
+    "File:" was the server's absolute path of the staged upload; the HTML lost the version and the
+    chapter of each source."""
+    page = login(browser, uploaded["url"], "alice", DESK)
+    ask(page, "未成年人保护法第九条现在是怎么规定的？", 1)
+    page.wait_for_selector("#export-links a[data-export='last answer-md']", timeout=30_000)
+    got = {}
+    for kind in ("last answer-md", "last answer-html", "conversation-md"):
+        with page.expect_download() as download:
+            page.click(f"#export-links a[data-export='{kind}']")
+        got[kind] = (download.value.suggested_filename, open(download.value.path(), encoding="utf-8").read())
+    names = [name for name, _ in got.values()]
+    assert len(set(names)) == 3, names  # one file per export, none overwriting another
+    md_name, md = got["last answer-md"]
+    html_name, page_html = got["last answer-html"]
+    answer_id = re.search(r"answer id ([0-9a-f]+)", md)[1]
+    for name in (md_name, html_name):
+        assert re.match(r"netlaw-20\d\d-\d\d-\d\d-", name), name  # the date
+        assert "未成年人保护法" in name, name  # the document
+        assert answer_id[:8] in name, name  # the answer
+    assert md_name.endswith(".md")
+    assert html_name.endswith(".html")
+    for text in (md, page_html, got["conversation-md"][1]):
+        assert not re.search(r"(?<![\w.])/(tmp|root|home|work|var|srv|opt)/", text), text[:1500]  # no server path
+    facts = _markdown_facts(md)
+    assert ("File", "未成年人保护法(2024-04-26).md") in facts["rows"], facts["rows"]  # the uploaded name
+    assert facts["headings"], md[:1500]
+    assert any("2024-04-26" in h for h in facts["headings"]), facts["headings"]  # the version
+    assert any("第一章" in h for h in facts["headings"]), facts["headings"]  # the chapter
+    text = html_lib.unescape(page_html)
+    for heading in facts["headings"]:
+        assert heading in text, (heading, text[:2000])
+    for key, value in facts["rows"]:
+        assert re.search(rf"<dt>{re.escape(key)}</dt>\s*<dd>{re.escape(value)}</dd>", text), (key, value)
+    for bold in facts["bold"]:
+        assert f"<strong>{bold}</strong>" in text, bold
+    shown = browser.new_page(viewport=DESK)
+    shown.set_content(page_html)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shown.screenshot(path=str(SCREENSHOTS / "daily-export-html.png"))
