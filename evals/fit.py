@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from qa.ranking.features import FEATURES
-from qa.ranking.model import ANSWER_FEATURES, WEIGHTS, LinearModel, Weights, answer_row, sigmoid
+from qa.ranking.model import (
+    ANSWER_FEATURES,
+    SENTENCE_FEATURES,
+    WEIGHTS,
+    LinearModel,
+    Weights,
+    answer_row,
+    sigmoid,
+)
 
 HERE = Path(__file__).parent
 DATA = HERE / "fit_data"
@@ -137,7 +145,13 @@ def fit(libraries: list[str]) -> Weights:
     else:  # before the second pass: answer when the reader found a sentence
         answerability = LinearModel(ANSWER_FEATURES, np.zeros(len(ANSWER_FEATURES)), 0.0)
         threshold = 0.5
-    return Weights(ranker, answerability, threshold, sorted(libraries))
+    sentences = [r for r in read_rows("sentence", libraries) if r["split"] == "tune" and r["rows"]]
+    sentence = None
+    if sentences:
+        x = np.asarray([row for r in sentences for row in r["rows"]], dtype=np.float64)
+        y = np.asarray([v for r in sentences for v in r["labels"]], dtype=np.float64)
+        sentence = fit_logistic(x, y, SENTENCE_FEATURES)
+    return Weights(ranker, answerability, threshold, sorted(libraries), sentence)
 
 
 def weights_path(leave_out: str | None) -> Path:
@@ -210,7 +224,7 @@ def collect(library: str, root: Path, pass_: str) -> int:
     else:
         s = s.model_copy(update={"ranker": "learned", "answerability": "rules"})
     service = AnswerService(s, HybridRetriever(s))
-    rows = []
+    rows, sentences = [], []
     items = load_items(library)
     for n, item in enumerate(items, start=1):
         if item["type"].startswith("version") or item["type"] in ("structure",):
@@ -234,12 +248,32 @@ def collect(library: str, root: Path, pass_: str) -> int:
             row = answer_row(state.ranked.matrix, state.ranked.scores, order, bool(q and q.wants_span), reading,
                              bool(state.named))
             rows.append(dict(base, row=np.round(row, 5).tolist(), label=int(bool(gold) and any(labels[:3]))))
+            if gold and sources and item.get("must_include"):
+                sentences.append(dict(base, **sentence_rows(service, state, sources, item)))
         if n % 20 == 0:
             print(f"{library} {pass_}: {n}/{len(items)}", file=sys.stderr)
     DATA.mkdir(exist_ok=True)
     out = DATA / f"{library}.{pass_}.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    if sentences:
+        (DATA / f"{library}.sentence.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sentences), encoding="utf-8")
     return len(rows)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def sentence_rows(service, state, sources, item: dict) -> dict:
+    """The reader's shortlisted sentences of one item, as feature rows; a sentence is right when it holds
+    one of the item's key facts (``must_include``)."""
+    q = state.analysis
+    shortlist = service.reader.ranked(state.standalone, sources, q.focus if q else None, q=q,
+                                      per_source=len(sources))
+    facts = [[_norm(a) for a in alternatives] for alternatives in item["must_include"]]
+    labels = [int(any(any(a in _norm(c.text) for a in alts) for alts in facts)) for c in shortlist]
+    return {"rows": np.round(service.reader.sentence_rows(shortlist, q), 5).tolist(), "labels": labels}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -297,8 +297,9 @@ class ReaderSettings(_Group):
     """a capitalised question word this rare in the library names one thing the answer must mention"""
     reader_scorer: Literal["hand", "e5", "learned"] = "learned"
     """how shortlisted sentences are ranked: "hand" (reader_weight_*), "e5" (reader_e5_weight_*: e5
-    question–sentence similarity in both languages as the main signal) or "learned" (reader_learned_*: a
-    logistic regression over the same features, fitted on the tune items); see docs/reader.md"""
+    question–sentence similarity in both languages as the main signal) or "learned" (a logistic regression over
+    the same features, fitted by ``python -m evals.fit`` on the tune items: the "sentence" model of the weights
+    file, qa/ranking/weights.json); see docs/reader.md"""
     reader_e5_weight_e5: float = 0.5
     """scorer "e5": weight of the e5 similarity (scaled like reader_e5_unrelated / reader_e5_span)"""
     reader_e5_weight_lexical: float = 0.3
@@ -307,22 +308,6 @@ class ReaderSettings(_Group):
     """scorer "e5": weight of holding an answer of the asked kind (a date, a figure, a name…)"""
     reader_e5_weight_rank: float = 0.1
     """scorer "e5": weight of 1 / the source's rank"""
-    reader_learned_e5: float = 1.224
-    """scorer "learned": coefficient of the scaled e5 similarity"""
-    reader_learned_lexical: float = 2.134
-    """scorer "learned": coefficient of the focus-term share"""
-    reader_learned_kind: float = 2.528
-    """scorer "learned": coefficient of holding an answer of the asked kind"""
-    reader_learned_rank: float = 2.898
-    """scorer "learned": coefficient of 1 / the source's rank"""
-    reader_learned_cosine: float = 0.045
-    """scorer "learned": coefficient of the same-language embedding similarity (MiniLM)"""
-    reader_learned_header: float = -0.455
-    """scorer "learned": coefficient of being a header line"""
-    reader_learned_across: float = 0.457
-    """scorer "learned": coefficient of being in the other language than the question"""
-    reader_learned_bias: float = -4.574
-    """scorer "learned": intercept (the score is the logistic probability)"""
 
 
 class RankingSettings(_Group):

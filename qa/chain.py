@@ -18,8 +18,8 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
@@ -38,26 +38,23 @@ from qa.documents import (
     without_preamble,
     work_versions,
 )
+from qa.messages import MESSAGES, in_order_of_appearance
 from qa.names import without_names
 from qa.ranking.features import RankContext
-from qa.ranking.ranker import RANKERS, Answerability, Ranked
+from qa.ranking.ranker import RANKERS, Answerability
 from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
-from qa.reading.question import Question
 from qa.reading.reader import GeneralReader, Reader, Reading, overrides_gate
 from qa.records import (
     Answer,
-    Citation,
-    FocusDocument,
     RetrievalPlan,
-    Retrieved,
     Source,
     Suggestion,
-    Timings,
     Turn,
     as_turns,
 )
 from qa.rewrite import conversation_focus, is_follow_up, model_rewrite, rule_rewrite
 from qa.sources import build_sources
+from qa.state import AskState, TokenSink
 from qa.verify import CitationChecker, Verified
 from qa.versions import asked_as_of, resolve, without_days
 from vectorstore.hybrid import HybridRetriever
@@ -65,56 +62,12 @@ from vectorstore.hybrid import HybridRetriever
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MESSAGES = {
-    "empty": {"en": "Please type a question.", "zh": "请输入问题。"},
-    "too_long": {"en": "Your question is {n:,} characters long; the limit is {limit:,}. Please shorten it.",
-                 "zh": "问题长度为{n}个字符，上限为{limit}个字符，请缩短后再问。"},
-    "fallback": {"en": "The {backend} model could not answer ({reason}); "
-                       "this is the extractive answer from the documents.",
-                 "zh": "{backend}模型无法回答（{reason}），以下为从文件中摘录的答案。"},
-    # near-topic: the library is about the subject, but no article states what was asked
-    "not_found": {"en": "The documents in the library do not answer this question: "
-                        "the closest articles do not state {what}.",
-                  "zh": "资料库中的文件无法回答这个问题：最相关的条文中没有说明{what}。"},
-    "not_stated": {"en": "Not stated in the documents: “{part}”", "zh": "文件中没有说明：“{part}”"},
-    "no_model_reason": {"en": "no supported sentence", "zh": "没有得到资料支持的句子"},
-}
-TokenSink = Callable[[str], None]
 
 
 def _reason(exc: Exception) -> str:
     """What went wrong, for the log: our own BackendError messages, otherwise only the kind of error
     (a message may carry a server's address or a request)."""
     return str(exc) if isinstance(exc, BackendError) else type(exc).__name__
-
-
-@dataclass
-class AskState:
-    """One question on its way through the chain; each step fills its part."""
-
-    question: str  # as asked (control characters removed by ``validate``)
-    history: list[Turn]
-    backend: str
-    k: int  # articles to retrieve
-    filters: Filters | None = None
-    id: str | None = None
-    on_token: TokenSink | None = None  # receives the answer text as it is written
-    started: float = field(default_factory=time.perf_counter)
-    language: str = "en"  # of the question
-    problem: str | None = None  # why the question cannot be asked (empty, too long): the reply
-    standalone: str = ""  # a follow-up with the conversation's subject; otherwise the question
-    focus: list[FocusDocument] = field(default_factory=list)  # a follow-up's documents
-    named: list[str] = field(default_factory=list)  # ids of the document the question names
-    analysis: Question | None = None  # the asked kind and the focus terms
-    hits: list[ArticleHit] = field(default_factory=list)
-    retrieve_ms: float = 0.0
-    gate: GateDecision | None = None
-    plan: RetrievalPlan = field(default_factory=RetrievalPlan)
-    ranked: Ranked | None = None  # the ranker's order of the candidates, with their features and scores
-
-    def emit(self, text: str) -> None:
-        if self.on_token is not None:
-            self.on_token(text)
 
 
 class AnswerService:
@@ -290,9 +243,8 @@ class AnswerService:
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
             hits = document_hits(self.retriever, q, hits) or hits
         if q is not None:
-            about = subject or [h.doc_id for h in hits]  # naming no law: the first work of its hits held in versions
             as_of = state.filters.as_of if state.filters else None
-            changed = version_hits(self.retriever, library, about, state.question, as_of)
+            changed = version_hits(self.retriever, library, subject, state.question, as_of, hits)
             if changed:  # "what changed about X", "旧法第九条现在是第几条？": both texts' articles, each in its version
                 hits, q.kind = changed, "changes"
             else:  # a work's history lines (its preamble) answer no question
@@ -324,7 +276,7 @@ class AnswerService:
 
     def _invalid(self, state: AskState) -> Answer:
         """An empty or too long question: its problem is the reply."""
-        answer = self._new_answer(state)
+        answer = state.new_answer()
         answer.refused, answer.answer, answer.refusal_reason = True, state.problem or "", "invalid question"
         state.emit(answer.answer)
         return answer
@@ -333,7 +285,7 @@ class AnswerService:
         """Read the sources; refuse, or write the answer with the backend and check its citations."""
         if state.analysis is not None and state.analysis.kind == "library":
             return self._catalogue(state)
-        answer = self._new_answer(state)
+        answer = state.new_answer()
         started = time.perf_counter()
         sources, reading = self._read(state)
         if reading is None or reading.support == "none":
@@ -347,7 +299,7 @@ class AnswerService:
         """A question about the library itself ("Which documents are in the library?", "你们有哪些法规？"):
         answered from the library's own metadata, the documents on the question's topic (ranked by the
         retrieved articles) or all of them; no citations, a list of documents."""
-        answer = self._new_answer(state)
+        answer = state.new_answer()
         documents = self.retriever.documents()
         written, topic = library_topic(state.question, state.analysis.focus if state.analysis else [])
         on_topic = documents_on(topic, [h.document for h in state.hits],
@@ -356,20 +308,6 @@ class AnswerService:
         answer.support = "direct"
         state.emit(answer.answer)
         return answer
-
-    @staticmethod
-    def _new_answer(state: AskState) -> Answer:
-        return Answer(
-            id=state.id, question=state.question, answer="", refused=False, backend=state.backend,
-            standalone_question=state.standalone if state.standalone != state.question else None,
-            language=state.language, focus=state.focus, named=list(state.named),
-            as_of=state.filters.as_of if state.filters else None, plan=state.plan,
-            kind=state.analysis.kind if state.analysis else None,
-            timings=Timings(retrieve_ms=round(state.retrieve_ms, 1)),
-            retrieved=[Retrieved(rank=h.rank, document=h.document, article=h.article, text=h.text,
-                                 score=round(h.score, 6), dense=round(h.dense, 4), keyword=round(h.keyword, 4),
-                                 chunk_id=h.best_chunk_id, article_id=h.article_id, direct=h.direct)
-                       for h in state.hits])
 
     def _read(self, state: AskState) -> tuple[list[Source], Reading | None]:
         """The numbered sources and the reader's finding in them; no finding when the gate refuses
@@ -381,38 +319,11 @@ class AnswerService:
         if not sources:
             return sources, None
         reading = self.reader.read(state.standalone, sources, state.analysis)
-        if self.answerability is not None and self._learned_decides(state):
-            return sources, self._answerable(state, sources, reading)
+        if self.answerability is not None and state.answered_by_ranking():
+            return sources, self.answerability.decide(state, sources, reading, self.reader)
         if gate.refused and not self.reader.answers(state.analysis, reading, gate):
             return sources, None  # the gate's refusal stands: the reader's finding does not overturn it
         return sources, reading
-
-    @staticmethod
-    def _learned_decides(state: AskState) -> bool:
-        """The learned answerability decides for questions answered from ranked articles; a summary, a
-        comparison, a version change or a named article is matched by name, not by ranking."""
-        q = state.analysis
-        return state.ranked is not None and (q is None or q.kind not in ("summary", "comparison", "changes",
-                                                                            "article", "library"))
-
-    def _answerable(self, state: AskState, sources: list[Source], reading: Reading) -> Reading:
-        """Refuse below the learned threshold (the reading then says why); above it, answer, from the
-        best sentence of the best article when the reader found no sentence of the asked kind."""
-        assert self.answerability is not None
-        assert state.ranked is not None
-        q = state.analysis
-        p = self.answerability.probability(state.ranked, bool(q and q.wants_span), reading, bool(state.named))
-        reading.confidence = p
-        if p < self.answerability.threshold:
-            reading.support, reading.lines = "none", []
-            reading.reason = reading.reason or f"the closest articles do not answer it (confidence {p:.2f})"
-            return reading
-        if reading.support == "none":
-            fallback = self.reader.read_best(state.standalone, sources, state.analysis)
-            if fallback.support != "none":
-                fallback.confidence = p
-                return fallback
-        return reading
 
     def _refuse(self, state: AskState, answer: Answer, reading: Reading | None) -> Answer:
         language = state.language
@@ -486,29 +397,3 @@ class AnswerService:
 
 
 reader_overrides_gate = overrides_gate  # the name callers used: the rule lives in qa.reading.reader
-
-
-_MARKER = re.compile(r"\[(\d+)\]")
-
-
-def in_order_of_appearance(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
-    """Citation markers renumbered so that the first one in the text is [1], the next new one [2]…;
-    the citations (same records, new ``marker``) in that order."""
-    order: dict[int, int] = {}
-    for m in _MARKER.finditer(text):
-        order.setdefault(int(m.group(1)), len(order) + 1)
-    by_marker = {c.marker: c for c in citations}
-    for c in citations:  # a citation the text does not show keeps a number after the others
-        order.setdefault(c.marker, len(order) + 1)
-
-    def new(m: re.Match) -> str:
-        old = int(m.group(1))
-        return f"[{order[old]}]" if old in by_marker else m.group(0)
-
-    renumbered = _MARKER.sub(new, text)
-    out = []
-    for old, number in sorted(order.items(), key=lambda kv: kv[1]):
-        if old in by_marker:
-            by_marker[old].marker = number
-            out.append(by_marker[old])
-    return renumbered, out

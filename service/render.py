@@ -156,7 +156,7 @@ def refusal_text(text: str, language: str) -> str:
     "The documents in the library do not answer this question." ↔ "资料库中的文件无法回答这个问题。",
     with the asked kind of a near-topic refusal, and the empty and too-long question messages. Any
     other text (a reason no template makes) is left as it is."""
-    from qa.chain import MESSAGES
+    from qa.messages import MESSAGES
     from qa.reading.gate import REFUSAL
     from qa.reading.question import KIND_WORDS
 
@@ -372,12 +372,3 @@ def library_table_html(rows: list[list], columns: list[str], language: str = "en
                     f'title="{words(language)["open_outline"]}">{cells}</tr>')
     return (f'<div class="library-scroll"><table class="library-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
-
-
-def outline_html(title: str, articles: list[tuple[str, str]], details: str) -> str:
-    """A document's outline: its articles ((label, article id), in document order) as links opening
-    the article in the viewer, then the details line (the ingested file, its hash)."""
-    items = "".join(f'<li><a class="outline-link" href="#" data-article="{escape_html(article_id)}">'
-                    f"{escape_html(label)}</a></li>" for label, article_id in articles)
-    return (f'<div class="outline"><h3>{escape_html(title)}</h3><ol class="outline-list">{items}</ol>'
-            f'<div class="details">{escape_html(details)}</div></div>')

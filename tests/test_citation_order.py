@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.chain import in_order_of_appearance
+from qa.messages import in_order_of_appearance
 from qa.records import Citation
 
 

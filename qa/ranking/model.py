@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,8 @@ ANSWER_FEATURES: tuple[str, ...] = (
     "top_probability", "top_margin", "top_xl", "top_coverage", "top_coverage_translated", "top_kind_stated",
     "wants_span", "read_direct", "read_partial", "read_strength", "read_closeness", "named",
 )
+# The sentence scorer's signals (qa.reading.scoring: scorer "learned"), one row per shortlisted sentence.
+SENTENCE_FEATURES: tuple[str, ...] = ("e5", "lexical", "kind", "rank", "cosine", "header", "across")
 
 
 @dataclass
@@ -64,16 +67,20 @@ class Weights:
     answerability: LinearModel
     threshold: float = 0.5
     fitted_on: list[str] = field(default_factory=list)  # the libraries whose tune items fitted them
+    sentence: LinearModel | None = None  # the reader's sentence scorer (logistic)
 
     def to_json(self) -> dict:
         return {"ranker": self.ranker.to_json(), "answerability": self.answerability.to_json(),
-                "threshold": round(self.threshold, 4), "fitted_on": self.fitted_on}
+                "threshold": round(self.threshold, 4), "fitted_on": self.fitted_on,
+                "sentence": self.sentence.to_json() if self.sentence is not None else None}
 
     @classmethod
     def from_json(cls, data: dict) -> Weights:
+        sentence = data.get("sentence")
         return cls(LinearModel.from_json(data["ranker"], FEATURES),
                    LinearModel.from_json(data["answerability"], ANSWER_FEATURES),
-                   float(data["threshold"]), list(data.get("fitted_on", [])))
+                   float(data["threshold"]), list(data.get("fitted_on", [])),
+                   LinearModel.from_json(sentence, SENTENCE_FEATURES) if sentence else None)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Weights:
@@ -82,6 +89,12 @@ class Weights:
     def save(self, path: Path | None = None) -> None:
         (path or WEIGHTS).write_text(json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_weights(path: Path | None = None) -> Weights:
+    """The weights file, read once per path."""
+    return Weights.load(path)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

@@ -135,3 +135,21 @@ class Answerability:
     @property
     def threshold(self) -> float:
         return self.weights.threshold
+
+    def decide(self, state, sources: list, reading, reader):
+        """The reading to answer with, or refused (support "none", with the reason) below the threshold.
+        Above it, when the reader found no sentence of the asked kind, the best sentence of the best
+        articles answers (``reader.read_best``). ``state``: the chain's ``AskState``, ranked."""
+        q = state.analysis
+        p = self.probability(state.ranked, bool(q and q.wants_span), reading, bool(state.named))
+        reading.confidence = p
+        if p < self.threshold:
+            reading.support, reading.lines = "none", []
+            reading.reason = reading.reason or f"the closest articles do not answer it (confidence {p:.2f})"
+            return reading
+        if reading.support == "none":
+            fallback = reader.read_best(state.standalone, sources, state.analysis)
+            if fallback.support != "none":
+                fallback.confidence = p
+                return fallback
+        return reading

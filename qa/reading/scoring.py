@@ -11,6 +11,7 @@ import numpy as np
 from netlaw.text.claims import sentences_with_pieces, split_sentences
 from netlaw.text.script import is_zh
 from netlaw.text.tokens import tokenize
+from qa.ranking.model import load_weights
 from qa.reading.base import Bridge, Candidate, ReaderBase, across_scale, clean
 from qa.reading.patterns import EFFECT, EFFECT_ASKED, FIELD_LINE, HEADING_ONLY, SENTENCE_END
 from qa.reading.question import Question
@@ -165,11 +166,19 @@ class Scoring(ReaderBase):
         if st.reader_scorer == "e5":
             return st.reader_e5_weight_e5 * e5 + st.reader_e5_weight_lexical * c.lexical \
                 + st.reader_e5_weight_kind * kind + st.reader_e5_weight_rank / c.source.marker
-        z = (st.reader_learned_bias + st.reader_learned_e5 * e5 + st.reader_learned_lexical * c.lexical
-             + st.reader_learned_kind * kind + st.reader_learned_rank / c.source.marker
-             + st.reader_learned_cosine * c.cosine + st.reader_learned_header * c.header
-             + st.reader_learned_across * c.across)
+        model = load_weights(st.ranking_weights).sentence
+        if model is None:  # weights fitted before the sentence rows were collected
+            return st.reader_e5_weight_e5 * e5 + st.reader_e5_weight_lexical * c.lexical \
+                + st.reader_e5_weight_kind * kind + st.reader_e5_weight_rank / c.source.marker
+        z = float(model.score(np.asarray([sentence_row(c, e5, kind)]))[0])
         return float(1.0 / (1.0 + np.exp(-z)))
+
+    def sentence_rows(self, shortlist: list[Candidate], q: Question | None) -> list[list[float]]:
+        """``SENTENCE_FEATURES`` of each shortlisted sentence (for the fit: evals/fit.py)."""
+        st = self.settings
+        return [sentence_row(c, across_scale(c.e5 or 0.0, st),
+                             float(bool(q is not None and q.wants_span and spans(q.kind, c.text, q.money))))
+                for c in shortlist]
 
     def relevant(self, c: Candidate, q: Question | None = None) -> bool:
         """The sentence is about the question (``reader_min_*``); with ``q``, the article ranked first
@@ -183,3 +192,8 @@ class Scoring(ReaderBase):
             # the article retrieval ranked first: a sentence of it is about the question on less evidence
             return c.lexical >= st.reader_top_min_lexical or c.cosine >= st.reader_top_min_cosine
         return c.lexical >= st.reader_min_lexical or c.cosine >= st.reader_min_cosine
+
+
+def sentence_row(c: Candidate, e5: float, kind: float) -> list[float]:
+    """One shortlisted sentence as ``qa.ranking.model.SENTENCE_FEATURES`` (e5 already scaled)."""
+    return [e5, c.lexical, kind, 1.0 / c.source.marker, c.cosine, float(c.header), float(c.across)]
