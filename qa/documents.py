@@ -312,19 +312,24 @@ def renumbered_hits(retriever: HybridRetriever, library: list[dict], doc_ids: li
     return _ranked([h for h in hits if h is not None])
 
 
-def version_hits(retriever: HybridRetriever, library: list[dict], doc_ids: list[str], question: str,
-                 as_of: str | None) -> list[ArticleHit]:
+def version_hits(retriever: HybridRetriever, library: list[dict], named: list[str], question: str,
+                 as_of: str | None, hits: list[ArticleHit] | None = None) -> list[ArticleHit]:
     """The articles a question about a work held in several versions reads instead of a search: an
-    article's number in another version, or what changed; [] for any other question."""
+    article's number in another version, or what changed; [] for any other question. ``named``: the
+    documents the question is about; naming none, the work of its best hit (``hits``), or of any hit
+    for an article's number (an article named and its number asked is about versions already)."""
+    ref = first_article_ref(question)
+    renumbered = bool(ref) and asks_renumbered(question, ref[0] if ref else [])
+    if not renumbered and not asks_changes(question):
+        return []
+    found = list(hits or [])
+    doc_ids = named or [h.doc_id for h in (found if renumbered else found[:1])]
     if not _versions_of(library, doc_ids):
         return []
-    ref = first_article_ref(question)
-    if ref and asks_renumbered(question, ref[0]):
+    if renumbered:
         return renumbered_hits(retriever, library, doc_ids, question, as_of)
-    if asks_changes(question):
-        pair = version_pair(library, doc_ids, as_of)
-        return change_hits(retriever, *pair, article_labels_in(question), question=question) if pair else []
-    return []
+    pair = version_pair(library, doc_ids, as_of)
+    return change_hits(retriever, *pair, article_labels_in(question), question=question) if pair else []
 
 
 def without_preamble(library: list[dict], hits: list[ArticleHit]) -> list[ArticleHit]:

@@ -50,7 +50,7 @@ _YEAR_EN = re.compile(rf"(?<![\d.,$¥€£])(?<!RMB )(?<!CNY )(?<!USD )\b{_YEAR}
 _CHANGES = re.compile(
     r"\bwhat(?:'s| has| have)? (?:changed|is new|was amended|were amended|was revised|was added|was removed)"
     r"|\b(?:changes?|differences?|amendments?)\b.*\b(?:made|between|in|to|about)\b|\bhow (?:did|has|have|was|were) .*"
-    r" (?:change|changed|revised|amended)\b|\bwhat did the .* (?:amendment|revision) change|\bdiffer(?:s|ed)? from\b"
+    r" (?:change|changed|revised|amended)\b|\bwhat did the .* (?:amendment|revision) change"
     r"|改了|修改了|哪些(?:条款|内容|规定)?(?:被)?(?:修改|调整|删除|新增)|(?:有何|有什么|有哪些|做了哪些|作了哪些|做了什么)"
     r"(?:变化|不同|调整|修改|改动|区别|变动)|(?:增加|新增|删除|删去)了?(?:哪些|什么)|变化|改动|前后.{0,4}(?:不同|区别)",
     re.I)
