@@ -122,7 +122,8 @@ class Library:
 
     def _entries(self, language: str) -> list[tuple[dict, list]]:
         """(document, table row) of each work shown in the table (``rows``' order), cached for the
-        retriever's current snapshot: paging and filtering a 700-document library recompute nothing."""
+        retriever's current snapshot: paging and filtering a 700-document library recompute nothing.
+        Each document (a copy) carries its names as searched (``_folded``) and its date (``_date``)."""
         snapshot = self.retriever.snapshot() if hasattr(self.retriever, "snapshot") else None
         key = (id(snapshot), language)
         cached = getattr(self, "_entries_cache", None)
@@ -131,7 +132,11 @@ class Library:
         documents = self.documents()
         rows = self.rows(language, documents)
         shown = {d["doc_id"]: d for d in self._shown(documents)}
-        entries = list(zip(self._shown_sorted(shown), rows, strict=True))  # (the same order as ``rows``)
+        entries = []
+        for d, row in zip(self._shown_sorted(shown), rows, strict=True):  # (the same order as ``rows``)
+            d["_folded"] = [_folded(n) for n in (d.get("title"), d.get("alt_title"), *(d.get("names") or ())) if n]
+            d["_date"] = _date_key(d)
+            entries.append((d, row))
         self._entries_cache = (key, entries)
         return entries
 
@@ -153,20 +158,18 @@ class Library:
         for d, row in entries:
             if doc_type and d.get("doc_type") != doc_type:
                 continue
-            if needle and not any(needle in _folded(name)
-                                  for name in (d.get("title"), d.get("alt_title"), *(d.get("names") or ()))
-                                  if name):
+            if needle and not any(needle in name for name in d["_folded"]):
                 continue
-            date = _date_key(d)
+            date = d["_date"]
             if (low or high) and (not date or (low and date < low) or (high and date > high)):
                 continue
             found.append((d, row))
         if sort == "title":
-            found.sort(key=lambda e: _folded(e[0]["title"]))
+            found.sort(key=lambda e: e[0]["_folded"][0] if e[0]["_folded"] else "")
         elif sort in ("newest", "oldest"):
-            dated = [e for e in found if _date_key(e[0])]
-            dated.sort(key=lambda e: _date_key(e[0]), reverse=sort == "newest")
-            found = dated + [e for e in found if not _date_key(e[0])]  # undated last either way
+            dated = [e for e in found if e[0]["_date"]]
+            dated.sort(key=lambda e: e[0]["_date"], reverse=sort == "newest")
+            found = dated + [e for e in found if not e[0]["_date"]]  # undated last either way
         elif sort == "articles":
             found.sort(key=lambda e: -int(e[0].get("articles") or 0))
         pages = max(1, math.ceil(len(found) / page_size))
