@@ -213,7 +213,8 @@ def test_a_marker_never_splits_an_abbreviation():
 def test_library_table_and_outline_html():
     """Before: a Gradio dataframe (headers wrapping, only Title visible, rows not clickable)."""
     from service.library import LIBRARY_COLUMNS
-    from service.render import library_table_html, outline_html
+    from service.outline import Outline, outline_html
+    from service.render import library_table_html
 
     table = library_table_html([["<Kite> Rules", "regulation", "2020-01-01", "English", "3 (excerpt)", ""]],
                                LIBRARY_COLUMNS)
@@ -221,9 +222,10 @@ def test_library_table_and_outline_html():
     assert '<td data-label="Articles">3 (excerpt)</td>' in table
     assert "<th scope=\"col\">Language</th>" in table
     assert "empty" in library_table_html([], LIBRARY_COLUMNS)
-    outline = outline_html("Kite Rules", [("Article 1", "a1"), ("Article 2", "a2")], "Source file: kites.txt")
+    outline = outline_html(Outline("Kite Rules", "d1", items=[(("Chapter 1",), "Article 1", "a1"),
+                                                              (("Chapter 2",), "Article 2", "a2")], source="kites.txt"))
     assert '<a class="outline-link" href="#" data-article="a2">Article 2</a>' in outline
-    assert outline.index("outline-list") < outline.index('class="details">Source file: kites.txt')
+    assert outline.index("Chapter 2") < outline.index("Article 2") < outline.index('class="details">Source file')
 
 
 def test_chat_handlers_stream_cite_open_sources_and_rate(tmp_path):

@@ -111,3 +111,59 @@ def test_exports_are_named_by_date_document_and_id_hold_no_server_path_and_html_
     shown.set_content(page_html)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shown.screenshot(path=str(SCREENSHOTS / "daily-export-html.png"))
+
+
+def open_outline(page, title):
+    page.locator("#library .library-row", has_text=title).first.click()
+    page.wait_for_function("t => (document.querySelector('#library-outline h3') || {}).innerText?.includes(t)",
+                           arg=title, timeout=30_000)
+    page.wait_for_timeout(600)
+
+
+def test_the_outline_is_a_tree_of_chapters_numbered_by_the_articles_in_view_of_the_version_in_force(
+        uploaded, browser):  # noqa: F811
+    """Before: a flat list of 133 links, list numbers one off from the articles ("10. 第九条"), a "序言"
+    entry holding the revision history, opened 1,587 px below the clicked row, its footer naming the 2020
+    file while the row said the 2024 text is in force."""
+    page = login(browser, uploaded["url"], "bob", DESK)
+    page.click("button[role=tab]:has-text('Library')")
+    page.wait_for_selector("#library .library-row", timeout=30_000)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    open_outline(page, "中华人民共和国未成年人保护法")
+    top = page.evaluate("() => document.querySelector('#library-outline h3').getBoundingClientRect().top")
+    assert 0 <= top < DESK["height"] - 200, top  # opened in view
+    outline = page.inner_text("#library-outline")
+    assert not re.search(r"^\s*\d+[.)]\s*第", outline, re.M), outline[:800]  # no list numbers of its own
+    headings = page.locator("#library-outline .outline-heading").all_inner_texts()
+    assert any(h.startswith("第一章") for h in headings), headings
+    assert any(h.startswith("第五章") for h in headings), headings
+    chapter_one = page.locator("#library-outline .outline-section", has_text="第一章").first
+    assert chapter_one.locator(".outline-link").first.inner_text().strip() == "第一条"
+    links = page.locator("#library-outline .outline-link").all_inner_texts()
+    assert len(links) == 132, len(links)  # the articles, numbered as the law numbers them
+    assert "序言" not in links
+    history = page.inner_text("#library-outline .outline-history")
+    assert "1991年9月4日" in history
+    assert "2024年4月26日" in history  # the law's history, not an article
+    version = page.inner_text("#library-outline .outline-version")
+    assert "2024-04-26" in version
+    assert re.search(r"in force", version), version
+    details = page.inner_text("#library-outline .details")
+    assert "未成年人保护法(2024-04-26).md" in details, details  # the file of the version shown
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "daily-outline.png"))
+    page.locator("#library-outline .outline-link", has_text="第九条").first.click()
+    page.wait_for_selector("#library-viewer .viewer", timeout=30_000)
+    assert "第九条" in page.inner_text("#library-viewer")
+
+    page.locator("#library-outline .other-version", has_text="2020-10-17").click()  # the other text, one click
+    page.wait_for_function("() => document.querySelector('#library-outline .details')?.innerText"
+                           ".includes('2020-10-17')", timeout=30_000)
+    assert "2020-10-17" in page.inner_text("#library-outline .outline-version")
+    assert "2024-04-26" in page.inner_text("#library-outline .other-version")
+
+    open_outline(page, "中华人民共和国网络安全法")  # the same for a law held in one version
+    headings = page.locator("#library-outline .outline-heading").all_inner_texts()
+    assert any(h.startswith("第七章") for h in headings), headings
+    assert len(page.locator("#library-outline .outline-link").all_inner_texts()) == 79
+    assert "2016年11月7日" in page.inner_text("#library-outline .outline-history")

@@ -13,7 +13,8 @@ from typing import Any
 import gradio as gr
 
 from service.library import PAGE_SIZE, SORTS, Library, library_columns
-from service.render import article_html, escape_html, library_table_html, outline_html
+from service.outline import document_outline, outline_html
+from service.render import article_html, escape_html, library_table_html
 from ui.i18n import Translated, language_code, t
 from ui.session import update
 
@@ -88,20 +89,25 @@ class LibraryPage:
         """A filter or the order changed: back to the first page."""
         return 1, self.table_html(language, query, doc_type, date_from, date_to, sort, 1)
 
-    def outline(self, title: str | None, language: str = "en") -> str:
-        """The outline of document ``title`` (its articles as links, the details line); unknown: empty."""
-        articles = self.library.articles_of(title) if title else []
-        if not articles:
+    def outline(self, title: str | None, language: str = "en", doc_id: str | None = None) -> str:
+        """The outline of document ``title`` (of its version ``doc_id``; by default the version in force):
+        its 编/章/节 as a tree down to the articles, each a link labelled as the law numbers it; the
+        history lines at its head as the law's history; which version it is and the others one click
+        away; the details line of that version's file. Unknown: empty."""
+        found = document_outline(self.library, title or "", doc_id) if title or doc_id else None
+        if found is None:
             return ""
-        return outline_html(title or "", articles, self.library.details(title or "", language_code(language)))
+        return outline_html(found, language_code(language))
 
     def open_target(self, target: str, language: str = "en") -> tuple[Any, Any]:
         """A click in the tab (``static/citation-chips.js``): "doc:<title>" (a table row, or a document an
-        upload added) gives the outline and empties the viewer; "article:<id>" (an outline item) gives
-        the article."""
+        upload added) gives the outline and empties the viewer; "version:<doc id>" (another version in
+        an outline) that version's outline; "article:<id>" (an outline item) gives the article."""
         target = target or ""
         if target.startswith("doc:"):
             return self.outline(target[len("doc:"):], language), ""
+        if target.startswith("version:"):
+            return self.outline(None, language, target[len("version:"):]), ""
         if target.startswith("article:"):
             return update(), self.show_article(target[len("article:"):], language)
         return update(), update()

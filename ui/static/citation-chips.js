@@ -101,7 +101,10 @@ new MutationObserver(function (changes) {
       const outline = node.matches('.outline') ? node : node.querySelector('.outline');
       if (outline && window.netlawWantOutline && outline.closest('#library-outline')) {
         delete window.netlawWantOutline;
-        requestAnimationFrame(function () { outline.scrollIntoView({block: 'start'}); });
+        requestAnimationFrame(function () {
+          const top = outline.getBoundingClientRect().top;
+          if (top < 0 || top > window.innerHeight * 0.6) { outline.scrollIntoView({block: 'start'}); }
+        });
       }
     }
   }
@@ -115,6 +118,13 @@ document.addEventListener('click', function (event) {
   const row = event.target.closest('.library-row');
   const outline = event.target.closest('.outline-link');
   const added = event.target.closest('.library-link');
+  const version = event.target.closest('.other-version');
+  if (version) {  // another version of the work in an outline
+    event.preventDefault();
+    window.netlawWantOutline = true;
+    netlawLibrary('version:' + version.dataset.docId);
+    return;
+  }
   if (chip) {
     event.preventDefault();
     netlawOpen(chip.dataset.answer + ':' + chip.dataset.marker);
@@ -131,6 +141,7 @@ document.addEventListener('click', function (event) {
     event.preventDefault();
     netlawOpenDocument(added.dataset.doc);
   } else if (row) {
+    window.netlawWantOutline = true;  // the outline is brought into view when it opens
     netlawLibrary('doc:' + row.dataset.doc);
   } else if (outline) {
     event.preventDefault();
