@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from benchmarks.retrieval_bench import QUESTIONS, build_store, load_questions
+from netlaw import settings as _settings
 from netlaw.stats import percentile
 from qa.backends import BACKENDS
 from qa.chain import AnswerService
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
                              "(default: %(default)s)")
     parser.add_argument("--min-delta", type=float, default=0.1, metavar="S",
                         help="…and worse by more than S seconds (S×1000 MB for memory; default: %(default)s)")
+    parser.add_argument("--store-dir", type=Path, help="answer from this store (it must hold exactly the bundled "
+                        "corpus) instead of ingesting the corpus into a temporary one")
     parser.add_argument("--write-baseline", action="store_true",
                         help="write this run's figures as the baseline instead of comparing (on a quiet machine)")
     args = parser.parse_args(argv)
@@ -128,7 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         tmp_path = Path(tmp)
-        s = build_store(tmp_path, 1)
+        if args.store_dir:  # a store already holding the bundled corpus (saves the ingest)
+            s = _settings.Settings(store_dir=args.store_dir, cache_dir=args.store_dir.parent / "cache",
+                                   chroma_url=None, chroma_host=None)
+        else:
+            s = build_store(tmp_path, 1)
         if "openai" in args.backends:
             from benchmarks.servers import llama_server
 

@@ -30,6 +30,7 @@ from netlaw.text.claims import (
     split_sentences,
     strip_markers,
 )
+from netlaw.text.render import split_rendering
 from netlaw.text.script import is_zh
 from qa.records import Citation, Source
 
@@ -121,7 +122,9 @@ class CitationChecker:
                 valid = [m for m in dict.fromkeys(markers) if m in by_marker]
                 invented += len(markers) - len([m for m in markers if m in by_marker])
                 claim = strip_markers(sentence)
-                plain = _BOLD.sub("", claim)
+                # "**at least once a year** — 每年至少…": the English of a fact the quote states; the quote is checked
+                rendering = split_rendering(claim)
+                plain = _BOLD.sub("", rendering[1] if rendering else claim)
                 if plain.lower().strip(" .。") in _NO_ANSWER:
                     continue
                 if len(content_terms(plain)) < 2:
@@ -158,5 +161,75 @@ class CitationChecker:
                                                         text=src.text, chunk_id=src.chunk_id,
                                                         article_id=src.article_id, parallel=src.parallel,
                                                         path=list(src.path), version=src.version))
-                cite.sentences.append(_BOLD.sub("", claim))
+                rendering = split_rendering(claim)
+                cite.sentences.append(_BOLD.sub("", rendering[1] if rendering else claim))
         return Verified(answer, [citations[m] for m in sorted(citations)], dropped, invented, kept)
+
+
+# --- the cited span against the article text (every backend; used by the evaluation) -------------------
+_SEGMENT = re.compile(r"((?:\s*\[\d{1,3}\])+)")  # a run of markers closes the claim before it
+_LABEL_PREFIX = re.compile(r"^[\s;；,，.。]*(?:[-*•]\s+)?\*\*([^*]{1,400})\*\*\s*(?:\([^)]{0,40}\))?\s*[:：]\s*")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』\n]{6,})[”\"」』]")
+_ELLIPSIS = re.compile(r"…+|\.{3,}")
+
+
+def normalise_span(text: str) -> str:
+    """Compared form of a quote: NFKC, no emphasis, lower case, no whitespace, punctuation or symbols."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", _BOLD.sub("", text)).lower()
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PS")
+
+
+def cited_claims(answer: str) -> list[tuple[str, list[int]]]:
+    """(claim, markers) for every cited piece of an answer: the text before each run of [n] markers, back to
+    the previous run or the start of its sentence ("A [1]; B [2]." → ("A", [1]), ("B", [2]))."""
+    out = []
+    for line in answer.split("\n"):
+        for sentence in split_sentences(line):
+            pieces = _SEGMENT.split(sentence)
+            out += [(text, markers_in(markers)) for text, markers in zip(pieces[::2], pieces[1::2], strict=False)]
+    return [(c, ms) for c, ms in out if normalise_span(c)]
+
+
+def span_problems(answer: str, cited: dict[int, tuple[list[str], list[str]]], verbatim: bool = True,
+                  min_support: float = 0.5) -> list[str]:
+    """What in an answer its cited articles do not say; [] when every cited piece holds.
+
+    ``cited``: marker → (texts of the cited article as the store holds it, its parallel text too; the names
+    a line may open with: document title, article label, version). A marker absent from ``cited`` is a
+    problem. ``verbatim`` (the extractive backend, which only quotes): each cited piece, after a leading
+    "**name** (version):" label and with "…" as a gap, occurs in one of its articles' texts (compared by
+    ``normalise_span``). Otherwise (a model's paraphrase): every quoted passage ("…", “…”, 「…」) occurs, every
+    number occurs in the text or the names, and ``lexical_support`` of the piece by its best article (with
+    its names) reaches ``min_support``."""
+    problems = []
+    for claim, markers in cited_claims(answer):
+        tag = f"[{','.join(map(str, markers))}]"
+        if any(m not in cited for m in markers):
+            problems.append(f"{tag} cites no article: {claim.strip()[:80]}")
+            continue
+        texts = [t for m in markers for t in cited[m][0]]
+        raw_names = [n for m in markers for n in cited[m][1] if n]
+        names = {normalise_span(n) for n in raw_names}
+        whole = [normalise_span(t) for t in texts]
+        rendering = split_rendering(claim.strip())
+        body = rendering[1] if rendering else claim
+        label = _LABEL_PREFIX.match(body)
+        if label and normalise_span(label.group(1)) in names:
+            body = body[label.end():]
+        if verbatim:
+            absent = [p for p in map(normalise_span, _ELLIPSIS.split(body)) if p and not any(p in w for w in whole)]
+            if absent:
+                problems.append(f"{tag} not in the cited text: {body.strip()[:100]}")
+            continue
+        for quote in _QUOTED.findall(body):
+            if not any(normalise_span(quote) in w for w in whole):
+                problems.append(f"{tag} quotes what the article does not say: {quote[:80]}")
+        numbers = set(_NUMBER.findall(body)) - set(_NUMBER.findall(" ".join(texts + raw_names)))
+        if numbers:
+            problems.append(f"{tag} numbers not in the cited text {sorted(numbers)}: {body.strip()[:80]}")
+        best = max((lexical_support(body, " ".join(raw_names) + " " + t) for t in texts), default=0.0)
+        if len(content_terms(body)) >= 2 and best < min_support:
+            problems.append(f"{tag} support {best:.2f} < {min_support}: {body.strip()[:80]}")
+    return problems

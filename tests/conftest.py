@@ -90,7 +90,7 @@ def pytest_collection_modifyitems(config, items):
     if not needs.in_ci():
         return
     wanted = set().union(*(_needs_of(item) for item in items)) if items else set()
-    absent = needs.missing(*sorted(wanted))
+    absent = needs.missing(*wanted)
     if absent:
         pytest.exit("\n".join(needs.message(n) for n in absent), returncode=1)
 

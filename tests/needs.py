@@ -8,6 +8,8 @@ pass by never opening the UI or never loading the model.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.util
 import os
 import re
@@ -33,11 +35,14 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
+@functools.cache
 def _module_missing(name: str) -> bool:
+    """Not importable (absent, or present but broken: a llama_cpp without its compiled library)."""
     try:
-        return importlib.util.find_spec(name) is None
-    except (ImportError, ValueError):
+        importlib.import_module(name)
+    except Exception:  # noqa: BLE001 — any failure to import means the tests cannot use it
         return True
+    return False
 
 
 def _smollm2_missing() -> bool:
@@ -68,7 +73,8 @@ def named_in(reason: str) -> list[str]:
 
 
 def missing(*needs: str) -> list[str]:
-    return [need for need in needs if is_missing(need)]
+    """The needs not installed, in INSTALL's order."""
+    return [need for need in INSTALL if need in needs and is_missing(need)]
 
 
 def require(*needs: str) -> None:
