@@ -92,22 +92,29 @@ def fit_ranker(rows: list[dict]) -> LinearModel:
     return LinearModel(FEATURES, w, 0.0, mean, scale)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> LinearModel:
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], raw: bool = False) -> LinearModel:
+    """L2-regularised logistic regression. ``raw``: on the features as they are, each class weighted by
+    the other's share (balanced), so that the probability keeps the scale the reader's thresholds were
+    set on (``reader_min_score``); otherwise on standardised features, unweighted."""
     from scipy.optimize import minimize
 
-    mean, scale = _standardise(x)
+    mean, scale = (np.zeros(x.shape[1]), np.ones(x.shape[1])) if raw else _standardise(x)
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    weight = np.where(y > 0.5, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1))) if raw \
+        else np.ones(len(y))
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         s = z @ w
         p = 1.0 / (1.0 + np.exp(-s))
         reg = w.copy()
         reg[-1] = 0.0
-        total = -float(y @ np.log(p + 1e-12) + (1 - y) @ np.log(1 - p + 1e-12)) + L2 * 0.5 * float(reg @ reg)
-        return total / len(y), (z.T @ (p - y) + L2 * reg) / len(y)
+        total = -float((weight * y) @ np.log(p + 1e-12) + (weight * (1 - y)) @ np.log(1 - p + 1e-12))
+        if raw:  # the penalty of one sample's worth, as a library's default (C = 1) applies it
+            return total + 0.5 * float(reg @ reg), z.T @ (weight * (p - y)) + reg
+        return (total + L2 * 0.5 * float(reg @ reg)) / len(y), (z.T @ (weight * (p - y)) + L2 * reg) / len(y)
 
-    w = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
-    return LinearModel(names, w[:-1], float(w[-1]), mean, scale)
+    w = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 1000}).x
+    return LinearModel(names, w[:-1], float(w[-1]), None if raw else mean, None if raw else scale)
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
@@ -150,7 +157,7 @@ def fit(libraries: list[str]) -> Weights:
     if sentences:
         x = np.asarray([row for r in sentences for row in r["rows"]], dtype=np.float64)
         y = np.asarray([v for r in sentences for v in r["labels"]], dtype=np.float64)
-        sentence = fit_logistic(x, y, SENTENCE_FEATURES)
+        sentence = fit_logistic(x, y, SENTENCE_FEATURES, raw=True)
     return Weights(ranker, answerability, threshold, sorted(libraries), sentence)
 
 

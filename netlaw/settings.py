@@ -318,9 +318,10 @@ class RankingSettings(_Group):
     (the fitted linear model over general signals, qa/ranking/weights.json)"""
     rank_candidates: int = 30
     """candidates the ranker orders (the k articles answered from are its first k)"""
-    answerability: Literal["rules", "learned"] = "learned"
+    answerability: Literal["rules", "learned"] = "rules"
     """who decides to refuse: "rules" (the gate_* thresholds and the reader's overrides) or "learned" (the
-    fitted probability that the best candidate answers, against the threshold chosen on the tune items)"""
+    fitted probability that the best candidate answers, against the threshold chosen on the tune items).
+    "learned" is not the default: on libraries left out of its fit it did not beat the rules (docs/ranking.md)"""
     ranking_weights: Path | None = None
     """another weights file (a left-out library's fit); default: qa/ranking/weights.json"""
 

@@ -26,6 +26,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from netlaw import settings as _settings
 from netlaw.records import ArticleHit, Filters
+from netlaw.text.references import article_labels_in, structure_refs_in
 from netlaw.text.script import is_zh
 from qa.backends import BACKENDS, Backend, BackendError, make_backend
 from qa.catalogue import catalogue_answer, documents_on, library_topic
@@ -43,7 +44,7 @@ from qa.names import without_names
 from qa.ranking.features import RankContext
 from qa.ranking.ranker import RANKERS, Answerability
 from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
-from qa.reading.reader import GeneralReader, Reader, Reading, overrides_gate
+from qa.reading.reader import GeneralReader, Reader, Reading
 from qa.records import (
     Answer,
     RetrievalPlan,
@@ -84,6 +85,7 @@ class AnswerService:
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
         self.reader: Reader = reader or GeneralReader(self.settings, self.retriever)
         self.ranker = RANKERS[self.settings.ranker](self.retriever, path=self.settings.ranking_weights)
+        self.in_order = RANKERS["retrieval"](self.retriever)
         self.answerability = (Answerability(path=self.settings.ranking_weights)
                               if self.settings.answerability == "learned" else None)
         self._backends: dict[str, Backend] = dict(backends or {})
@@ -259,7 +261,8 @@ class AnswerService:
             question=state.standalone, kind=q.kind if q else "other", money=bool(q and q.money),
             wants_span=bool(q and q.wants_span), requirement=asks_requirement(state.standalone),
             named=frozenset(state.named), focus=frozenset(d.doc_id for d in state.focus))
-        state.ranked = self.ranker.run(context, candidates)
+        explicit = article_labels_in(state.standalone) or structure_refs_in(state.standalone)  # a reference stands
+        state.ranked = (self.in_order if explicit else self.ranker).run(context, candidates)
         hits = state.ranked.hits[: state.k]
         for rank, hit in enumerate(hits, start=1):
             hit.rank = rank
@@ -394,6 +397,3 @@ class AnswerService:
             emit("\n\n")
             text, _ = self._generate("extractive", state, sources, reading, emit)
             return text, notice
-
-
-reader_overrides_gate = overrides_gate  # the name callers used: the rule lives in qa.reading.reader
