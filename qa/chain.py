@@ -238,8 +238,8 @@ class AnswerService:
         asked = state.question if state.focus else without_names(state.standalone, [
             d for d in library if d["doc_id"] in named]) if named else None
         state.plan.asked = asked
-        candidates = self.retriever.search(state.standalone, k=max(state.k, s.rank_candidates), filters=state.filters,
-                                           **state.plan.search_args())
+        depth = state.k if s.ranker == "retrieval" else max(state.k, s.rank_candidates)  # the fusion's own top k
+        candidates = self.retriever.search(state.standalone, k=depth, filters=state.filters, **state.plan.search_args())
         hits = self._rank(state, candidates)
         q = state.analysis
         if q is not None and q.kind in ("summary", "comparison") and not looks_like_injection(state.question):
