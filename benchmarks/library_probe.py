@@ -34,7 +34,7 @@ def count_line(page) -> str:
     return page.inner_text("#library .library-count") if page.locator("#library .library-count").count() else ""
 
 
-def timed(page, action, until: str, previous: str | None = None, timeout: float = 120_000) -> float:
+def timed(page, action, until: str, previous: str | None = None, timeout: float = 600_000) -> float:
     """Do ``action``, wait until JS ``until`` is true (and the count line differs from ``previous``)."""
     started = time.perf_counter()
     action()
@@ -106,7 +106,16 @@ def probe(url: str, args: argparse.Namespace) -> dict:
         out["unfilter_ms"] = timed(page, lambda: page.press("#library-to textarea, #library-to input", "Enter"),
                                    "true", before)
         before = count_line(page)
-        out["next_page_ms"] = timed(page, lambda: page.click("#library-next"), "true", before)
+
+        def all_types() -> None:
+            page.click("#library-type input")
+            page.get_by_role("option").first.click()
+
+        out["all_types_ms"] = timed(page, all_types, "true", before)
+        pages = int(page.get_attribute("#library .library-count", "data-pages") or 1)
+        if pages > 1:
+            before = count_line(page)
+            out["next_page_ms"] = timed(page, lambda: page.click("#library-next"), "true", before)
         out["next_page"] = count_line(page)
         row = page.locator("#library .library-row").first
         title = row.locator("td").first.inner_text()
