@@ -44,7 +44,7 @@ def test_metric_meets_its_floor(evaluation, floors, metric):
 
 
 def _floor_names(table: dict, prefix: str = "") -> list[str]:
-    out = []
+    out: list[str] = []
     for key, value in table.items():
         out += _floor_names(value, f"{prefix}{key}.") if isinstance(value, dict) else [prefix + key]
     return out
