@@ -48,12 +48,16 @@ Describe = Callable[[dict], dict]  # citation JSON -> {"date", "source", "sha256
 
 
 def cited_articles(answer: dict, describe: Describe | None = None) -> list[CitedArticle]:
+    """The cited articles, each labelled as a reader writes it: version (and whether it is in force),
+    章/节 location (``service.works.citation_label``)."""
+    from service.works import citation_label
+
     out = []
     for c in answer.get("citations", []):
         extra = (describe(c) if describe else None) or {}
         out.append(CitedArticle(int(c["marker"]), c["document"], c["article"], c.get("text", ""),
                                 extra.get("date", ""), extra.get("source", ""), extra.get("sha256", ""),
-                                c.get("label") or ""))
+                                citation_label(c)))
     return out
 
 

@@ -120,6 +120,8 @@ def answer_html(answer: dict, answer_index: int, copies: dict[str, str] | None =
 
 
 def _answer_body(answer: dict, answer_index: int, copies: dict[str, str] | None, language: str) -> str:
+    from service.works import citation_label
+
     parts = []
     w = words(language)
     if answer.get("notice"):
@@ -143,7 +145,7 @@ def _answer_body(answer: dict, answer_index: int, copies: dict[str, str] | None,
     if answer.get("citations"):
         # the citation as a reader writes it: its version when several are held, its 章/节 location
         items = "".join(f"<li>{chips('[' + str(c['marker']) + ']', answer_index, language)} "
-                        f"{escape_html(c.get('label') or c['document'] + ', ' + c['article'])}</li>"
+                        f"{escape_html(citation_label(c, language))}</li>"
                         for c in answer["citations"])
         parts.append(f'<ul class="sources">{items}</ul>')
     if copies:

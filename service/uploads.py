@@ -53,12 +53,14 @@ WORDS = {
            "refreshing": "Updating the search index…", "added": "Added to the library:",
            "in_force": "in force {date}", "issued": "issued {date}", "adopted": "adopted {date}",
            "promulgated": "promulgated {date}", "no_date": "no date stated", "articles": "{n} articles",
-           "article": "1 article", "open": "Open it in the library", "unchanged": "already in the library",
+           "article": "1 article", "open": "Open it in the library", "unchanged": "unchanged, already in the library",
+           "kept": "Unchanged (already in the library):", "waiting": "{what} ({s} s)",
            "ingested": "Ingested {files} file(s): {documents} documents, {articles} articles ({unchanged} unchanged)."},
     "zh": {"checking": "正在检查文件…", "starting": "开始导入（其他导入依次等待）…", "refreshing": "正在更新检索索引…",
            "added": "已加入资料库：", "in_force": "{date} 施行", "issued": "{date} 发布", "adopted": "{date} 通过",
            "promulgated": "{date} 公布", "no_date": "未载明日期", "articles": "{n} 条", "article": "1 条",
-           "open": "在资料库中打开", "unchanged": "资料库中已有",
+           "open": "在资料库中打开", "unchanged": "未变，资料库中已有", "kept": "未变（资料库中已有）：",
+           "waiting": "{what}（{s} 秒）",
            "ingested": "已导入 {files} 个文件：{documents} 份文件，{articles} 条（{unchanged} 个未变）。"},
 }
 _BAR = re.compile(r"^(?P<desc>[a-z][a-z ()]*?): *\d+%\|.*?\| *(?P<n>\d+)/(?P<total>\d+)")
@@ -87,26 +89,37 @@ class UploadResult:
     def html(self, language: str = "en") -> str:
         """The status under the Ingest button: the lines, then one item per document the upload added
         (title linking to it in the Library, type, date, article count)."""
-        from service.render import type_word
 
         words = WORDS["zh" if language == "zh" else "en"]
         lines = [self._line(line, words) for line in self.lines]
         out = ['<div class="upload-result">', "<ul class=\"upload-lines\">",
                *(f"<li>{html.escape(line)}</li>" for line in lines), "</ul>"]
-        if self.documents:
-            out.append(f'<div class="upload-added">{words["added"]}</div><ul class="upload-documents">')
-            for d in self.documents:
-                title = html.escape(d["title"], quote=True)
-                count = words["article"] if d.get("articles") == 1 else words["articles"].format(n=d.get("articles", 0))
-                bits = [type_word(d.get("doc_type"), language), document_date(d, words), count]
-                if d.get("unchanged"):
-                    bits.append(words["unchanged"])
-                about = html.escape(" · ".join(b for b in bits if b))
-                out.append(f'<li class="upload-document"><a class="library-link" href="#" data-doc="{title}" '
-                           f'title="{words["open"]}">{title}</a> — {about}</li>')
-            out.append("</ul>")
+        added = [d for d in self.documents if not d.get("unchanged")]
+        kept = [d for d in self.documents if d.get("unchanged")]
+        for heading, documents in ((words["added"], added), (words["kept"], kept)):
+            if documents:
+                out.append(f'<div class="upload-added">{heading}</div><ul class="upload-documents">')
+                out += [self._item(d, words, language) for d in documents]
+                out.append("</ul>")
         out.append("</div>")
         return "".join(out)
+
+    @staticmethod
+    def _item(d: dict, words: dict[str, str], language: str) -> str:
+        """One document: its title linking to it in the Library, type, version (and whether in force) or
+        date, article count (as the law numbers them), "unchanged" for a file the library held already."""
+        from service.render import type_word
+        from service.works import version_words
+
+        title = html.escape(d["title"], quote=True)
+        count = words["article"] if d.get("articles") == 1 else words["articles"].format(n=d.get("articles", 0))
+        dated = version_words(d.get("version"), d.get("in_force"), language) if "in_force" in d else ""
+        bits = [type_word(d.get("doc_type"), language), dated or document_date(d, words), count]
+        if d.get("unchanged"):
+            bits.append(words["unchanged"])
+        about = html.escape(" · ".join(b for b in bits if b))
+        return (f'<li class="upload-document"><a class="library-link" href="#" data-doc="{title}" '
+                f'title="{words["open"]}">{title}</a> — {about}</li>')
 
     def _line(self, line: str, words: dict[str, str]) -> str:
         """The batch's summary line in the interface language (file reasons stay as the ingest wrote them)."""
@@ -164,9 +177,14 @@ def added_documents(retriever: Any, report: dict) -> list[dict]:
         return []
     # the report names files by their source key, as the store's documents do
     order = {key: i for i, key in enumerate([*report.get("ingested", []), *report.get("unchanged", [])])}
+    from service.works import version_status
+
     unchanged = set(report.get("unchanged", []))
-    found = [dict(d, unchanged=d.get("source") in unchanged) for d in retriever.documents()
-             if d.get("source") in order]
+    documents = retriever.documents()
+    status = version_status(documents)  # the works the library holds in several versions: which is in force
+    found = [dict(d, unchanged=d.get("source") in unchanged, **({"in_force": status[d["doc_id"]]}
+                                                                 if d["doc_id"] in status else {}))
+             for d in documents if d.get("source") in order]
     return sorted(found, key=lambda d: (order.get(d.get("source"), len(order)), d.get("title", "")))
 
 
@@ -186,6 +204,14 @@ def ingest_with_progress(files: list[Path], s: _settings.Settings, progress: Pro
     pending, tail = b"", deque[str](maxlen=40)
     report: dict | None = None
     fd = proc.stdout.fileno()
+    # the last progress (fraction, text), since when, seconds shown: from the start, while the child starts
+    shown: list = [0.03, WORDS[code]["starting"], time.monotonic(), 0]
+
+    def report_step(fraction: float, what: str) -> None:
+        if what != shown[1]:
+            shown[:] = [fraction, what, time.monotonic(), 0]
+        progress(fraction, what)
+
     try:
         while True:
             left = deadline - time.monotonic()
@@ -194,6 +220,11 @@ def ingest_with_progress(files: list[Path], s: _settings.Settings, progress: Pro
                 return {"error": f"the ingest took over {s.ingest_timeout_s:.0f} s and was stopped; "
                                  "nothing was changed"}
             ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            waited = int(time.monotonic() - shown[2])
+            if shown[0] is not None and waited >= 1 and waited != shown[3]:
+                # a step that says nothing for a while (the model loading): the seconds it has taken
+                shown[3] = waited
+                progress(shown[0], WORDS[code]["waiting"].format(what=shown[1], s=waited))
             if not ready:
                 continue
             data = os.read(fd, 65536)
@@ -204,7 +235,7 @@ def ingest_with_progress(files: list[Path], s: _settings.Settings, progress: Pro
                 line = piece.decode("utf-8", "replace").strip()
                 if line.startswith(REPORT_PREFIX):
                     report = json.loads(line[len(REPORT_PREFIX):])
-                elif line and not _progress_line(line, progress, code):
+                elif line and not _progress_line(line, report_step, code):
                     tail.append(line)
         line = pending.decode("utf-8", "replace").strip()
         if line.startswith(REPORT_PREFIX):

@@ -292,7 +292,7 @@ def test_library_and_admin_handlers(tmp_path):
     assert admin_box == {"__type__": "update", "visible": False}
     assert "bob" in who
     summary, catalogue = desk.overview()
-    assert "The library holds 1 document (1 in English, 0 in Chinese)" in summary
+    assert "The library holds 1 work." in summary  # works, versions and translations counted apart (issue 31)
     assert "Which documents are in the library?" in summary
     assert "**Regulations** (1)" in catalogue
     assert "**Kite Rules** — issued 2020-01-01 · English · 1 article" in catalogue

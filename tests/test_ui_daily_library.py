@@ -23,9 +23,9 @@ WATCH = """() => { window.netlawSeen = [];
         const shown = [...document.querySelectorAll('.progress-text, .meta-text, .progress-level-inner, '
             + '.progress-bar, [role=progressbar], .eta-bar')]
             .filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 0);
-        const bars = shown.filter(e => e.matches('.progress-level-inner, .progress-bar, [role=progressbar], .eta-bar'));
+        const trackers = new Set(shown.map(e => e.closest('[data-testid=status-tracker]') || e));  // displays
         window.netlawSeen.push({t: Date.now(), texts: shown.map(e => e.innerText.trim()).filter(Boolean),
-                                bars: bars.length,
+                                bars: trackers.size,
                                 fonts: shown.map(e => getComputedStyle(e).fontFamily)});
     }, 50); }"""
 
@@ -167,3 +167,80 @@ def test_the_outline_is_a_tree_of_chapters_numbered_by_the_articles_in_view_of_t
     assert any(h.startswith("第七章") for h in headings), headings
     assert len(page.locator("#library-outline .outline-link").all_inner_texts()) == 79
     assert "2016年11月7日" in page.inner_text("#library-outline .outline-history")
+
+
+def test_versions_are_named_and_the_one_in_force_said_everywhere(uploaded, browser):  # noqa: F811
+    """Before: the upload reported two identical lines "中华人民共和国未成年人保护法 — law · in force 2021-06-01 ·
+    132 articles"; the library summary counted each version and translation as a document; the HTML export
+    dropped the version; "(version of …)" stayed English in the Chinese interface."""
+    items = [i for i in uploaded["first"]["items"] if "未成年人保护法" in i]
+    assert len(items) == 2, uploaded["first"]["items"]
+    assert len(set(items)) == 2, items
+    new = next(i for i in items if "2024-04-26" in i)
+    old = next(i for i in items if "2020-10-17" in i)
+    assert re.search(r"2024-04-26[^·]*in force", new), new
+    assert not re.search(r"2020-10-17[^·]*in force", old), old
+    assert "2020-10-17" not in new
+
+    page = login(browser, uploaded["url"], "bob", DESK)
+    page.wait_for_function("() => /\\d+ works?/.test(document.querySelector('#library-summary').innerText)",
+                           timeout=30_000)
+    summary = page.inner_text("#library-summary")
+    works = int(re.search(r"(\d+) works?", summary)[1])
+    assert re.search(r"\b1 (work )?(is )?held in 2 versions", summary), summary
+    translated = re.search(r"(\d+) (of them )?(also )?in (an English|a Chinese|English and Chinese|both)", summary)
+    assert translated, summary
+    page.click("button[role=tab]:has-text('Library')")
+    page.wait_for_selector("#library .library-row", timeout=30_000)
+    rows = int(re.search(r"of (\d+) documents", page.inner_text("#library .library-count"))[1])
+    assert works + int(translated[1]) == rows, (summary, rows)  # each row a work, or a work's translation
+
+    page.click("button[role=tab]:has-text('Chat')")
+    ask(page, "未成年人保护法第九条现在是怎么规定的？", 1)
+    page.wait_for_selector("#export-links a[data-export='last answer-html']", timeout=30_000)
+    for kind in ("last answer-md", "last answer-html"):
+        with page.expect_download() as download:
+            page.click(f"#export-links a[data-export='{kind}']")
+        text = html_lib.unescape(open(download.value.path(), encoding="utf-8").read())
+        assert re.search(r"\[\d\] 中华人民共和国未成年人保护法 \(version of 2024-04-26, in force\)", text), text[:1500]
+    page.locator("#ui-language").get_by_text("中文").click()
+    try:
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == '提问'", timeout=30_000)
+        page.wait_for_timeout(1000)
+        sources = page.locator("#chat .sources").last.inner_text()
+        assert "version of" not in sources, sources
+        assert re.search(r"2024-04-26 版本，现行有效", sources), sources
+        page.locator("#chat .answer").last.locator(".cite-chip").first.click()
+        page.wait_for_selector("#viewer .viewer", timeout=30_000)
+        assert "version of" not in page.inner_text("#viewer")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "daily-versions-zh.png"))
+    finally:
+        page.locator("#ui-language").get_by_text("English").click()
+        page.wait_for_function("() => document.querySelector('#ask').innerText.trim() == 'Ask'", timeout=30_000)
+
+
+def test_the_upload_screen_shows_one_moving_bar_and_says_unchanged(uploaded):
+    """Before: progress shown three times at once (over the file box, under Ingest, greying the library
+    table), in monospace; "Embedding the new articles: 0 of N" for 8–16 s; "Added to the library:" above
+    files that were unchanged; "80 articles" for a law of 79."""
+    seen = uploaded["first"]["seen"]
+    assert seen, "no progress seen"
+    assert max(s["bars"] for s in seen) <= 1, [s for s in seen if s["bars"] > 1][:3]  # one progress display
+    fonts = {f for s in seen for f in s["fonts"]}
+    assert not any("mono" in f.lower() for f in fonts), fonts
+    timer = re.compile(r"^(\d+(\.\d+)?s|processing|[\d.]+/[\d.]+s)$")  # Gradio's own clock, not what is done
+    texts = [(s["t"], " | ".join(x for x in s["texts"] if not timer.match(x))) for s in seen]
+    steps = [(t, x) for t, x in texts if x]
+    assert any(re.search(r"Embedding|Reading|Saving", x) for _, x in steps), steps[:20]
+    stuck, start, last = 0.0, steps[0][0], steps[0][1]
+    for t, x in steps:  # what it says changes at least every 4 s, also while the model loads
+        if x != last:
+            start, last = t, x
+        stuck = max(stuck, (t - start) / 1000)
+    assert stuck < 4, (stuck, [x for _, x in steps][:30])
+    other = next(i for i in uploaded["first"]["items"] if "网络安全法" in i)
+    assert "79 articles" in other, other  # as the law numbers them (its history is not an article)
+    again = uploaded["again"]
+    assert "Added to the library" not in again["status"], again["status"]
+    assert re.search(r"unchanged", again["items"][0]), again["items"]

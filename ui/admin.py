@@ -75,8 +75,12 @@ class AdminPage:
 
     def wire(self) -> None:
         """The upload's event, once the library's table and picker (which it re-reads) are built."""
-        self.ingest.click(self._upload_event, [self.files, self.replace],
-                          [self.status, self.library.table_view, self.library.doc_pick, self.files], api_name="upload")
+        # one progress bar, in the status under the button (not also over the file box and the table),
+        # over an emptied status rather than the previous result
+        self.ingest.click(lambda: "", None, self.status, api_visibility="private", show_progress="hidden").then(
+            self._upload_event, [self.files, self.replace],
+            [self.status, self.library.table_view, self.library.doc_pick, self.files], api_name="upload",
+            show_progress_on=[self.status])
 
     @staticmethod
     def _feedback_link(language: str) -> str:

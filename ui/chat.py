@@ -25,6 +25,7 @@ from service.align import aligned
 from service.export import AnswerArchive, markdown, new_answer_id, plain_text, stamp
 from service.library import Library
 from service.render import answer_html, article_html, plain_message, quoted_in, sentence_lines
+from service.works import mark_in_force
 from ui.backends import backend_choices, backend_note, offered_backends
 from ui.i18n import EXAMPLES as EXAMPLES_BY_LANGUAGE
 from ui.i18n import Translated, language_code, t
@@ -94,6 +95,7 @@ class ChatPage:
         record = answer.to_json() | {"user": caller.user}
         record["id"] = record.get("id") or new_answer_id()
         record = stamp(record, caller.user, self.service.retriever)  # time, asker, library version: for exports
+        record = mark_in_force(record, self.library)  # which cited version is in force, for labels and exports
         answers.append(record)
         self.audit.record(record, caller.user, "ui", time.perf_counter() - started)
         if self.archive is not None:

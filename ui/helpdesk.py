@@ -75,8 +75,14 @@ class Helpdesk:
 
     def overview(self, language: str = "English") -> tuple[str, str]:
         """The landing page's account of the library (re-read on every load and when the language
-        switch is turned): the summary line and the documents by type below the chat."""
-        return self.library.library.overview(language_code(language))
+        switch is turned): the summary line (works, versions and translations counted apart,
+        ``service.works``) and the documents by type below the chat."""
+        from qa.catalogue import HOW_TO_ASK
+        from service.works import works_summary
+
+        code = language_code(language)
+        summary, catalogue = self.library.library.overview(code)
+        return works_summary(self.library.library, code, HOW_TO_ASK[code]) or summary, catalogue
 
     def in_language(self, language: str, caller: Caller, answers: list[dict] | None = None,
                     backend: str | None = None) -> list[Any]:
