@@ -41,7 +41,7 @@ def timed(page, action, until: str, previous: str | None = None, timeout: float 
     if previous is not None:
         page.wait_for_function(
             "prev => { const c = document.querySelector('#library .library-count'); "
-            "return c && c.innerText !== prev; }",
+            "return c && c.innerText.trim() !== '' && c.innerText !== prev; }",
             arg=previous, timeout=timeout)
     page.wait_for_function(until, timeout=timeout)
     ms = round((time.perf_counter() - started) * 1000)
