@@ -132,27 +132,28 @@ def by_type(rows: list[dict]) -> dict:
 
 
 # --- the second library: the bundled corpus plus real Chinese laws (evals/fixtures/laws) ----------------
-LAWS_DIR = Path(__file__).parent / "fixtures" / "laws"
 LAWS_GOLD = Path(__file__).parent / "gold_laws"  # laws.jsonl (questions), versions.jsonl (versions of a law)
 
 
-def laws_files() -> list[Path]:
-    """The second library's documents: every law in evals/fixtures/laws (not its README)."""
-    return sorted(p for p in LAWS_DIR.glob("*.md") if p.name.lower() != "readme.md")
+def library_store(tmp_path_factory, library: str):
+    """A temporary store of the bundled corpus plus a development library (``evals.fit.library_files``), as a
+    team that uploads its laws has; settings with the weights of the fit that left the library out."""
+    from evals.fit import library_files
+    from ingest.pipeline import run_ingest
+
+    s = _settings.get_settings()
+    tmp = tmp_path_factory.mktemp(f"{library}-store")
+    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
+                             "chroma_host": None})
+    print(f"\ningesting the bundled corpus and the {library} library into a temporary store…", file=sys.__stderr__)
+    run_ingest(library_files(library), s, progress=True)
+    return left_out(s, library)
 
 
 @pytest.fixture(scope="session")
 def laws_settings(tmp_path_factory):
-    """A temporary store of the bundled corpus plus the laws, as a team that uploads its laws has."""
-    from ingest.pipeline import run_ingest
-
-    s = _settings.get_settings()
-    tmp = tmp_path_factory.mktemp("laws-store")
-    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
-                             "chroma_host": None})
-    print("\ningesting the bundled corpus and the laws into a temporary store…", file=sys.__stderr__)
-    run_ingest([s.corpus_dir, *laws_files()], s, progress=True)
-    return left_out(s, "laws")
+    """The bundled corpus plus the laws of evals/fixtures/laws."""
+    return library_store(tmp_path_factory, "laws")
 
 
 @pytest.fixture(scope="session")
@@ -183,23 +184,13 @@ def laws_evaluation(request, laws_settings):
 
 
 # --- the third library: the bundled corpus plus State Council regulations (evals/fixtures/regs) -------------
-REGS_DIR = Path(__file__).parent / "fixtures" / "regs"
 REGS_GOLD = Path(__file__).parent / "gold_regs"
 
 
 @pytest.fixture(scope="session")
 def regs_settings(tmp_path_factory):
-    """A temporary store of the bundled corpus plus the regulations of evals/fixtures/regs."""
-    from ingest.pipeline import run_ingest
-
-    s = _settings.get_settings()
-    tmp = tmp_path_factory.mktemp("regs-store")
-    s = s.model_copy(update={"store_dir": tmp / "store", "cache_dir": tmp / "cache", "chroma_url": None,
-                             "chroma_host": None})
-    print("\ningesting the bundled corpus and the regulations into a temporary store…", file=sys.__stderr__)
-    files = sorted(p for p in REGS_DIR.glob("*.md") if p.name.lower() != "readme.md")
-    run_ingest([s.corpus_dir, *files], s, progress=True)
-    return left_out(s, "regs")
+    """The bundled corpus plus the regulations of evals/fixtures/regs."""
+    return library_store(tmp_path_factory, "regs")
 
 
 @pytest.fixture(scope="session")

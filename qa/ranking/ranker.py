@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.ranking.features import RankContext, candidate_matrix
-from qa.ranking.model import Weights, answer_row, sigmoid
+from qa.ranking.model import Weights, answer_row, load_weights, sigmoid
 
 
 @dataclass
@@ -25,6 +25,19 @@ class Ranked:
     hits: list
     matrix: np.ndarray
     scores: np.ndarray
+
+
+@dataclass
+class WeightsSource:
+    """Weights given, or read from a file (the committed one by default) when first needed."""
+
+    weights: Weights | None = None
+    path: Path | None = None
+
+    def get(self) -> Weights:
+        if self.weights is None:
+            self.weights = load_weights(self.path)
+        return self.weights
 
 
 class Ranker(Protocol):
@@ -86,14 +99,11 @@ class LearnedRanker:
 
     def __init__(self, retriever, weights: Weights | None = None, path: Path | None = None):
         self.features = Features(retriever)
-        self._weights = weights
-        self._path = path
+        self.source = WeightsSource(weights, path)
 
     @property
     def weights(self) -> Weights:
-        if self._weights is None:
-            self._weights = Weights.load(self._path)
-        return self._weights
+        return self.source.get()
 
     def warm_up(self) -> None:
         _ = self.weights
@@ -118,14 +128,11 @@ class Answerability:
     """The probability that the best candidate answers, from the ranked list and the reading."""
 
     def __init__(self, weights: Weights | None = None, path: Path | None = None):
-        self._weights = weights
-        self._path = path
+        self.source = WeightsSource(weights, path)
 
     @property
     def weights(self) -> Weights:
-        if self._weights is None:
-            self._weights = Weights.load(self._path)
-        return self._weights
+        return self.source.get()
 
     def probability(self, ranked: Ranked, wants_span: bool, reading, named: bool) -> float:
         order = np.arange(len(ranked.hits))
