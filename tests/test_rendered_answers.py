@@ -10,7 +10,8 @@ from qa.reading.compose import Composing
 from qa.records import Source
 from qa.verify import CitationChecker, span_problems
 
-ARTICLE = "关键信息基础设施的运营者应当自行或者委托网络安全服务机构对其网络的安全性和可能存在的风险每年至少进行一次检测评估。"
+ARTICLE = ("关键信息基础设施的运营者应当自行或者委托网络安全服务机构对其网络的安全性和可能存在的风险"
+           "每年至少进行一次检测评估。")
 
 
 def _source() -> Source:
@@ -23,7 +24,8 @@ def test_the_line_leads_with_the_fact_in_english_and_bolds_only_the_fact():
     assert line is not None
     english, quote = split_rendering(line)
     assert english == "at least once a year"
-    assert "**每年至少进行一次**" in quote and quote.replace("**", "") == ARTICLE
+    assert "**每年至少进行一次**" in quote
+    assert quote.replace("**", "") == ARTICLE
 
 
 def test_a_line_without_a_renderable_fact_is_left_alone():
@@ -34,7 +36,8 @@ def test_the_checker_keeps_a_true_rendering_and_drops_a_false_one():
     checker = CitationChecker(_settings.get_settings(), None)
     true = with_rendering("at least once a year", ARTICLE) + " [1]"
     kept = checker.check(true, [_source()])
-    assert kept.kept and kept.text.startswith("**at least once a year** — ")
+    assert kept.kept
+    assert kept.text.startswith("**at least once a year** — ")
     assert ARTICLE.rstrip("。") in kept.citations[0].sentences[0]  # the viewer marks the quote, not the English
     assert split_rendering(with_rendering("at least twice a year", ARTICLE)) is None
     false = with_rendering("at least twice a year", ARTICLE) + " [1]"
