@@ -23,7 +23,8 @@ WATCH = """() => { window.netlawSeen = [];
         const shown = [...document.querySelectorAll('.progress-text, .meta-text, .progress-level-inner, '
             + '.progress-bar, [role=progressbar], .eta-bar')]
             .filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 0);
-        const trackers = new Set(shown.map(e => e.closest('[data-testid=status-tracker]') || e));  // displays
+        const told = shown.filter(e => !/^(\\d+(\\.\\d+)?s|processing|queue.*|[\\d.\\/s]*)$/.test(e.innerText.trim()));
+        const trackers = new Set(told.map(e => e.closest('[data-testid=status-tracker]') || e));  // displays told
         window.netlawSeen.push({t: Date.now(), texts: shown.map(e => e.innerText.trim()).filter(Boolean),
                                 bars: trackers.size,
                                 fonts: shown.map(e => getComputedStyle(e).fontFamily)});
