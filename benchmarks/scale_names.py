@@ -111,7 +111,8 @@ def versions_in_force(documents: list[dict], stems: dict[str, str]) -> dict:
     for title, files in sorted(multi.items()):
         expected = [doc_id for date, doc_id in files if date <= today()][-1]
         works = {work_of.get(doc_id) for _, doc_id in files}
-        chosen = in_force(grouped[works.pop()])[1] if len(works) == 1 and None not in works else None
+        work = works.pop() if len(works) == 1 else None
+        chosen = in_force(grouped[work])[1] if work is not None else None
         if chosen != expected:
             wrong.append({"title": title, "files": [date for date, _ in files], "chosen": chosen,
                           "expected": expected})

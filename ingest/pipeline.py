@@ -321,7 +321,8 @@ class _Bars:
     parent reading the bars, like the upload's, then sees the steps in order)."""
 
     def __init__(self, progress: bool, steps: dict[str, tuple[int, str]]) -> None:
-        self.progress, self.steps, self.made = progress, steps, {}
+        self.progress, self.steps = progress, steps
+        self.made: dict = {}
 
     def get(self, desc: str):
         """The step's ``update`` callable (None without progress)."""

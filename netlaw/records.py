@@ -13,10 +13,14 @@ from typing import Protocol
 class Filterable(Protocol):
     """What a filter looks at in a stored chunk (``vectorstore.records.Chunk`` has these fields)."""
 
-    doc_id: str
-    document: str
-    language: str
-    doc_type: str
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def document(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def doc_type(self) -> str: ...
 
 
 @dataclass

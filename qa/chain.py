@@ -42,7 +42,7 @@ from qa.documents import (
 from qa.messages import MESSAGES, in_order_of_appearance
 from qa.names import without_names
 from qa.ranking.features import RankContext
-from qa.ranking.ranker import RANKERS, Answerability
+from qa.ranking.ranker import RANKERS, Answerability, Ranker
 from qa.reading.gate import REFUSAL, GateDecision, looks_like_injection
 from qa.reading.reader import GeneralReader, Reader, Reading
 from qa.records import (
@@ -84,8 +84,8 @@ class AnswerService:
         self.retriever = retriever or HybridRetriever(self.settings)
         self.checker = CitationChecker(self.settings, self.retriever.embedder)
         self.reader: Reader = reader or GeneralReader(self.settings, self.retriever)
-        self.ranker = RANKERS[self.settings.ranker](self.retriever, path=self.settings.ranking_weights)
-        self.in_order = RANKERS["retrieval"](self.retriever)
+        self.ranker: Ranker = RANKERS[self.settings.ranker](self.retriever, path=self.settings.ranking_weights)
+        self.in_order: Ranker = RANKERS["retrieval"](self.retriever)
         self.answerability = (Answerability(path=self.settings.ranking_weights)
                               if self.settings.answerability == "learned" else None)
         self._backends: dict[str, Backend] = dict(backends or {})

@@ -95,7 +95,7 @@ class Library:
 
     @staticmethod
     def _shown_sorted(shown: Mapping[str, dict]) -> list[dict]:
-        return [d for _, docs in by_type(shown.values()) for d in docs]
+        return [dict(d) for _, docs in by_type(shown.values()) for d in docs]
 
     def rows(self, language: str = "en", documents: list[dict] | None = None) -> list[list]:
         """The library table (``LIBRARY_COLUMNS``), by type then title, one row per work: the version

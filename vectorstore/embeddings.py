@@ -10,7 +10,7 @@ import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class Embedder:
         self.device = device
         self.batch_size = batch_size
         self.threads = threads
-        self._model = None
+        self._model: Any = None
         self._load_lock = threading.Lock()  # one load of the model
         self._cache_lock = threading.Lock()  # held only to read or write the cache, never for inference
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # recent short texts → vectors

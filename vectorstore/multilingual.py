@@ -21,7 +21,7 @@ import threading
 from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -84,7 +84,7 @@ class MultilingualEmbedder:
     def __init__(self, cache_path: Path | None = None, threads: int = 0):
         self.cache = VectorCache(cache_path)
         self.threads = threads
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -23,20 +23,22 @@ class StoreWriter:
 
     def __init__(self, store: ChunkStore, append: bool) -> None:
         self.store, self.append, self.added = store, append, 0
-        self.collection = self.companion = None
+        self.collection: Any = None
+        self.companion: Any = None
+        self.name: str = ""
         try:
             self.pointer = store.pointer()
             if append:
                 if not store.can_append(self.pointer):
                     raise StoreError("this store's collection cannot be appended to: ingest with --reset once")
-                self.name = self.pointer.active
+                self.name = str(self.pointer.active)
                 self.collection = store.active_collection(self.pointer)
                 self.companion = store._companion(self.name)
                 leftover = {"gen": {"$gt": self.pointer.gen}}
                 for target in (self.collection, self.companion):
                     if target is not None:
                         target.delete(where=leftover)
-                self.gen = self.pointer.gen + 1
+                self.gen = (self.pointer.gen or 0) + 1
             else:
                 self.name = f"{store.prefix}_chunks_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
                 self.gen = 0

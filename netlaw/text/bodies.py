@@ -123,7 +123,8 @@ def _phrase(words: list[str], glosses: Glosses) -> str | None:
         i += 1
     if not content or content[-1][1] is not None:
         return None  # a phrase of modifiers only has no head to render
-    lead, out = [], []
+    lead: list[str] = []
+    out: list[str] = []
     for k, (word, fixed) in enumerate(content):
         gloss = fixed or _pick(clean_glosses(glosses(word)), head=k == len(content) - 1)
         if gloss is None:
@@ -151,7 +152,7 @@ def render_body(text: str, glosses: Glosses | None = None) -> str | None:
     rendered = [_phrase(words, glosses) if words else None for words in phrases]
     if any(r is None for r in rendered):
         return None
-    out = rendered[0]
+    out = rendered[0] or ""
     for join, phrase in zip(joins, rendered[1:], strict=True):
         out += f"{join} {phrase}" if join == "," else f" {join} {phrase}"
     return out

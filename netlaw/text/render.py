@@ -223,7 +223,7 @@ def _render_range(m: re.Match) -> str | None:
 
 def _render_share(m: re.Match) -> str | None:
     if m["pa"]:
-        base = f"{m['pa']}%"
+        base: str | None = f"{m['pa']}%"
     elif m["pz"]:
         n = number(m["pz"])
         base = None if n is None or m["pz"] == "半" else f"{_figures(n)}%"

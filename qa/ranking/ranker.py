@@ -7,7 +7,7 @@ chain picks one by name (``RANKERS``, setting ``ranker``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -121,7 +121,7 @@ class LearnedRanker:
         return {n: round(float(w * v), 3) for n, w, v in zip(model.names, model.weights, z, strict=True)}
 
 
-RANKERS = {"retrieval": RetrievalOrder, "learned": LearnedRanker}
+RANKERS: dict[str, Callable[..., Ranker]] = {"retrieval": RetrievalOrder, "learned": LearnedRanker}
 
 
 class Answerability:

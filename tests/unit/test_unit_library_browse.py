@@ -41,7 +41,7 @@ def _library(n: int = 700, seed: int = 30) -> list[dict]:
             break
         title = f"{place}{zh}{form_zh}"
         date = "" if i % 12 == 0 else f"{rng.randint(1955, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        base = {"title": title, "alt_title": f"{en} {form_en}" + (f" ({place})" if place else ""),
+        base: dict = {"title": title, "alt_title": f"{en} {form_en}" + (f" ({place})" if place else ""),
                 "doc_type": doc_type, "language": "zh", "issued": None, "effective": date or None,
                 "source": f"regs/{title}.md", "articles": rng.randint(5, 120), "names": [], "work": f"w{i}",
                 "version": date or None, "adopted": None, "promulgated": None}
