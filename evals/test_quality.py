@@ -71,54 +71,5 @@ def test_every_citation_resolves_to_a_retrieved_article(evaluation):
         assert run["metrics"]["citation_validity"] == 1.0, f"{backend}: invented citations in {bad}"
 
 
-def _heldout_floors():
-    import tomllib
-
-    from evals.conftest import FLOORS
-
-    floors = tomllib.loads(FLOORS.read_text(encoding="utf-8"))
-    return [(backend, qtype, metric, value) for backend, table in floors.items() if isinstance(table, dict)
-            for qtype, metrics in table.get("heldout", {}).items() for metric, value in metrics.items()]
-
-
-@pytest.mark.parametrize(("backend", "qtype", "metric", "floor"), _heldout_floors())
-def test_heldout_type_meets_its_floor(evaluation, backend, qtype, metric, floor):
-    """Per question type, on the held-out part of the gold set only (weights were tuned on the rest)."""
-    if backend != evaluation["primary"]:
-        pytest.skip(f"floors for {backend}; this run evaluated {evaluation['primary']}")
-    run = evaluation["runs"][backend]
-    value = run["heldout_by_type"].get(qtype, {}).get(metric)
-    assert value is not None, f"no held-out {qtype} items measured {metric}"
-    failed = [f"  {r['id']}: {'; '.join(r['why'])} — {r['question'][:80]}" for r in run["rows"]
-              if r["split"] == "heldout" and r["type"] == qtype and r["why"]]
-    assert value >= floor, f"held-out {qtype} {metric} = {value:.3f} < {floor}\n" + "\n".join(failed[:30])
-
-
-ANSWER_CEILINGS = {"false_refusal_rate"}
-
-
-def _answer_floors():
-    import tomllib
-
-    from evals.conftest import FLOORS
-
-    floors = tomllib.loads(FLOORS.read_text(encoding="utf-8"))
-    return [(backend, metric, value) for backend, table in floors.items() if isinstance(table, dict)
-            for metric, value in table.get("answers_heldout", {}).items()]
-
-
-@pytest.mark.parametrize(("backend", "metric", "floor"), _answer_floors())
-def test_heldout_answers_meet_their_floors(evaluation, backend, metric, floor):
-    """Answers on the held-out part of every gold file: key facts in the whole answer and in its
-    first line, citation precision, near-topic refusal, false refusals (ceiling)."""
-    if backend != evaluation["primary"]:
-        pytest.skip(f"floors for {backend}; this run evaluated {evaluation['primary']}")
-    run = evaluation["runs"][backend]
-    value = run["heldout"].get(metric)
-    assert value is not None, f"held-out {metric} was not measured"
-    failed = [f"  {r['id']} ({r['type']}): {'; '.join(r['why'])} — {r['question'][:80]}" for r in run["rows"]
-              if r["split"] == "heldout" and r["why"]]
-    if metric in ANSWER_CEILINGS:
-        assert value <= floor, f"held-out {metric} = {value:.3f} > {floor}\n" + "\n".join(failed[:30])
-    else:
-        assert value >= floor, f"held-out {metric} = {value:.3f} < {floor}\n" + "\n".join(failed[:30])
+# The held-out floors of every library (per type and for the answers) are checked on the left-out figures:
+# evals/test_left_out.py with evals/floors_left_out.toml.
