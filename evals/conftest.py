@@ -150,6 +150,18 @@ def library_store(tmp_path_factory, library: str):
     return left_out(s, library)
 
 
+def answered(s, backend: str, items: list[dict]) -> list[dict]:
+    """Every item of a library's gold answered and scored (``evals.runner.run_backend``), after one warm-up
+    question (the models load on the first)."""
+    from evals.runner import run_backend
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
+
+    service = AnswerService(s, HybridRetriever(s))
+    service.ask("warm-up: 什么时候施行？", backend=backend)
+    return run_backend(service, backend, items)
+
+
 @pytest.fixture(scope="session")
 def laws_settings(tmp_path_factory):
     """The bundled corpus plus the laws of evals/fixtures/laws."""
@@ -162,16 +174,12 @@ def laws_evaluation(request, laws_settings):
     import json
 
     from evals.report import write_laws_report
-    from evals.runner import aggregate, run_backend
-    from qa.chain import AnswerService
-    from vectorstore.hybrid import HybridRetriever
+    from evals.runner import aggregate
 
     backend = request.config.getoption("--backend")
     items = [dict(json.loads(line), set=path.stem) for path in sorted(LAWS_GOLD.glob("*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    service = AnswerService(laws_settings, HybridRetriever(laws_settings))
-    service.ask("warm-up: 网络安全法什么时候施行？", backend=backend)
-    rows = run_backend(service, backend, items)
+    rows = answered(laws_settings, backend, items)
     split = {name: [r for r in rows if r["split"] == name] for name in ("tune", "heldout")}
     run = {"backend": backend, "rows": rows, "metrics": aggregate(rows),
            "by_split": {name: aggregate(part) for name, part in split.items() if part},
@@ -184,8 +192,6 @@ def laws_evaluation(request, laws_settings):
 
 
 # --- the third library: the bundled corpus plus State Council regulations (evals/fixtures/regs) -------------
-REGS_GOLD = Path(__file__).parent / "gold_regs"
-
 
 @pytest.fixture(scope="session")
 def regs_settings(tmp_path_factory):
@@ -197,12 +203,8 @@ def regs_settings(tmp_path_factory):
 def regs_evaluation(request, regs_settings):
     """The regulations gold (evals/gold_regs) through the primary backend, on the third library."""
     from evals.fit import load_items
-    from evals.runner import aggregate, run_backend
-    from qa.chain import AnswerService
-    from vectorstore.hybrid import HybridRetriever
+    from evals.runner import aggregate
 
     backend = request.config.getoption("--backend")
-    service = AnswerService(regs_settings, HybridRetriever(regs_settings))
-    service.ask("warm-up: 征信机构应当如何保护个人信息？", backend=backend)
-    rows = run_backend(service, backend, load_items("regs"))
+    rows = answered(regs_settings, backend, load_items("regs"))
     return {"backend": backend, "rows": rows, "metrics": aggregate(rows)}

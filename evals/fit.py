@@ -207,20 +207,9 @@ def build_store(library: str, root: Path):
     return s
 
 
-def _gold_keys(retriever, item: dict) -> set[tuple[str, str]]:
-    return {(g["document"], g["article"]) for g in item["gold_articles"]}
-
-
-def _right(retriever, hit, gold: set[tuple[str, str]]) -> bool:
-    if (hit.document, hit.article) in gold:
-        return True
-    other = retriever.article(hit.parallel_id) if hit.parallel_id else None
-    return bool(other and (other.document, other.article) in gold)
-
-
 def collect(library: str, root: Path, pass_: str) -> int:
     """Write ``fit_data/<library>.rank.jsonl`` (pass "rank") or ``.answer.jsonl`` (pass "answer")."""
-    from evals.runner import history_for
+    from evals.runner import history_for, retrieved_keys
     from qa.chain import AnswerService
     from qa.sources import build_sources
     from vectorstore.hybrid import HybridRetriever
@@ -242,8 +231,8 @@ def collect(library: str, root: Path, pass_: str) -> int:
         if state.problem or state.ranked is None or (q is not None and q.kind in (
                 "summary", "comparison", "changes", "library", "article")):
             continue
-        gold = _gold_keys(service.retriever, item)
-        labels = [int(_right(service.retriever, h, gold)) for h in state.ranked.hits]
+        gold = {(g["document"], g["article"]) for g in item["gold_articles"]}
+        labels = [int(key in gold) for key in retrieved_keys(service.retriever, state.ranked.hits, item)]
         base = {"id": item["id"], "library": library, "split": item.get("split", "heldout"), "type": item["type"]}
         if pass_ == "rank":
             if gold:

@@ -186,7 +186,7 @@ class RetrievalSettings(_Group):
     """rarity-weighted share of a title's terms a question must hold to name that document, whose
     articles then get the follow-ups' extra ranking (qa.documents.named_documents; 2.0 turns it off)"""
     named_similarity_min: float = 0.93
-    """e5 similarity an English name phrase ("the Cybersecurity Law") must reach with one of a
+    """e5 similarity an English name phrase of a question ("the … Law") must reach with one of a
     document's English names (title, dictionary renderings of a Chinese title) to name it (qa.names)"""
     named_similarity_margin: float = 0.01
     """how far ahead of every other work's best similarity that document must be (qa.names)"""

@@ -20,11 +20,18 @@ from qa.ranking.model import Weights, answer_row, load_weights, sigmoid
 
 @dataclass
 class Ranked:
-    """A ranker's output: the hits in its order, the feature rows and scores (aligned with ``hits``)."""
+    """A ranker's output: the hits in its order, the feature rows and scores (aligned with ``hits``). The rows
+    may be given as a function, computed on first use: the fused order needs no features to rank."""
 
     hits: list
-    matrix: np.ndarray
+    rows: np.ndarray | Callable[[], np.ndarray]
     scores: np.ndarray
+
+    @property
+    def matrix(self) -> np.ndarray:
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
 
 
 @dataclass
@@ -88,8 +95,7 @@ class RetrievalOrder:
 
     def run(self, context: RankContext, hits: Sequence) -> Ranked:
         hits = list(hits)
-        matrix = self.features.matrix(context, hits)
-        return Ranked(hits, matrix, -np.arange(len(hits), dtype=np.float64))
+        return Ranked(hits, lambda: self.features.matrix(context, hits), -np.arange(len(hits), dtype=np.float64))
 
 
 class LearnedRanker:
