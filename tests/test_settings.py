@@ -34,7 +34,8 @@ def test_grouped_fields_keep_their_flat_names_and_variables(monkeypatch):
     s = _settings.Settings()
     assert (s.retrieval_k, s.gate_min_dense, s.max_file_mb) == (7, 0.5, 3.0)
     groups = (_settings.PathSettings, _settings.StoreSettings, _settings.RetrievalSettings,
-              _settings.GateSettings, _settings.ReaderSettings, _settings.BackendSettings, _settings.ServingSettings)
+              _settings.GateSettings, _settings.ReaderSettings, _settings.RankingSettings,
+              _settings.BackendSettings, _settings.ServingSettings)
     names = [n for g in groups for n in g.model_fields]
     assert len(names) == len(set(names))
     assert set(names) == set(_settings.Settings.model_fields)
