@@ -17,6 +17,7 @@ from netlaw.records import ArticleHit, Filters
 from netlaw.text.references import article_labels_in
 from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
+from qa.genres import GenreNamed, genre_named
 from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
 from qa.versions import (
@@ -112,31 +113,6 @@ def with_versions(chosen: list[dict], documents: list[dict]) -> list[dict]:
 NAMED_MARGIN = 0.05  # a rival title this close: the question names neither (tried 0.1, 0.15 at share 0.3: worse)
 
 
-# A document named by its genre ("the white paper", "规划", "the strategy"): the question's words for
-# it, and the words of a title (or the document type) of that genre. It names the document when the
-# library holds exactly one of that genre (one text, in one or two languages). A determiner and at most
-# two modifiers come before the genre word ("the plan", "the eighth five-year plan", "the national strategy").
-_DETERMINED = r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}"
-_GENRES = (
-    (re.compile(r"\bwhite paper\b|白皮书", re.I), None, "white paper"),
-    (re.compile(rf"{_DETERMINED}plan\b|规划", re.I), re.compile(r"\bplan\b|规划", re.I), None),
-    (re.compile(rf"{_DETERMINED}outline\b|纲要", re.I), re.compile(r"\boutline\b|纲要", re.I), None),
-    (re.compile(rf"{_DETERMINED}strategy\b|战略", re.I), re.compile(r"\bstrategy\b|战略", re.I), None),
-)
-
-
-def _genre_named(question: str, documents: list[dict]) -> str | None:
-    for asked, title_words, doc_type in _GENRES:
-        if not asked.search(question):
-            continue
-        found = [d for d in documents if (doc_type and d.get("doc_type") == doc_type) or (
-            title_words and any(t and title_words.search(t) for t in (d["title"], d.get("alt_title"))))]
-        one_text = {d["doc_id"] for d in with_versions(found[:1], documents)}  # in one or two languages
-        if found and {d["doc_id"] for d in found} <= one_text:
-            return found[0]["doc_id"]
-    return None
-
-
 def named_documents(question: str, documents: list[dict], min_share: float, vectors: Vectors | None = None,
                     min_similarity: float = 2.0, margin: float = 0.0) -> list[str]:
     """The ids of the document a question names, with its versions in the other language.
@@ -176,9 +152,9 @@ def _share_named(question: str, documents: list[dict], min_share: float) -> list
         value = sum(w for t, w in weights.items() if t in asked) / sum(weights.values())
         share[doc_id] = max(share.get(doc_id, 0.0), value)
     ranked = sorted(share.items(), key=lambda kv: -kv[1])
-    genre = _genre_named(question, documents)
-    if genre is not None and (not ranked or ranked[0][1] < min_share):
-        ranked = [(genre, 1.0)]
+    genre = genre_named(question, documents)
+    if genre is not None and (not ranked or ranked[0][1] < min_share or _genre_wins(genre, ranked[0][0], index)):
+        ranked = [(genre.doc_id, 1.0)]
     if not ranked or ranked[0][1] < min_share:
         return []
     same = [d["doc_id"] for d in with_versions([d for d in documents if d["doc_id"] == ranked[0][0]], documents)]
@@ -186,6 +162,16 @@ def _share_named(question: str, documents: list[dict], min_share: float) -> list
     if rivals and rivals[0] >= ranked[0][1] - NAMED_MARGIN:
         return None
     return same
+
+
+def _genre_wins(genre: GenreNamed, rival: str, index: list[tuple[str, dict[str, float]]]) -> bool:
+    """A genre written in a referring form ("the 2023 white paper") outweighs another document's title
+    words in the question ("protecting minors"), unless its modifiers are that title's words ("the
+    Cybersecurity Law's plan"): those words are the question's topic, the genre is what it names."""
+    if not genre.referring or rival == genre.doc_id:
+        return False
+    rival_terms = {t for doc_id, weights in index if doc_id == rival for t in weights}
+    return not genre.modifiers & rival_terms
 
 
 def articles_of(retriever: HybridRetriever, doc_id: str, limit: int) -> list[ArticleHit]:
