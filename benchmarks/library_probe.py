@@ -134,10 +134,13 @@ def probe(url: str, args: argparse.Namespace) -> dict:
 
 
 @contextmanager
-def app(tmp: Path, store: Path, timeout: float):
+def app(tmp: Path, store: Path, timeout: float, cache: Path | None = None):
     """``app.py`` on a copy of ``store`` (as ``benchmarks.servers.running_app``), given ``timeout``
-    seconds to load its index: a large library on a loaded machine takes minutes."""
+    seconds to load its index: a large library on a loaded machine takes minutes. ``cache``: a cache
+    folder to start from (copied: the store's keyword index, so the app loads it instead of building it)."""
     shutil.copytree(store, tmp / "store")
+    if cache is not None and cache.exists():
+        shutil.copytree(cache, tmp / "cache")
     port = free_port()
     env = dict(os.environ, NETLAW_STORE_DIR=str(tmp / "store"), NETLAW_CACHE_DIR=str(tmp / "cache"),
                NETLAW_UPLOAD_DIR=str(tmp / "uploads"), NETLAW_FEEDBACK_DB=str(tmp / "feedback.sqlite"),
@@ -161,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date-to", default="2009")
     parser.add_argument("--shot", type=Path, help="a screenshot of the end state")
     parser.add_argument("--start-timeout", type=float, default=1800, help="seconds the app may take to start")
+    parser.add_argument("--cache", type=Path, help="the store's cache folder (copied; default: the app builds one)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp, app(Path(tmp), args.store, args.start_timeout) as url:
+    with tempfile.TemporaryDirectory() as tmp, app(Path(tmp), args.store, args.start_timeout, args.cache) as url:
         result = probe(url, args)
     print(json.dumps(result, ensure_ascii=False))
     checks = [result["search_zh_all_match"], result["filter_type_all_match"], result["filter_date_all_match"],

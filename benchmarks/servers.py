@@ -144,8 +144,10 @@ def llama_server(log_dir: Path, port: int | None = None):
 
 
 @contextmanager
-def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = None, users: bool = True):
-    """Start app.py; yield (url, env, process). A copied store keeps the session's store intact."""
+def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = None, users: bool = True,
+                timeout: float = 240):
+    """Start app.py; yield (url, env, process). A copied store keeps the session's store intact; ``timeout``:
+    seconds it may take to answer (a large library's index loads for minutes)."""
     tmp.mkdir(parents=True, exist_ok=True)
     store = tmp / "store"
     if store_from is not None:
@@ -160,7 +162,7 @@ def running_app(tmp: Path, store_from: Path | None, extra_env: dict | None = Non
     env.update(extra_env or {})
     url = f"http://127.0.0.1:{port}"
     with server([sys.executable, "app.py", "--port", str(port)], url + "/", tmp / f"app-{port}.log", env,
-                cwd=_settings.PROJECT_ROOT) as proc:
+                timeout=timeout, cwd=_settings.PROJECT_ROOT) as proc:
         yield url, env, proc
 
 
