@@ -65,7 +65,8 @@ class AdminPage:
         with gr.Group(visible=False, elem_id="upload-box") as self.upload_box:
             tr.add(gr.Markdown(t("add_documents")), value="add_documents")
             tr.add(gr.Markdown(t("add_documents_help"), elem_id="upload-help"), value="add_documents_help")
-            self.files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload", height=140)
+            self.files = tr.add(gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload", height=140,
+                                        label=t("upload_files")), label="upload_files")
             self.replace = tr.add(gr.Checkbox(False, label=t("replace"), elem_id="replace"), label="replace")
             self.ingest = tr.add(gr.Button(t("ingest"), elem_id="ingest", variant="primary"), value="ingest")
             # the progress shows here, right under the button, and then what was added

@@ -22,17 +22,16 @@ import gradio as gr
 
 from netlaw.records import Filters
 from service.align import aligned
+from service.examples import example_questions
 from service.export import AnswerArchive, markdown, new_answer_id, plain_text, stamp
 from service.library import Library
 from service.render import answer_html, article_html, plain_message, quoted_in, sentence_lines
 from service.works import mark_in_force
 from ui.backends import backend_choices, backend_note, offered_backends
-from ui.i18n import EXAMPLES as EXAMPLES_BY_LANGUAGE
 from ui.i18n import Translated, language_code, t
 from ui.session import Caller, caller_of, update
 
 log = logging.getLogger(__name__)
-EXAMPLES = EXAMPLES_BY_LANGUAGE["en"]
 # the "Documents in" choices → chunk language (the values; the labels "English", "中文" are accepted too)
 LANGUAGES = {"any": None, "en": "en", "zh": "zh", "Any": None, "English": "en", "中文": "zh"}
 HISTORY_ANSWERS = 3  # earlier answers the chain sees (to rewrite a follow-up into a standalone question)
@@ -206,10 +205,20 @@ class ChatPage:
         no rating pending. The chat's own trash icon does the same."""
         return [], [], "", None, ""
 
+    def examples_html(self, language: str = "en") -> str:
+        """The example questions, made from the library as it is now (``service.examples``), as buttons
+        that ask them (citation-chips.js); full length at any width (Gradio's examples cut a text at 60 characters)."""
+        code = language_code(language)
+        buttons = "".join(f'<button type="button" class="example-question" data-question="{html.escape(q)}">'
+                          f"{html.escape(q)}</button>" for q in example_questions(self.library.documents(), code))
+        return (f'<div class="examples" role="group" aria-label="{html.escape(t("examples", code))}">'
+                f'<p class="examples-label">{html.escape(t("examples", code))}</p>'
+                f'<div class="example-list">{buttons}</div></div>')
+
     @staticmethod
-    def example_question(sample: list[str] | str) -> str:
-        """The question of a clicked example (the Dataset gives the sample's values)."""
-        return sample[0] if isinstance(sample, list) else str(sample)
+    def chat_label_html(language: str = "en") -> str:
+        """The chat log's screen-reader label, for locale.js (Gradio writes "chatbot conversation")."""
+        return f'<span id="chat-label" data-label="{html.escape(t("chat_label", language))}"></span>'
 
     # --- Gradio adapters: the request becomes a Caller ----------------------------------
     def _respond_event(self, message: str, chat: list, answers: list, backend: str, k: float, language: str,
@@ -259,15 +268,16 @@ class ChatPage:
                                       placeholder=t("chat_placeholder"), feedback_options=("Like", "Dislike")),
                            placeholder="chat_placeholder")
         self.feedback_status = gr.Markdown(elem_id="feedback-status")  # right under the answers it is about
-        self.box = tr.add(gr.Textbox(placeholder=t("question_placeholder"), show_label=False, elem_id="question",
-                                     max_lines=6), placeholder="question_placeholder")
+        tr.add(gr.HTML(self.chat_label_html("en"), elem_classes=["netlaw-hidden"]), value=self.chat_label_html)
+        # no label shown, but a screen reader names the box by it (Gradio's default: "Textbox")
+        self.box = tr.add(gr.Textbox(placeholder=t("question_placeholder"), label=t("question_label"),
+                                     show_label=False, elem_id="question", max_lines=6),
+                          placeholder="question_placeholder", label="question_label")
         with gr.Row(elem_id="ask-row"):
             self.send = tr.add(gr.Button(t("ask"), variant="primary", elem_id="ask", min_width=80), value="ask")
             self.clear = tr.add(gr.Button(t("new_conversation"), elem_id="new-conversation", min_width=80),
                                 value="new_conversation")
-        self.examples = tr.add(gr.Dataset(components=[self.box], samples=[[e] for e in EXAMPLES], label=t("examples"),
-                                          elem_id="examples"),
-                               label="examples", samples=lambda code: [[e] for e in EXAMPLES_BY_LANGUAGE[code]])
+        self.examples = tr.add(gr.HTML(self.examples_html("en"), elem_id="examples"), value=self.examples_html)
         self.export_view = gr.HTML(elem_id="export-links")
 
     def _build_advanced(self) -> None:
@@ -298,9 +308,6 @@ class ChatPage:
         self.box.submit(self._respond_event, inputs, outputs, api_name="respond").then(
             self.export_links, links, self.export_view, api_visibility="private")
         self.send.click(self._respond_event, inputs, outputs, api_name="ask").then(
-            self.export_links, links, self.export_view, api_visibility="private")
-        self.examples.click(self.example_question, self.examples, self.box, api_visibility="private").then(
-            self._respond_event, inputs, outputs, api_visibility="private").then(
             self.export_links, links, self.export_view, api_visibility="private")
         cleared = [self.chat, self.answers, self.viewer, self.feedback_row, self.export_view]
         self.clear.click(self.new_conversation, None, cleared, api_name="new_conversation")

@@ -150,6 +150,8 @@ class Helpdesk:
                       api_name="on_load").then(self._language_event, inputs, outputs, api_visibility="private",
                                                show_progress="hidden")  # no spinner over the whole page
             language.input(self._choose_event, inputs, outputs, api_name="choose_language", show_progress="hidden")
+            # Gradio's own components (the file picker, its status texts) in the chosen language (locale.js)
+            language.change(None, language, None, js="(choice) => { window.netlawLocale(choice); }")
         demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.queue_size)
         return demo
 
@@ -161,8 +163,8 @@ def mount_ui(api: FastAPI, service: Any, settings: Any, users: Users, feedback: 
     desk = Helpdesk(service, settings, users, feedback, audit)
     add_export_route(api, users, desk.archive, desk.chat.library.describe)
     demo = desk.build()
-    chips_js = static_text("citation-chips.js")
+    scripts = "".join(f"<script>{static_text(name)}</script>" for name in ("citation-chips.js", "locale.js"))
     return gr.mount_gradio_app(api, demo, path="", auth=users.authenticate if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False,
-                               css=static_text("netlaw.css"), head=f"<script>{chips_js}</script>",
+                               css=static_text("netlaw.css"), head=scripts,
                                max_file_size=f"{int(settings.max_file_mb)}mb", show_error=True)

@@ -3,7 +3,7 @@ components whose labels, placeholders and values follow the language switch.
 
 The switch sits in the header; a user's choice is kept per user (``service.preferences``) and applied
 on every page load. Document text, questions and answers are never translated: only the interface
-around them (labels, buttons, examples, the fixed texts of refusals, the library's headings)."""
+around them (labels, buttons, the fixed texts of refusals, the library's headings)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,6 @@ from ui.session import update
 
 UI_LANGUAGES = {"English": "en", "中文": "zh"}  # the switch's choices → language code
 DEFAULT_LANGUAGE = "en"
-
-EXAMPLES = {
-    "en": ["How long must public account platforms keep records of what users post?",
-           "What does Article 12 of the public account regulations say?",
-           "公众账号实名认证遵循什么原则？",
-           "What are the main objectives of the Eighth Five-Year Plan for online law popularization?"],
-    "zh": ["公众账号信息服务平台应当将用户发布的信息记录保存多长时间？",
-           "互联网用户公众账号信息服务管理规定第十二条是怎么规定的？",
-           "公众账号实名认证遵循什么原则？",
-           "What does Article 12 of the public account regulations say?"],
-}
 
 TEXTS: dict[str, dict[str, str]] = {
     # header
@@ -45,6 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "zh": "可以询问资料库中的法律、法规、规划和白皮书。"},
     "question_placeholder": {"en": "Ask a question (English or 中文) and press Enter",
                              "zh": "输入问题（中文或 English），按回车键提问"},
+    "question_label": {"en": "Your question", "zh": "您的问题"},
+    "chat_label": {"en": "Conversation", "zh": "对话"},
     "ask": {"en": "Ask", "zh": "提问"},
     "new_conversation": {"en": "New conversation", "zh": "新对话"},
     "examples": {"en": "Examples", "zh": "示例问题"},
@@ -83,6 +74,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "document is listed with a link to it in the library.",
         "zh": "支持 `.txt .md .html .pdf .docx`，每个文件可含一部或多部法规。下方显示进度；完成后列出每份文件，"
               "并附资料库链接。"},
+    "upload_files": {"en": "Files to add", "zh": "要添加的文件"},
     "replace": {"en": "Replace documents uploaded earlier under the same file name",
                 "zh": "替换以前以相同文件名上传的文件"},
     "ingest": {"en": "Ingest", "zh": "导入"},

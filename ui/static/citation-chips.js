@@ -119,6 +119,12 @@ document.addEventListener('click', function (event) {
   const outline = event.target.closest('.outline-link');
   const added = event.target.closest('.library-link');
   const version = event.target.closest('.other-version');
+  const example = event.target.closest('#examples .example-question');
+  if (example) {  // an example question (ui/chat.py examples_html) is asked as if typed
+    event.preventDefault();
+    netlawSend('question', 'ask', example.dataset.question);
+    return;
+  }
   if (version) {  // another version of the work in an outline
     event.preventDefault();
     window.netlawWantOutline = true;
