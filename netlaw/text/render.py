@@ -395,7 +395,8 @@ def with_rendering(english: str, quote: str) -> str:
 
 def split_rendering(line: str) -> tuple[str, str] | None:
     """(English, quote) of a line written by ``with_rendering`` whose English is the rendering of a fact
-    the quote states; None for any other line (so a checker can take the quote alone as the claim)."""
+    the quote states (as a whole, a fact found in it, or a span it bolds, as the composer renders it); None
+    for any other line (so a checker can take the quote alone as the claim)."""
     m = RENDERING.match(line)
     if m is None:
         return None
@@ -403,4 +404,5 @@ def split_rendering(line: str) -> tuple[str, str] | None:
     plain = quote.replace("**", "")
     facts = {text for _, _, text in english_facts_in(plain)}
     english = m["english"].strip()
-    return (english, quote) if english in facts or english == english_fact(plain) else None
+    bolded = (english_fact(span) for span in re.findall(r"\*\*(.+?)\*\*", quote))
+    return (english, quote) if english in facts or english == english_fact(plain) or english in bolded else None
