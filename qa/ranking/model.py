@@ -68,11 +68,12 @@ class Weights:
     threshold: float = 0.5
     fitted_on: list[str] = field(default_factory=list)  # the libraries whose tune items fitted them
     sentence: LinearModel | None = None  # the reader's sentence scorer (logistic)
+    depth: int | None = None  # the ranker re-orders the retrieval's first ``depth`` candidates (None: all)
 
     def to_json(self) -> dict:
         return {"ranker": self.ranker.to_json(), "answerability": self.answerability.to_json(),
                 "threshold": round(self.threshold, 4), "fitted_on": self.fitted_on,
-                "sentence": self.sentence.to_json() if self.sentence is not None else None}
+                "sentence": self.sentence.to_json() if self.sentence is not None else None, "depth": self.depth}
 
     @classmethod
     def from_json(cls, data: dict) -> Weights:
@@ -80,7 +81,7 @@ class Weights:
         return cls(LinearModel.from_json(data["ranker"], FEATURES),
                    LinearModel.from_json(data["answerability"], ANSWER_FEATURES),
                    float(data["threshold"]), list(data.get("fitted_on", [])),
-                   LinearModel.from_json(sentence, SENTENCE_FEATURES) if sentence else None)
+                   LinearModel.from_json(sentence, SENTENCE_FEATURES) if sentence else None, data.get("depth"))
 
     @classmethod
     def load(cls, path: Path | None = None) -> Weights:

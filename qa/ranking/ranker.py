@@ -115,11 +115,21 @@ class LearnedRanker:
         _ = self.weights
 
     def run(self, context: RankContext, hits: Sequence) -> Ranked:
+        """The first ``weights.depth`` candidates re-ordered (their features computed among themselves, as
+        in the fit); any further candidates follow in the retrieval's order, scored below them."""
         hits = list(hits)
-        matrix = self.features.matrix(context, hits)
+        for position, hit in enumerate(hits):  # the refusal rules judge the retrieval's first (qa.reading.gate)
+            setattr(hit, "retrieval_position", position)  # noqa: B010
+        depth = self.weights.depth or len(hits)
+        head, tail = hits[:depth], hits[depth:]
+        matrix = self.features.matrix(context, head)
         scores = self.weights.ranker.score(matrix.astype(np.float64))
         order = np.argsort(-scores, kind="stable")
-        return Ranked([hits[i] for i in order], matrix[order], scores[order])
+        if not tail:
+            return Ranked([head[i] for i in order], matrix[order], scores[order])
+        below = (scores.min() if len(scores) else 0.0) - 1.0 - np.arange(len(tail), dtype=np.float64)
+        rows = np.vstack([matrix[order], self.features.matrix(context, tail)])
+        return Ranked([head[i] for i in order] + tail, rows, np.concatenate([scores[order], below]))
 
     def explain(self, row: np.ndarray) -> dict[str, float]:
         model = self.weights.ranker

@@ -68,7 +68,9 @@ def decide(question: str, hits: list, s, named: frozenset[str] = frozenset()) ->
         return GateDecision(True, "the question asks the assistant to change its instructions")
     if not hits:
         return GateDecision(True, "nothing in the library matches the question")
-    top = hits[0]
+    # The thresholds were set on the retrieval's own first article: they judge it whatever a ranker put
+    # first (``qa.ranking.ranker.LearnedRanker`` marks each candidate's place in the retrieval's order).
+    top = min(hits, key=lambda h: getattr(h, "retrieval_position", 0))
     if top.direct:
         return GateDecision(False, None, 1.0, top.dense, top.keyword)
     cov = coverage(question, top)

@@ -107,6 +107,19 @@ def test_the_learned_ranker_orders_by_its_weights():
     assert set(explained) == set(FEATURES)
 
 
+def test_the_learned_ranker_reorders_only_its_depth():
+    """With ``depth`` 2 the third candidate stays third however strongly the weights favour it."""
+    hits = [Hit("a", "甲"), Hit("b", "乙", doc_id="named"), Hit("c", "丙", doc_id="named")]
+    ctx = RankContext(question="乙是什么", translated="x", named=frozenset({"named"}))
+    weights = _weights("named", 5.0)
+    weights.depth = 2
+    ranked = LearnedRanker(Retriever(), weights).run(ctx, hits)
+    assert [h.article_id for h in ranked.hits] == ["b", "a", "c"]
+    assert ranked.matrix.shape == (3, len(FEATURES))
+    assert ranked.scores[1] > ranked.scores[2]
+    assert Weights.from_json(weights.to_json()).depth == 2
+
+
 def test_answerability_follows_the_ranked_lists_confidence():
     matrix = np.zeros((3, len(FEATURES)))
     sure = Ranked(["a", "b", "c"], matrix, np.array([8.0, 0.0, 0.0]))
@@ -136,3 +149,19 @@ def test_weights_for_other_features_are_refused():
     data["ranker"]["features"] = data["ranker"]["features"][:-1]
     with pytest.raises(ValueError, match="features"):
         Weights.from_json(data)
+
+
+def test_the_refusal_rules_judge_the_retrievals_first_whatever_the_ranker_put_first():
+    """The gate's thresholds were set on the retrieval's first article: after the learned ranker re-orders,
+    the gate still judges that one (here found by an article reference, which is never refused)."""
+    from netlaw.settings import get_settings
+    from qa.reading.gate import decide
+
+    question = "第三条规定了什么？"
+    weak = Hit("b", "丙丁戊", doc_id="named", xl=0.0, keyword=0.0, dense=0.0)
+    hits = [Hit("ref", "第三条 甲", direct=True), weak]
+    ctx = RankContext(question=question, translated="x", named=frozenset({"named"}))
+    ranked = LearnedRanker(Retriever(), _weights("named", 5.0)).run(ctx, hits)
+    assert [h.article_id for h in ranked.hits] == ["b", "ref"]
+    assert decide(question, [Hit("b", "丙丁戊", xl=0.0, keyword=0.0, dense=0.0)], get_settings()).refused
+    assert not decide(question, ranked.hits, get_settings()).refused
