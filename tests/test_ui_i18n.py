@@ -77,8 +77,10 @@ def project_english() -> tuple[set[str], str]:
 
 
 def gradio_english(page) -> set[str]:
-    """Every string of Gradio's own English locale, read from the locale module the app serves."""
+    """Every string of Gradio's own English locale, read from the locale module the app serves, and the
+    names of its components (a component without a label of its own is named by them: "Textbox")."""
     import gradio
+    import gradio.components
 
     assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
     name = next(assets.glob("en-*.js")).name
@@ -86,7 +88,8 @@ def gradio_english(page) -> set[str]:
         const walk = v => { if (typeof v === 'string') out.push(v);
                             else if (v && typeof v === 'object') Object.values(v).forEach(walk); };
         Object.values(m).forEach(walk); return out; }""", name)
-    return fixed_pieces(values)
+    names = [n for n in gradio.components.__all__ if n[0].isupper() and not n.startswith("_")]
+    return fixed_pieces(values + names, project_english()[1])
 
 
 # What a reader sees or hears: text nodes shown, and the names and hints of the controls shown.
@@ -188,7 +191,9 @@ def test_the_chinese_interface_shows_no_english_fixed_text_and_no_example_is_cut
         page.wait_for_timeout(500)
         seen["资料库 (outline)"] = english_shown(page, english)
         page.locator("button[role=tab]", has_text="使用分析").click()
-        page.wait_for_timeout(1500)
+        page.wait_for_function("() => /审计日志/.test(document.querySelector('#insights-summary')?.innerText)",
+                               timeout=30_000)
+        page.wait_for_timeout(500)
         seen["使用分析"] = english_shown(page, english)
         assert not any(seen.values()), {k: v for k, v in seen.items() if v}
     finally:

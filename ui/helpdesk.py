@@ -167,4 +167,7 @@ def mount_ui(api: FastAPI, service: Any, settings: Any, users: Users, feedback: 
     return gr.mount_gradio_app(api, demo, path="", auth=users.authenticate if users.enabled else None,
                                auth_message="Netlaw Helpdesk — sign in", ssr_mode=False,
                                css=static_text("netlaw.css"), head=scripts,
-                               max_file_size=f"{int(settings.max_file_mb)}mb", show_error=True)
+                               max_file_size=f"{int(settings.max_file_mb)}mb", show_error=True,
+                               # no run history kept in the browser (the audit log and exports keep answers):
+                               # its footer link is English in every locale
+                               run_history=False)

@@ -87,6 +87,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "insights_heading": {"en": "#### Questions the library could not answer well",
                          "zh": "#### 资料库未能很好回答的问题"},
     "insights_plot": {"en": "Questions per day", "zh": "每日提问数"},
+    "insights_groups": {"en": "Questions to look at", "zh": "需要关注的问题"},
+    "insights_top": {"en": "Most cited documents and articles", "zh": "引用最多的文件和条文"},
     "insights_only_admin": {"en": "Only an administrator can see insights.", "zh": "只有管理员可以查看使用分析。"},
     "insights_summary": {"en": "**{total}** questions in the audit log; **{flagged}** refused, partially answered or "
                                "rated down, in **{groups}** groups of similar wording.",

@@ -64,11 +64,16 @@ class InsightsPage:
                              value="insights_refresh")
         tr.add(gr.HTML(self._download_link("en")), value=self._download_link)
         tr.add(gr.Markdown(t("insights_heading")), value="insights_heading")
-        self.groups = gr.Dataframe(headers=GROUP_COLUMNS, interactive=False, wrap=True, elem_id="insights-groups",
-                                      column_widths=["40%", "8%", "22%", "10%", "10%", "10%"])
+        # labels not shown, but a screen reader names each table by its own (Gradio's default: "Dataframe");
+        # the headings follow the language before the tab is first filled
+        self.groups = tr.add(gr.Dataframe(headers=GROUP_COLUMNS, interactive=False, wrap=True,
+                                          elem_id="insights-groups", label=t("insights_groups"), show_label=False,
+                                          column_widths=["40%", "8%", "22%", "10%", "10%", "10%"]),
+                             label="insights_groups", headers=lambda code: INSIGHTS_COLUMNS[code])
         with gr.Row():
-            self.top = gr.Dataframe(headers=TOP_COLUMNS, interactive=False, wrap=True, elem_id="insights-top",
-                                   column_widths=["82%", "18%"])
+            self.top = tr.add(gr.Dataframe(headers=TOP_COLUMNS, interactive=False, wrap=True, elem_id="insights-top",
+                                           column_widths=["82%", "18%"], label=t("insights_top"), show_label=False),
+                              label="insights_top", headers=lambda code: INSIGHTS_TOP_COLUMNS[code])
             self.plot = tr.add(gr.Plot(label=t("insights_plot"), elem_id="insights-plot"), label="insights_plot")
         outputs = [self.summary, self.groups, self.top, self.plot]
         refresh.click(self._report_event, self.inputs, outputs, api_visibility="private")
