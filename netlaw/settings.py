@@ -313,13 +313,14 @@ class ReaderSettings(_Group):
 class RankingSettings(_Group):
     """The ranker and the answerability model (``qa.ranking``; weights fitted by ``python -m evals.fit``)."""
 
-    ranker: Literal["retrieval", "learned"] = "retrieval"
-    """how the retrieval's candidates are ordered: "retrieval" (the hybrid fusion's order) or "learned"
-    (the fitted linear model over general signals, qa/ranking/weights.json). "learned" ranks the evidence first
-    more often on the two libraries of real laws left out of its fit, but loses on the bundled corpus and lets
-    more near-topic questions through the refusal rules (docs/ranking.md), so it is not the default yet"""
-    rank_candidates: int = 30
-    """candidates the ranker orders (the k articles answered from are its first k)"""
+    ranker: Literal["retrieval", "learned"] = "learned"
+    """how the retrieval's candidates are ordered: "retrieval" (the hybrid fusion's order) or "learned" (the
+    fitted linear model over general signals re-orders the fusion's first candidates, as many as the weights
+    file's ``depth``: qa/ranking/weights.json). On each library left out of its fit it puts the evidence first
+    more often and keeps the same top 5 (docs/ranking.md); the refusal rules still judge the fusion's first"""
+    rank_candidates: int = 5
+    """candidates the ranker orders (the k articles answered from are its first k); the learned ranker was
+    fitted on the fusion's first 5 (evals.fit RANK_DEPTH)"""
     answerability: Literal["rules", "learned"] = "rules"
     """who decides to refuse: "rules" (the gate_* thresholds and the reader's overrides) or "learned" (the
     fitted probability that the best candidate answers, against the threshold chosen on the tune items).
