@@ -22,6 +22,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -71,15 +72,45 @@ def full_settings(library: str, store: Path, cache: Path) -> _settings.Settings:
     return left_out(s, library)
 
 
-def run_one(s: _settings.Settings, backend: str, items: list[dict]) -> dict:
-    from evals.conftest import answered
+class ItemTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise ItemTimeout
+
+
+def run_one(s: _settings.Settings, backend: str, items: list[dict], limit_s: int = 0) -> dict:
+    """Every item answered and scored (as ``evals.conftest.answered``: one service, one warm-up, then
+    ``evals.runner.run_backend``), one item at a time so that an item running past ``limit_s`` seconds
+    (0 = no limit) is stopped and listed in ``timed_out`` instead of holding up the rest."""
+    from evals.runner import run_backend
+    from qa.chain import AnswerService
+    from vectorstore.hybrid import HybridRetriever
 
     load = [round(os.getloadavg()[0], 1)]
     started = time.perf_counter()
-    rows = answered(s, backend, items)
+    service = AnswerService(s, HybridRetriever(s))
+    service.ask("warm-up: 什么时候施行？", backend=backend)
+    rows, timed_out = [], []
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        for item in items:
+            signal.alarm(limit_s)
+            try:
+                rows += run_backend(service, backend, [item])
+            except ItemTimeout:
+                timed_out.append(item["id"])
+                print(f"{item['id']}: stopped after {limit_s} s", file=sys.stderr, flush=True)
+            finally:
+                signal.alarm(0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
     load.append(round(os.getloadavg()[0], 1))
+    del service
     gc.collect()
-    return {"rows": rows, "seconds": round(time.perf_counter() - started), "load_avg_1m": load}
+    return {"rows": rows, "timed_out": timed_out, "seconds": round(time.perf_counter() - started),
+            "load_avg_1m": load}
 
 
 def kept(folder: Path | None, name: str, library: str, run) -> dict:
@@ -95,10 +126,13 @@ def kept(folder: Path | None, name: str, library: str, run) -> dict:
 
 
 def compare(own: list[dict], full: list[dict]) -> list[dict]:
-    """Per type (and all), each left-out column for both runs and the difference (full − own)."""
+    """Per type (and all), each left-out column for both runs and the difference (full − own), over the
+    items both runs scored (an item stopped by the time limit in either is left out of both)."""
     from evals.runner import aggregate
     from evals.test_left_out import COLUMNS
 
+    both = {r["id"] for r in own} & {r["id"] for r in full}
+    own, full = [r for r in own if r["id"] in both], [r for r in full if r["id"] in both]
     out = []
     for qtype in ["all", *sorted({r["type"] for r in own})]:
         a = [r for r in own if qtype in ("all", r["type"])]
@@ -115,7 +149,8 @@ def compare(own: list[dict], full: list[dict]) -> list[dict]:
 def changed_items(own: list[dict], full: list[dict]) -> list[dict]:
     """Items whose hit@5 or key facts moved between the runs (what the difference is made of)."""
     moved = []
-    for a, b in zip(own, full, strict=True):
+    by_id = {r["id"]: r for r in full}
+    for a, b in ((a, by_id[a["id"]]) for a in own if a["id"] in by_id):
         if any(a.get(k) != b.get(k) for k in COMPARED) or a["refused"] != b["refused"]:
             moved.append({"id": a["id"], "type": a["type"], **{k: [a.get(k), b.get(k)] for k in COMPARED},
                           "refused": [a["refused"], b["refused"]], "why_full": b["why"]})
@@ -137,7 +172,10 @@ def markdown(result: dict) -> str:
             cells = [f"{row[c]['own']:.2f} → {row[c]['full']:.2f} ({row[c]['diff']:+.2f})" if c in row else ""
                      for c in COLUMNS]
             lines.append(f"| {row['type']} | {row['n']} | " + " | ".join(cells) + " |")
-        lines += ["", f"Items that moved: {len(part['moved'])}", ""]
+        stopped = part["own"].get("timed_out", []) + part["full"].get("timed_out", [])
+        lines += ["", f"Items that moved: {len(part['moved'])}"
+                  + (f"; stopped by the time limit (left out of both columns): {', '.join(stopped)}" if stopped
+                     else ""), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -154,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=Path, help="a folder keeping each run's scored rows (<own|full>-<library>.json)"
                         ": a run found there is read, not answered again (the own runs can go first, while the "
                         "full library is still being ingested)")
+    parser.add_argument("--item-limit", type=int, default=0,
+                        help="seconds one item may take before it is stopped and listed (default: no limit)")
     parser.add_argument("--only", choices=["own", "full"], help="with --runs: answer only these runs and stop")
     args = parser.parse_args(argv)
     from vectorstore.chroma import ChunkStore
@@ -168,12 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         for library in args.libraries:
             items = heldout_items(library)
             own = kept(args.runs, "own", library,
-                       lambda lib=library, its=items: run_one(own_settings(lib, tmp), args.backend, its))
+                       lambda lib=library, its=items: run_one(own_settings(lib, tmp), args.backend, its,
+                                                                     args.item_limit))
             if args.only == "own":
                 continue
             full = kept(args.runs, "full", library,
                         lambda lib=library, its=items: run_one(full_settings(lib, args.library, full_cache),
-                                                               args.backend, its))
+                                                               args.backend, its, args.item_limit))
             if args.only == "full":
                 continue
             by_type = compare(own["rows"], full["rows"])
