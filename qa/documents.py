@@ -17,7 +17,7 @@ from netlaw.records import ArticleHit, Filters
 from netlaw.text.references import article_labels_in
 from netlaw.text.script import has_chinese
 from netlaw.text.tokens import tokenize
-from qa.genres import GenreNamed, genre_named
+from qa.genres import GenreNamed, genre_named, writes_genre_of
 from qa.names import Vectors, phrase_named, written_names
 from qa.question import Question, focus_terms
 from qa.versions import (
@@ -153,7 +153,8 @@ def _share_named(question: str, documents: list[dict], min_share: float) -> list
         share[doc_id] = max(share.get(doc_id, 0.0), value)
     ranked = sorted(share.items(), key=lambda kv: -kv[1])
     genre = genre_named(question, documents)
-    if genre is not None and (not ranked or ranked[0][1] < min_share or _genre_wins(genre, ranked[0][0], index)):
+    if genre is not None and (not ranked or ranked[0][1] < min_share or _genre_wins(
+            genre, ranked[0][0], index, question, {d["doc_id"]: d for d in documents})):
         ranked = [(genre.doc_id, 1.0)]
     if not ranked or ranked[0][1] < min_share:
         return []
@@ -164,11 +165,12 @@ def _share_named(question: str, documents: list[dict], min_share: float) -> list
     return same
 
 
-def _genre_wins(genre: GenreNamed, rival: str, index: list[tuple[str, dict[str, float]]]) -> bool:
+def _genre_wins(genre: GenreNamed, rival: str, index: list[tuple[str, dict[str, float]]], question: str,
+                documents: dict[str, dict]) -> bool:
     """A genre written in a referring form ("the 2023 white paper") outweighs another document's title
     words in the question ("protecting minors"), unless its modifiers are that title's words ("the
     Cybersecurity Law's plan"): those words are the question's topic, the genre is what it names."""
-    if not genre.referring or rival == genre.doc_id:
+    if not genre.referring or rival == genre.doc_id or writes_genre_of(question, documents[rival]):
         return False
     rival_terms = {t for doc_id, weights in index if doc_id == rival for t in weights}
     return not genre.modifiers & rival_terms

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.names import genre
+from ingest.names import GENRES, genre
 from netlaw.text.tokens import tokenize
 
 # A determiner and at most two modifiers before the genre word ("the plan", "the eighth five-year plan").
@@ -43,6 +43,19 @@ class GenreNamed:
     doc_id: str
     referring: bool  # written in a referring form that outweighs a title's words
     modifiers: frozenset[str]  # the terms between the determiner and the genre word
+
+
+def writes_genre_of(question: str, doc: dict) -> bool:
+    """The question also writes the document's own genre ("… Outline … differ from the … Plan"): it names
+    that document as much as the genre named another (single-character Chinese words, 法, are too common)."""
+    kinds = {k for t in (doc["title"], doc.get("alt_title")) if t and (k := genre(t))}
+    words = [w for name, chinese, english in GENRES if name in kinds for w in (*chinese, *english)
+             if not (has_han(w) and len(w) < 2)]
+    return any(re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", question, re.I) for w in words)
+
+
+def has_han(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
 
 
 def _with_versions(chosen: list[dict], documents: list[dict]) -> list[dict]:

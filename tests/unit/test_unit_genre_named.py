@@ -44,3 +44,13 @@ def test_a_genre_word_inside_a_written_name_or_bound_to_another_title_names_no_g
     question = "What does the Minor Protection plan require?"
     assert genre_named(question, library).modifiers  # the plan is written, bound to the law's words
     assert named_documents(question, library, 0.5) == ["law"]
+
+
+def test_a_question_writing_the_other_documents_genre_too_keeps_it_named():
+    """A comparison ("How does the … Outline … differ from the 2021-2025 plan?") names both: the genre
+    does not outweigh the document whose own genre word the question writes as well."""
+    outline = {"doc_id": "outline", "title": "Implementation Outline for Commons Governance",
+               "alt_title": "公地治理实施纲要", "doc_type": "plan"}
+    question = "How does the Implementation Outline for Commons Governance differ from the 2021-2025 plan?"
+    assert genre_named(question, [outline, PLAN_B]) is not None
+    assert named_documents(question, [outline, PLAN_B], 0.5) != ["plan-b"]
