@@ -496,7 +496,7 @@ def test_viewer_opens_at_the_quoted_sentence_and_marks_it_in_both_languages(app,
     ask(page, "What principle did China propose for cyberspace in global internet governance?", 1)
     assert "network sovereignty" in page.locator("#chat .answer").last.inner_text()
     page.locator("#chat .answer .cite-chip").first.click()
-    page.wait_for_selector("#viewer .viewer mark", timeout=30_000)
+    page.wait_for_selector("#viewer .viewer mark", timeout=90_000)
     page.wait_for_timeout(800)
     mark = page.locator("#viewer mark").first
     assert "network sovereignty" in mark.inner_text()
@@ -512,7 +512,7 @@ def test_viewer_opens_at_the_quoted_sentence_and_marks_it_in_both_languages(app,
         page.click("#new-conversation")
         ask(page, "How long must public account platforms keep records of what users post?", 1)
         page.locator("#chat .answer .cite-chip").first.click()
-        page.wait_for_selector("#viewer .viewer .parallel", timeout=30_000)
+        page.wait_for_selector("#viewer .viewer .parallel", timeout=90_000)
         marked = page.evaluate("""() => ({
             main: [...document.querySelectorAll('#viewer .col:not(.parallel) mark')].map(m => m.innerText),
             parallel: [...document.querySelectorAll('#viewer .parallel mark')].map(m => m.innerText)})""")
