@@ -74,30 +74,63 @@ function netlawScroller(element) {
   return null;
 }
 
-// An article opened in a viewer: the first quoted sentence is brought into view, in the viewer's own
-// scrolling panel (a laptop) or sheet (a phone), and on the page when the panel itself is off screen.
-function netlawShowQuote(viewer) {
-  const mark = viewer.querySelector('.cols > .col:not(.parallel) mark') || viewer.querySelector('mark');
-  if (!mark) { return; }
-  const box = netlawScroller(mark);
-  if (box) {
-    const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
-    box.scrollTop += offset - Math.min(box.clientHeight / 4, 80);
-  }
-  const rect = mark.getBoundingClientRect();
-  if (rect.top < 0 || rect.bottom > window.innerHeight) {
-    window.scrollBy(0, rect.top - window.innerHeight / 3);
-  }
+// An article opened in a viewer: the first quoted sentence is brought to the middle of the viewer's own
+// scrolling panel (a laptop) or sheet (a phone) and of the window, by the browser's scrollIntoView, which
+// moves every scrolling box around it and the page at once. The page may move after the first frame (the
+// viewer hint goes, the chat follows its newest answer, fonts load), which left the quote above the window
+// when the page had been scrolled (issue 31 point 9), so the quote is checked again while the layout settles,
+// until the user scrolls or presses a key.
+function netlawQuoteMark(viewer) {
+  return viewer.querySelector('.cols > .col:not(.parallel) mark') || viewer.querySelector('mark');
 }
 
+function netlawQuoteOnScreen(mark) {
+  const r = mark.getBoundingClientRect();
+  let top = Math.max(r.top, 0);
+  let bottom = Math.min(r.bottom, window.innerHeight);
+  const box = netlawScroller(mark);
+  if (box) {
+    const b = box.getBoundingClientRect();
+    top = Math.max(top, b.top);
+    bottom = Math.min(bottom, b.bottom);
+  }
+  return bottom - top >= Math.min(20, r.height);
+}
+
+const netlawQuote = {until: 0};
+
+function netlawShowQuote(panel) {  // the panel's article now: Gradio may have replaced the first one
+  const viewer = panel.querySelector('.viewer');
+  const mark = viewer && netlawQuoteMark(viewer);
+  if (!mark || Date.now() > netlawQuote.until) { return; }
+  if (!netlawQuoteOnScreen(mark)) { mark.scrollIntoView({block: 'center', inline: 'nearest'}); }
+}
+
+function netlawFollowQuote(panel) {
+  netlawQuote.until = Date.now() + 2500;
+  const viewer = panel.querySelector('.viewer');
+  const mark = viewer && netlawQuoteMark(viewer);
+  if (mark) { mark.scrollIntoView({block: 'center', inline: 'nearest'}); }
+  for (const wait of [150, 400, 800, 1500, 2400]) { setTimeout(function () { netlawShowQuote(panel); }, wait); }
+}
+
+for (const kind of ['wheel', 'touchstart', 'keydown']) {  // the user's own scrolling is never undone
+  window.addEventListener(kind, function () { netlawQuote.until = 0; }, {passive: true, capture: true});
+}
+
+// Gradio updates an HTML component in place (the same .viewer element, its children changed), so any change
+// inside a viewer panel, not only a new .viewer element, is an article opened there.
 new MutationObserver(function (changes) {
+  const panels = new Set();
   for (const change of changes) {
+    const target = change.target.nodeType === 1 ? change.target : change.target.parentElement;
+    const panel = target && target.closest('#viewer, #library-viewer');
+    if (panel && panel.querySelector('.viewer mark')) { panels.add(panel); }
     for (const node of change.addedNodes) {
       if (node.nodeType !== 1) { continue; }
       const viewer = node.matches('.viewer') ? node : node.querySelector('.viewer');
-      if (viewer && viewer.closest('#viewer, #library-viewer')) {
-        requestAnimationFrame(function () { netlawShowQuote(viewer); });
-      }
+      const opened = viewer && viewer.closest('#viewer, #library-viewer');
+      if (opened) { panels.add(opened); }
       const outline = node.matches('.outline') ? node : node.querySelector('.outline');
       if (outline && window.netlawWantOutline && outline.closest('#library-outline')) {
         delete window.netlawWantOutline;
@@ -108,7 +141,8 @@ new MutationObserver(function (changes) {
       }
     }
   }
-}).observe(document.documentElement, {childList: true, subtree: true});
+  for (const panel of panels) { requestAnimationFrame(function () { netlawFollowQuote(panel); }); }
+}).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 
 document.addEventListener('click', function (event) {
   const chip = event.target.closest('.cite-chip');
