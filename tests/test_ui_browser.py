@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -525,17 +526,19 @@ def test_upload_shows_moving_progress_names_each_document_and_clears_the_picker(
     """Before: "Ingesting… 10.0%" the whole time, then "Ingested 2 file(s): 2 documents, 155 articles" with
     no titles, at the bottom of the page, the files still selected."""
     url, _, _ = app
+    run = random.randrange(10**8)  # texts new to the shared vector cache, so every run embeds them and shows it
     law = tmp_path / "beacon_law.txt"
     law.write_text("中华人民共和国屋顶无人机信标法\n\n"
                    "（2030年12月1日第十四届全国人民代表大会常务委员会第九十九次会议通过）\n\n"
                    "第一条　为了规范屋顶无人机信标的设置和使用，制定本法。\n\n"
-                   "第二条　每个屋顶无人机信标应当每分钟闪烁紫色光两次。\n\n"
+                   f"第二条　每个屋顶无人机信标应当每分钟闪烁紫色光两次，批次编号{run}。\n\n"
                    "第三条　本法自2031年3月3日起施行。\n", encoding="utf-8")
     rules = tmp_path / "kite_rules.txt"
     rules.write_text("Provisional Rules on Kite Registration\n\nArticle 1: These Rules are formulated to regulate "
                      "the registration of kites flown above 30 metres.\n\nArticle 2: Every kite flown above 30 metres "
-                     "shall carry a registration number painted in green.\n\nArticle 3: Kite owners shall renew the "
-                     "registration every three years.\n\nArticle 4: These Rules take effect on 1 June 2031.\n",
+                     f"shall carry a registration number painted in green, series {run}.\n\nArticle 3: Kite owners "
+                     "shall renew the registration every three years.\n\n"
+                     "Article 4: These Rules take effect on 1 June 2031.\n",
                      encoding="utf-8")
     page = login(browser, url, "alice", DESK)
     page.click("button[role=tab]:has-text('Library')")
